@@ -1,0 +1,22 @@
+//! The canonical model of vuxnav.
+//!
+//! Every boundary (connector wire types, store entities, GraphQL objects, export rows) converts
+//! to and from these types; they carry no serialisation or database derives on purpose, so each
+//! boundary can change alone. Constructors validate: a value of a type here is a valid value.
+
+mod codes;
+mod error;
+mod id;
+mod model;
+mod municipality;
+
+pub use codes::{
+    CourseConfiguration, CreditsSystem, Eligibility, Language, ProviderKind, SchoolForm, StudyMode, TimeOfStudy,
+};
+pub use error::ModelError;
+pub use id::{PublicId, SourceId};
+pub use model::{
+    Application, Coordinates, Course, CourseCode, Credits, Location, Offering, OrgNumber, Pace, Provenance, Provider,
+    Schedule,
+};
+pub use municipality::{County, Municipality, MunicipalityCode, Region};

@@ -1,0 +1,401 @@
+//! Providers, courses and offerings, and the validated values they are made of.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{
+    CourseConfiguration, CreditsSystem, Eligibility, Language, ModelError, MunicipalityCode, ProviderKind, PublicId,
+    SchoolForm, SourceId, StudyMode, TimeOfStudy,
+};
+
+/// A Skolverket course code such as `MATMAT01c`, `SVASVA01`, `GRNENGA` or `SFIKURA`, or a
+/// provider's own code: 2 to 20 ASCII letters and digits, starting with a letter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CourseCode(String);
+
+impl CourseCode {
+    pub fn parse(value: &str) -> Result<Self, ModelError> {
+        let value = value.trim();
+        let ok = (2..=20).contains(&value.len())
+            && value.bytes().all(|b| b.is_ascii_alphanumeric())
+            && value.as_bytes()[0].is_ascii_alphabetic();
+        if ok {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(ModelError::new("courseCode", format!("`{value}` is not a course code such as `MATMAT01c`")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The subject code: the first three letters of a gymnasial code (`MAT` of `MATMAT01c`).
+    pub fn subject_code(&self) -> &str {
+        &self.0[..self.0.len().min(3)]
+    }
+}
+
+/// A Swedish organisation number: ten digits (written with or without a hyphen after the
+/// sixth), whose last digit is a Luhn check digit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OrgNumber(String);
+
+impl OrgNumber {
+    pub fn parse(value: &str) -> Result<Self, ModelError> {
+        let digits: String = value.trim().chars().filter(|c| *c != '-').collect();
+        let error = |reason: &str| ModelError::new("organisationNumber", format!("`{value}` {reason}"));
+        if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(error("is not ten digits such as `212000-0142`"));
+        }
+        if !luhn_ok(&digits) {
+            return Err(error("has a wrong check digit"));
+        }
+        Ok(Self(digits))
+    }
+
+    /// Completes nine digits with their Luhn check digit; used to make valid numbers.
+    pub fn with_check_digit(nine_digits: &str) -> Result<Self, ModelError> {
+        (0..10u8)
+            .map(|d| format!("{nine_digits}{d}"))
+            .find(|candidate| candidate.len() == 10 && luhn_ok(candidate))
+            .ok_or_else(|| ModelError::new("organisationNumber", format!("`{nine_digits}` is not nine digits")))
+            .and_then(|n| Self::parse(&n))
+    }
+
+    /// The ten digits without a hyphen.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn luhn_ok(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// The study pace in percent of full time: 1 to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pace(u8);
+
+impl Pace {
+    pub const FULL_TIME: Pace = Pace(100);
+
+    pub fn new(percent: i64) -> Result<Self, ModelError> {
+        u8::try_from(percent)
+            .ok()
+            .filter(|p| (1..=100).contains(p))
+            .map(Self)
+            .ok_or_else(|| ModelError::new("pace", format!("{percent} is not a pace: it is 1 to 100 percent")))
+    }
+
+    /// From an upstream's decimal percentage (`50.0`), rounded to whole percent.
+    pub fn from_percentage(percent: f64) -> Result<Self, ModelError> {
+        if !percent.is_finite() {
+            return Err(ModelError::new("pace", "the pace is not a number"));
+        }
+        Self::new(percent.round() as i64)
+    }
+
+    pub fn percent(self) -> u8 {
+        self.0
+    }
+}
+
+/// Credits of a course in a credits system, such as 100 gymnasiepoäng.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Credits {
+    pub system: CreditsSystem,
+    pub value: f64,
+}
+
+impl Credits {
+    pub fn new(system: CreditsSystem, value: f64) -> Result<Self, ModelError> {
+        if value.is_finite() && (0.0..=10_000.0).contains(&value) {
+            Ok(Self { system, value })
+        } else {
+            Err(ModelError::new("credits", format!("{value} is not a number of credits")))
+        }
+    }
+}
+
+/// WGS 84 coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coordinates {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+impl Coordinates {
+    pub fn new(latitude: f64, longitude: f64) -> Result<Self, ModelError> {
+        if (-90.0..=90.0).contains(&latitude) && (-180.0..=180.0).contains(&longitude) {
+            Ok(Self { latitude, longitude })
+        } else {
+            Err(ModelError::new("location.coordinates", format!("({latitude}, {longitude}) is not a WGS 84 position")))
+        }
+    }
+}
+
+/// Where an offering is studied.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Location {
+    /// The study location's name, such as `Vuxenutbildningscentrum Flemingsberg`.
+    pub name: Option<String>,
+    pub street_address: Option<String>,
+    pub postal_code: Option<String>,
+    pub town: Option<String>,
+    pub coordinates: Option<Coordinates>,
+}
+
+/// When an offering runs. Continuous intake means the student starts when they are admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    continuous_intake: bool,
+}
+
+impl Schedule {
+    pub fn new(start: Option<NaiveDate>, end: Option<NaiveDate>, continuous_intake: bool) -> Result<Self, ModelError> {
+        if let (Some(start), Some(end)) = (start, end)
+            && end < start
+        {
+            return Err(ModelError::new("end", format!("the end {end} is before the start {start}")));
+        }
+        Ok(Self { start, end, continuous_intake })
+    }
+
+    pub fn start(&self) -> Option<NaiveDate> {
+        self.start
+    }
+
+    pub fn end(&self) -> Option<NaiveDate> {
+        self.end
+    }
+
+    pub fn continuous_intake(&self) -> bool {
+        self.continuous_intake
+    }
+}
+
+/// When and where to apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    opens: Option<NaiveDate>,
+    closes: Option<NaiveDate>,
+    continuous: bool,
+    pub url: Option<String>,
+}
+
+impl Application {
+    pub fn new(
+        opens: Option<NaiveDate>,
+        closes: Option<NaiveDate>,
+        continuous: bool,
+        url: Option<String>,
+    ) -> Result<Self, ModelError> {
+        if let (Some(opens), Some(closes)) = (opens, closes)
+            && closes < opens
+        {
+            return Err(ModelError::new(
+                "application.closes",
+                format!("the application closes {closes}, before it opens {opens}"),
+            ));
+        }
+        Ok(Self { opens, closes, continuous, url })
+    }
+
+    pub fn opens(&self) -> Option<NaiveDate> {
+        self.opens
+    }
+
+    pub fn closes(&self) -> Option<NaiveDate> {
+        self.closes
+    }
+
+    pub fn continuous(&self) -> bool {
+        self.continuous
+    }
+
+    /// Whether one can apply on `date`: continuous application is always open once opened;
+    /// otherwise the date lies in the window, and a missing bound does not limit it.
+    pub fn is_open_on(&self, date: NaiveDate) -> bool {
+        let opened = self.opens.is_none_or(|opens| opens <= date);
+        let not_closed = self.continuous || self.closes.is_none_or(|closes| date <= closes);
+        opened && not_closed && (self.continuous || self.opens.is_some() || self.closes.is_some())
+    }
+}
+
+/// Where a harvested record comes from and when it was seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub source: SourceId,
+    /// The upstream's own id for the record.
+    pub upstream_id: String,
+    pub first_seen: DateTime<Utc>,
+    pub last_changed: DateTime<Utc>,
+    /// A hash of the normalised record, so an unchanged record costs nothing to harvest again.
+    pub content_hash: String,
+    pub last_harvest: DateTime<Utc>,
+}
+
+/// An utbildningsanordnare: a municipal school unit or a private company running courses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provider {
+    pub id: PublicId,
+    pub name: String,
+    pub org_number: Option<OrgNumber>,
+    pub kind: ProviderKind,
+    pub school_unit_code: Option<String>,
+    /// The municipality the provider belongs to or, for an entreprenör, that contracts it.
+    pub municipality: Option<MunicipalityCode>,
+    pub web: Option<String>,
+    /// A public, functional contact address (never a named person's).
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// What is taught: a Skolverket course, a yrkesvux package or a local course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Course {
+    pub id: PublicId,
+    pub code: Option<CourseCode>,
+    pub title: String,
+    pub description: Option<String>,
+    pub school_form: SchoolForm,
+    pub credits: Option<Credits>,
+    /// The subject's name, such as `Matematik`.
+    pub subject: Option<String>,
+    /// SUN 2020 education field code.
+    pub sun_field: Option<String>,
+    pub vocational: bool,
+    pub configuration: CourseConfiguration,
+}
+
+/// A course occasion (utbildningstillfälle): a course given by a provider in a municipality.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offering {
+    pub id: PublicId,
+    pub course: PublicId,
+    pub provider: PublicId,
+    /// The municipality of study, which is also the one that offers it.
+    pub municipality: MunicipalityCode,
+    pub location: Location,
+    pub schedule: Schedule,
+    pub application: Application,
+    pub pace: Pace,
+    pub time_of_study: TimeOfStudy,
+    pub mode: StudyMode,
+    pub language: Language,
+    pub seats: Option<u32>,
+    pub cancelled: bool,
+    pub apprenticeship: bool,
+    /// A fee in whole Swedish kronor; komvux is free, so this is usually `None`.
+    pub fee_sek: Option<u32>,
+    pub eligibility: Eligibility,
+    pub web: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// Checks that a required text is present after trimming.
+pub(crate) fn required_text(field: &'static str, value: &str) -> Result<String, ModelError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() { Err(ModelError::new(field, "is empty")) } else { Ok(trimmed.to_owned()) }
+}
+
+impl Course {
+    /// Checks the rules a course must satisfy beyond its field types.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        required_text("title", &self.title).map(drop)
+    }
+}
+
+impl Provider {
+    /// Checks the rules a provider must satisfy beyond its field types.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        required_text("provider.name", &self.name).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_pace_is_one_to_one_hundred_percent() {
+        assert_eq!(Pace::new(50).unwrap().percent(), 50);
+        assert_eq!(Pace::from_percentage(99.6).unwrap().percent(), 100);
+        for bad in [0, 101, 300, -5] {
+            assert_eq!(Pace::new(bad).unwrap_err().field, "pace", "{bad}");
+        }
+        assert!(Pace::from_percentage(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn an_end_before_the_start_is_rejected() {
+        let error = Schedule::new(Some(date("2026-08-17")), Some(date("2026-08-16")), false).unwrap_err();
+        assert_eq!(error.field, "end");
+        assert!(Schedule::new(Some(date("2026-08-17")), Some(date("2026-08-17")), false).is_ok());
+        assert!(Schedule::new(None, None, true).is_ok());
+    }
+
+    #[test]
+    fn an_application_window_is_open_between_its_dates() {
+        let window = Application::new(Some(date("2026-04-01")), Some(date("2026-05-31")), false, None).unwrap();
+        assert!(!window.is_open_on(date("2026-03-31")));
+        assert!(window.is_open_on(date("2026-04-01")));
+        assert!(window.is_open_on(date("2026-05-31")));
+        assert!(!window.is_open_on(date("2026-06-01")));
+    }
+
+    #[test]
+    fn continuous_application_stays_open_and_an_unknown_window_is_not_open() {
+        let continuous = Application::new(None, None, true, None).unwrap();
+        assert!(continuous.is_open_on(date("2030-01-01")));
+        let unknown = Application::new(None, None, false, None).unwrap();
+        assert!(!unknown.is_open_on(date("2026-01-01")));
+        assert_eq!(
+            Application::new(Some(date("2026-05-01")), Some(date("2026-04-01")), false, None).unwrap_err().field,
+            "application.closes"
+        );
+    }
+
+    #[test]
+    fn an_organisation_number_has_ten_digits_and_a_luhn_check_digit() {
+        assert_eq!(OrgNumber::parse("212000-0142").unwrap().as_str(), "2120000142");
+        assert!(OrgNumber::parse("2120000143").is_err());
+        assert!(OrgNumber::parse("21200001").is_err());
+        assert_eq!(OrgNumber::with_check_digit("556677889").unwrap().as_str().len(), 10);
+    }
+
+    #[test]
+    fn a_course_code_is_letters_and_digits_and_knows_its_subject() {
+        let code = CourseCode::parse("MATMAT01c").unwrap();
+        assert_eq!(code.subject_code(), "MAT");
+        for bad in ["", "1MAT", "MAT MAT", "M"] {
+            assert_eq!(CourseCode::parse(bad).unwrap_err().field, "courseCode", "{bad}");
+        }
+    }
+
+    #[test]
+    fn coordinates_outside_the_globe_are_rejected() {
+        assert!(Coordinates::new(59.33, 18.06).is_ok());
+        assert!(Coordinates::new(95.0, 18.0).is_err());
+    }
+}
