@@ -25,11 +25,11 @@ macro_rules! code_list {
             }
 
             /// Parses the canonical code, ignoring case and surrounding white space.
-            pub fn parse(value: &str) -> Result<Self, ModelError> {
+            pub fn parse(value: &str) -> Result<Self, $crate::ModelError> {
                 let value = value.trim();
                 Self::ALL.iter().copied().find(|v| v.code().eq_ignore_ascii_case(value)).ok_or_else(|| {
                     let known: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
-                    ModelError::new($field, format!("`{value}` is not one of {}", known.join(", ")))
+                    $crate::ModelError::new($field, format!("`{value}` is not one of {}", known.join(", ")))
                 })
             }
 

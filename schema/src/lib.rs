@@ -4,11 +4,13 @@
 //! to and from these types; they carry no serialisation or database derives on purpose, so each
 //! boundary can change alone. Constructors validate: a value of a type here is a valid value.
 
+#[macro_use]
 mod codes;
 mod error;
 mod id;
 mod model;
 mod municipality;
+mod source;
 
 pub use codes::{
     CourseConfiguration, CreditsSystem, Eligibility, Language, ProviderKind, SchoolForm, StudyMode, TimeOfStudy,
@@ -20,3 +22,4 @@ pub use model::{
     Schedule,
 };
 pub use municipality::{County, Municipality, MunicipalityCode, Region};
+pub use source::{Catalogue, SourceState, SourceStatus};

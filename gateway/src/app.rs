@@ -1,0 +1,152 @@
+//! The running service: the store, the read model in service, the GraphQL schema and the
+//! HTTP routes, and the jobs that keep the read model fresh.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use arc_swap::ArcSwap;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use chrono::NaiveDate;
+use tokio::net::TcpListener;
+use vuxnav_store::Store;
+
+use crate::config::{Config, ReadModelConfig};
+use crate::graphql::{self, ApiSchema, Catalog, Settings};
+use crate::http::graphql_http::{GraphQlHttp, HttpLimits};
+use crate::read_model::ReadModel;
+use crate::telemetry::{self, Metrics};
+
+/// The service's shared state. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub catalog: Catalog,
+    pub schema: ApiSchema,
+    metrics: Metrics,
+    graphiql: bool,
+    max_body_bytes: usize,
+    ready: Arc<AtomicBool>,
+}
+
+impl App {
+    /// Builds the read model from the store and the schema over it. `today` fixes the date
+    /// the API takes as today (tests); `None` uses the date in Europe/Stockholm.
+    pub async fn start(config: &Config, store: Store, today: Option<NaiveDate>) -> anyhow::Result<App> {
+        let model = build_read_model(&store).await?;
+        let catalog: Catalog = Arc::new(ArcSwap::from_pointee(model));
+        let limits = config.graphql;
+        let settings = Settings {
+            region: config.region.clone(),
+            max_page_size: limits.max_page_size,
+            max_depth: limits.max_depth,
+            max_complexity: limits.max_complexity,
+            max_aliases: limits.max_aliases,
+            introspection: limits.introspection,
+            today,
+        };
+        let schema = graphql::build_schema(settings, catalog.clone(), store.clone());
+        Ok(App {
+            store,
+            catalog,
+            schema,
+            metrics: Metrics::new(),
+            graphiql: limits.graphiql,
+            max_body_bytes: limits.max_body_bytes,
+            ready: Arc::new(AtomicBool::new(true)),
+        })
+    }
+
+    /// Rebuilds the read model from the store and swaps it in. On failure the one in service
+    /// stays.
+    pub async fn refresh(&self) -> anyhow::Result<()> {
+        let model = build_read_model(&self.store).await?;
+        self.catalog.store(Arc::new(model));
+        Ok(())
+    }
+
+    /// All HTTP routes: `/graphql`, `/healthz`, `/readyz`, `/metrics` and a landing page.
+    pub fn router(&self) -> Router {
+        let graphql = GraphQlHttp::new(self.schema.clone())
+            .limits(HttpLimits { max_body_bytes: self.max_body_bytes })
+            .graphiql(self.graphiql)
+            .into_router();
+        Router::new()
+            .route("/", get(landing))
+            .route("/healthz", get(|| async { "ok" }))
+            .route("/readyz", get(readyz))
+            .route("/metrics", get(metrics))
+            .with_state(self.clone())
+            .merge(graphql)
+            .layer(axum::middleware::from_fn(telemetry::track_http_metrics))
+    }
+
+    /// Serves on `listener` until SIGTERM or Ctrl-C, then finishes in-flight requests.
+    pub async fn serve(self, listener: TcpListener, read_model: &ReadModelConfig) -> anyhow::Result<()> {
+        let _upkeep = self.metrics.spawn_upkeep(Duration::from_secs(5));
+        let refresher = tokio::spawn(self.clone().refresh_on_schedule(read_model.clone()));
+        let result = axum::serve(listener, self.router())
+            .with_graceful_shutdown(telemetry::shutdown_signal())
+            .await
+            .context("serving HTTP");
+        self.ready.store(false, Ordering::SeqCst);
+        refresher.abort();
+        tracing::info!("shut down");
+        result
+    }
+
+    async fn refresh_on_schedule(self, config: ReadModelConfig) {
+        loop {
+            let now = chrono::Utc::now();
+            let Some(next) = config.next_refresh_after(now) else { return };
+            let wait = (next - now).to_std().unwrap_or_default();
+            tokio::time::sleep(wait).await;
+            if let Err(error) = self.refresh().await {
+                tracing::error!(error = format!("{error:#}"), "refreshing the read model failed; the old one stays");
+            }
+        }
+    }
+}
+
+/// Loads the catalogue and builds the read model off the async threads.
+async fn build_read_model(store: &Store) -> anyhow::Result<ReadModel> {
+    let started = Instant::now();
+    let catalogue = store.catalogue().await.context("loading the catalogue from the store")?;
+    let loaded = started.elapsed();
+    let model = tokio::task::spawn_blocking(move || ReadModel::build(catalogue))
+        .await
+        .context("building the read model")??;
+    tracing::info!(
+        offerings = model.len(),
+        load_ms = loaded.as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "read model built"
+    );
+    Ok(model)
+}
+
+async fn readyz(State(app): State<App>) -> Response {
+    if !app.ready.load(Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
+    match app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "readiness: the store does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "the store does not answer").into_response()
+        }
+    }
+}
+
+async fn metrics(State(app): State<App>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], app.metrics.render()).into_response()
+}
+
+async fn landing() -> Html<&'static str> {
+    Html(include_str!("landing.html"))
+}

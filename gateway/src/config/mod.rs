@@ -1,0 +1,384 @@
+//! The configuration of `vuxnav`: one TOML file, overridden by environment variables, read in
+//! this module and nowhere else.
+//!
+//! Every key has a default, so an empty file (or none) is a valid configuration; the annotated
+//! example is `config/vuxnav.example.toml`. [`Config::load`] parses the file, applies the
+//! overrides and validates every value into a typed one: a [`Config`] that exists is valid. It
+//! reports every problem at once ([`ConfigErrors`]): unknown keys at any level, wrong types,
+//! invalid values, each with the file and line or the environment variable it came from.
+//!
+//! # Environment overrides
+//!
+//! `VUXNAV_` followed by the key in capitals, with `__` between a table and its key:
+//! `VUXNAV_LISTEN=0.0.0.0:9000`, `VUXNAV_DATABASE_URL=postgres://…`,
+//! `VUXNAV_GRAPHQL__MAX_DEPTH=20`, `VUXNAV_REGION__MUNICIPALITIES='["0114", "0180"]'`. A
+//! value is read as a TOML value when it parses as one (`20`, `true`, `["0114"]`), else as a
+//! string; a key that wants a string takes the text as given either way. An override beats
+//! the file. A `VUXNAV_` variable without `__` that names no top-level key is left alone: the
+//! prefix is shared with secrets that sources reference by name and with test settings such as
+//! `VUXNAV_TEST_DATABASE_URL`. A misspelt nested one (`VUXNAV_GRAPHQL__MAX_DEPHT`) is an
+//! unknown key like any other.
+//!
+//! # Secrets
+//!
+//! `database_url` may hold a password: it is a [`Secret`], which prints as `[REDACTED]`, and a
+//! message about it shows the URL with the password masked (`postgres://user:***@host/db`).
+
+mod error;
+mod reader;
+mod secret;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use vuxnav_schema::{MunicipalityCode, Region};
+
+pub use error::{ConfigError, ConfigErrors, Origin};
+pub use reader::{ENV_PREFIX, ENV_SEPARATOR};
+pub use secret::{Secret, mask_url};
+
+use reader::{Reader, Table};
+
+/// The default of `listen`.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// The default of `data_dir`.
+pub const DEFAULT_DATA_DIR: &str = "./vuxnav-data";
+/// The name of the embedded SQLite file in `data_dir`.
+pub const SQLITE_FILE_NAME: &str = "vuxnav.db";
+/// The default of `read_model.refresh`: every five minutes.
+pub const DEFAULT_REFRESH: &str = "0 */5 * * * *";
+/// The largest `graphql.max_page_size` allowed.
+pub const MAX_PAGE_SIZE_LIMIT: usize = 10_000;
+
+/// The validated configuration of the service.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address the HTTP server listens on (`listen`, default `127.0.0.1:8080`).
+    pub listen: SocketAddr,
+    /// The folder for the SQLite file and, later, the releases (`data_dir`, default
+    /// `./vuxnav-data`, relative to the working directory).
+    pub data_dir: PathBuf,
+    /// Where the store lives: the SQLite file `<data_dir>/vuxnav.db` unless `database_url` is
+    /// set.
+    pub database: DatabaseLocation,
+    /// How log lines are written (`log_format`, default `text`).
+    pub log_format: LogFormat,
+    /// The municipalities served (`[region]`, default the 26 of Stockholm County).
+    pub region: Region,
+    /// The protections of the GraphQL endpoint (`[graphql]`).
+    pub graphql: GraphqlLimits,
+    /// How the read model is kept up to date (`[read_model]`).
+    pub read_model: ReadModelConfig,
+}
+
+/// Where the store lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseLocation {
+    /// The embedded SQLite file, `<data_dir>/vuxnav.db`.
+    Sqlite { path: PathBuf },
+    /// A database URL from `database_url`: PostgreSQL (`postgres://`, `postgresql://`) or an
+    /// explicit SQLite URL (`sqlite:`). It may hold a password.
+    Url(Secret),
+}
+
+impl DatabaseLocation {
+    /// The URL to connect with: the configured one, or `sqlite://<path>?mode=rwc` (create the
+    /// file when missing) for the embedded file.
+    pub fn connection_url(&self) -> Secret {
+        match self {
+            Self::Sqlite { path } => Secret::new(format!("sqlite://{}?mode=rwc", path.display())),
+            Self::Url(url) => url.clone(),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Url(url) if url.expose().starts_with("postgres"))
+    }
+}
+
+/// For logs: the SQLite path, or the URL with its password masked.
+impl fmt::Display for DatabaseLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite { path } => write!(f, "sqlite file {}", path.display()),
+            Self::Url(url) => f.write_str(&mask_url(url.expose())),
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The protections of the GraphQL endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphqlLimits {
+    /// The deepest selection nesting a query may have (`max_depth`, default 15, at least 1).
+    pub max_depth: usize,
+    /// The highest complexity score a query may have (`max_complexity`, default 5000, at
+    /// least 1).
+    pub max_complexity: usize,
+    /// The most aliases a query may use (`max_aliases`, default 30).
+    pub max_aliases: usize,
+    /// The upper bound of `first` on a connection (`max_page_size`, default 500, from 1 to
+    /// 10000).
+    pub max_page_size: usize,
+    /// The largest request body accepted, in bytes (`max_body_bytes`, default 1048576, at
+    /// least 1).
+    pub max_body_bytes: usize,
+    /// Whether schema introspection is answered (`introspection`, default true).
+    pub introspection: bool,
+    /// Whether GraphiQL is served to browsers on `GET /graphql` (`graphiql`, default true).
+    pub graphiql: bool,
+}
+
+impl Default for GraphqlLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 15,
+            max_complexity: 5000,
+            max_aliases: 30,
+            max_page_size: 500,
+            max_body_bytes: 1_048_576,
+            introspection: true,
+            graphiql: true,
+        }
+    }
+}
+
+/// How the read model is kept up to date.
+#[derive(Debug, Clone)]
+pub struct ReadModelConfig {
+    /// When the read model is rebuilt from the store, so that replicas sharing PostgreSQL see
+    /// each other's harvests (`refresh`, a cron expression with seconds, evaluated in
+    /// Europe/Stockholm; default every five minutes). `None` when `refresh = ""`.
+    pub refresh: Option<cron::Schedule>,
+}
+
+impl ReadModelConfig {
+    /// The first refresh strictly after `after`, with the schedule evaluated in
+    /// Europe/Stockholm (`0 0 3 * * *` is 03:00 local time in summer and in winter); `None`
+    /// when refreshing is disabled or the schedule has no future time.
+    pub fn next_refresh_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let schedule = self.refresh.as_ref()?;
+        let local = after.with_timezone(&chrono_tz::Europe::Stockholm);
+        schedule.after(&local).next().map(|next| next.with_timezone(&Utc))
+    }
+}
+
+impl Default for ReadModelConfig {
+    fn default() -> Self {
+        Self { refresh: cron::Schedule::from_str(DEFAULT_REFRESH).ok() }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let data_dir = PathBuf::from(DEFAULT_DATA_DIR);
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database: DatabaseLocation::Sqlite { path: data_dir.join(SQLITE_FILE_NAME) },
+            data_dir,
+            log_format: LogFormat::default(),
+            region: Region::default(),
+            graphql: GraphqlLimits::default(),
+            read_model: ReadModelConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration from the file at `path` (none: defaults only) with the `VUXNAV_`
+    /// variables of `env` as overrides, and validates it. Reports every problem at once.
+    pub fn load(path: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigErrors> {
+        let defaults = Self::default();
+        let (mut r, mut root) = Reader::new(path, env);
+
+        let listen = r.parsed(&mut root, "listen", |value: String| parse_listen(&value));
+        let data_dir = r.parsed(&mut root, "data_dir", |value: String| {
+            if value.trim().is_empty() { Err("must not be empty".to_owned()) } else { Ok(PathBuf::from(value)) }
+        });
+        let database_url = r.secret(&mut root, "database_url");
+        let log_format = r.field::<LogFormat>(&mut root, "log_format");
+
+        let mut region_table = r.table(&mut root, "region");
+        let region = read_region(&mut r, &mut region_table);
+        r.finish(region_table);
+
+        let mut graphql_table = r.table(&mut root, "graphql");
+        let graphql = read_graphql(&mut r, &mut graphql_table);
+        r.finish(graphql_table);
+
+        let mut read_model_table = r.table(&mut root, "read_model");
+        let read_model = read_read_model(&mut r, &mut read_model_table);
+        r.finish(read_model_table);
+
+        let data_dir = data_dir.unwrap_or(defaults.data_dir);
+        let database = match database_url.filter(|url| !url.trim().is_empty()) {
+            None => Some(DatabaseLocation::Sqlite { path: data_dir.join(SQLITE_FILE_NAME) }),
+            Some(url) => {
+                parse_database_url(url).map_err(|message| r.problem(&root.key_path("database_url"), message)).ok()
+            }
+        };
+        r.finish(root);
+
+        r.into_result(Self {
+            listen: listen.unwrap_or(defaults.listen),
+            database: database.unwrap_or(defaults.database),
+            data_dir,
+            log_format: log_format.unwrap_or(defaults.log_format),
+            region: region.unwrap_or(defaults.region),
+            graphql,
+            read_model: read_model.unwrap_or(defaults.read_model),
+        })
+    }
+
+    /// [`Config::load`] with the process environment.
+    pub fn load_with_process_env(path: Option<&Path>) -> Result<Self, ConfigErrors> {
+        // `std::env::vars` panics on a variable that is not UTF-8; such a variable is not ours.
+        let env =
+            std::env::vars_os().filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)));
+        Self::load(path, env)
+    }
+}
+
+fn parse_listen(value: &str) -> Result<SocketAddr, String> {
+    value.trim().parse().map_err(|_| {
+        format!("`{value}` is not a socket address: give an IP address and a port, such as 127.0.0.1:8080 or [::]:8080")
+    })
+}
+
+fn parse_database_url(url: String) -> Result<DatabaseLocation, String> {
+    let supported = ["postgres://", "postgresql://", "sqlite:"];
+    if supported.iter().any(|scheme| url.starts_with(scheme)) {
+        Ok(DatabaseLocation::Url(Secret::new(url)))
+    } else {
+        Err(format!(
+            "`{}` is not a supported database URL: use postgres://user:password@host/database, or leave database_url unset for the embedded SQLite file",
+            mask_url(&url)
+        ))
+    }
+}
+
+fn read_region(r: &mut Reader, table: &mut Table) -> Option<Region> {
+    let both = table.contains("county") && table.contains("municipalities");
+    let county = r.field::<String>(table, "county");
+    let listed = r.field::<Vec<toml::Value>>(table, "municipalities");
+    if both {
+        let path = table.path().to_owned();
+        r.problem(&path, "set either `county` or `municipalities`, not both");
+    }
+
+    let county = county.and_then(|code| {
+        Region::county(code.trim()).map_err(|error| r.problem(&table.key_path("county"), error.reason)).ok()
+    });
+    let listed = listed.and_then(|values| {
+        let mut codes = Vec::with_capacity(values.len());
+        let mut valid = true;
+        for (i, value) in values.iter().enumerate() {
+            let path = format!("{}[{i}]", table.key_path("municipalities"));
+            match parse_kommunkod(value) {
+                Ok(code) => codes.push(code),
+                Err(message) => {
+                    r.problem(&path, message);
+                    valid = false;
+                }
+            }
+        }
+        if !valid {
+            return None;
+        }
+        Region::new(codes).map_err(|error| r.problem(&table.key_path("municipalities"), error.reason)).ok()
+    });
+    if both { None } else { county.or(listed) }
+}
+
+fn parse_kommunkod(value: &toml::Value) -> Result<MunicipalityCode, String> {
+    match value {
+        toml::Value::String(code) => MunicipalityCode::parse(code).map_err(|error| error.reason),
+        toml::Value::Integer(number) => Err(format!(
+            "`{number}` is not a kommunkod: write it as a string with its leading zero, such as \"{number:0>4}\""
+        )),
+        other => Err(format!("expected a kommunkod such as \"0180\", found {}", other.type_str())),
+    }
+}
+
+fn read_graphql(r: &mut Reader, table: &mut Table) -> GraphqlLimits {
+    let defaults = GraphqlLimits::default();
+    GraphqlLimits {
+        max_depth: r.bounded(table, "max_depth", 1..=usize::MAX).unwrap_or(defaults.max_depth),
+        max_complexity: r.bounded(table, "max_complexity", 1..=usize::MAX).unwrap_or(defaults.max_complexity),
+        max_aliases: r.bounded(table, "max_aliases", 0..=usize::MAX).unwrap_or(defaults.max_aliases),
+        max_page_size: r.bounded(table, "max_page_size", 1..=MAX_PAGE_SIZE_LIMIT).unwrap_or(defaults.max_page_size),
+        max_body_bytes: r.bounded(table, "max_body_bytes", 1..=usize::MAX).unwrap_or(defaults.max_body_bytes),
+        introspection: r.field(table, "introspection").unwrap_or(defaults.introspection),
+        graphiql: r.field(table, "graphiql").unwrap_or(defaults.graphiql),
+    }
+}
+
+fn read_read_model(r: &mut Reader, table: &mut Table) -> Option<ReadModelConfig> {
+    r.parsed(table, "refresh", |expression: String| {
+        if expression.trim().is_empty() {
+            return Ok(ReadModelConfig { refresh: None });
+        }
+        cron::Schedule::from_str(&expression).map(|schedule| ReadModelConfig { refresh: Some(schedule) }).map_err(
+            |error| {
+                format!(
+                    "`{expression}` is not a cron expression ({}): give six or seven fields, sec min hour day-of-month month day-of-week [year], such as \"0 */5 * * * *\", or \"\" to disable",
+                    cron_reason(&error)
+                )
+            },
+        )
+    })
+}
+
+/// The reason in a cron error, without the copy of the expression and the caret under it.
+fn cron_reason(error: &cron::error::Error) -> String {
+    let text = error.to_string();
+    let reason = text.lines().rev().find(|line| !line.trim().is_empty() && line.trim() != "^").unwrap_or("invalid");
+    let reason = reason.trim().trim_end_matches('.');
+    let mut chars = reason.chars();
+    chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_refresh_schedule_is_evaluated_in_stockholm_time() {
+        let config = ReadModelConfig { refresh: cron::Schedule::from_str("0 0 3 * * *").ok() };
+        // 03:00 in Stockholm is 01:00 UTC in summer and 02:00 UTC in winter.
+        let summer = Utc.with_ymd_and_hms(2025, 7, 1, 0, 0, 0).single();
+        let winter = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single();
+        assert_eq!(
+            summer.and_then(|t| config.next_refresh_after(t)),
+            Utc.with_ymd_and_hms(2025, 7, 1, 1, 0, 0).single()
+        );
+        assert_eq!(
+            winter.and_then(|t| config.next_refresh_after(t)),
+            Utc.with_ymd_and_hms(2025, 1, 1, 2, 0, 0).single()
+        );
+        assert_eq!(ReadModelConfig { refresh: None }.next_refresh_after(Utc::now()), None);
+    }
+
+    #[test]
+    fn the_embedded_database_connects_by_a_sqlite_url_that_creates_the_file() {
+        let location = DatabaseLocation::Sqlite { path: PathBuf::from("./vuxnav-data/vuxnav.db") };
+        assert_eq!(location.connection_url().expose(), "sqlite://./vuxnav-data/vuxnav.db?mode=rwc");
+        assert!(!location.is_postgres());
+        assert_eq!(location.to_string(), "sqlite file ./vuxnav-data/vuxnav.db");
+    }
+}

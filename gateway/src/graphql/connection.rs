@@ -1,0 +1,220 @@
+//! Relay connections: offerings (with facets, from the read model) and plain lists (courses,
+//! providers) paged by position.
+
+use async_graphql::{Context, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use super::errors::ApiError;
+use super::internal;
+use super::inputs::{OfferingOrderInput, page_size};
+use super::types::{Course, Municipality, Offering, Provider, SchoolForm, StudyMode, TimeOfStudy, snapshot};
+use crate::read_model::{OfferingFilter, OfferingQuery, QueryError};
+
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    has_next_page: bool,
+    has_previous_page: bool,
+    start_cursor: Option<String>,
+    end_cursor: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct OfferingEdge {
+    cursor: String,
+    node: Offering,
+}
+
+/// A page of offerings with the total and facet counts under the same filter.
+#[derive(SimpleObject)]
+pub struct OfferingConnection {
+    edges: Vec<OfferingEdge>,
+    /// The same offerings as `edges`, without cursors.
+    nodes: Vec<Offering>,
+    page_info: PageInfo,
+    /// How many offerings the filter and search select in all.
+    total_count: u64,
+    /// Counts per value under the current filter and search.
+    facets: Facets,
+}
+
+/// Counts under the current filter; within one facet they add up to `totalCount`.
+#[derive(SimpleObject, Default)]
+pub struct Facets {
+    municipality: Vec<MunicipalityCount>,
+    school_form: Vec<SchoolFormCount>,
+    mode: Vec<ModeCount>,
+    time_of_study: Vec<TimeOfStudyCount>,
+    language: Vec<LanguageCount>,
+}
+
+#[derive(SimpleObject)]
+pub struct MunicipalityCount {
+    municipality: Municipality,
+    count: u64,
+}
+
+#[derive(SimpleObject)]
+pub struct SchoolFormCount {
+    value: SchoolForm,
+    count: u64,
+}
+
+#[derive(SimpleObject)]
+pub struct ModeCount {
+    value: StudyMode,
+    count: u64,
+}
+
+#[derive(SimpleObject)]
+pub struct TimeOfStudyCount {
+    value: TimeOfStudy,
+    count: u64,
+}
+
+#[derive(SimpleObject)]
+pub struct LanguageCount {
+    /// ISO 639-2.
+    value: String,
+    count: u64,
+}
+
+/// Runs an offering query. Facets are counted only when the selection asks for them.
+pub(crate) fn offerings_connection(
+    ctx: &Context<'_>,
+    filter: OfferingFilter,
+    search: Option<String>,
+    order_by: Option<OfferingOrderInput>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<OfferingConnection> {
+    let (order, descending) = OfferingOrderInput::to_model(order_by);
+    let query = OfferingQuery {
+        filter,
+        text: search,
+        order,
+        descending,
+        first: page_size(ctx, first)?,
+        after,
+        facets: ctx.look_ahead().field("facets").exists(),
+    };
+    let model = snapshot(ctx);
+    let page = model.search(&query).map_err(|error| -> async_graphql::Error {
+        match error {
+            QueryError::BadCursor => {
+                ApiError::bad_input("after", "the cursor is not one this API gave out for this order").into()
+            }
+            QueryError::BadText(reason) => ApiError::bad_input("search", reason).into(),
+            QueryError::Index => internal(error),
+        }
+    })?;
+    let edges: Vec<OfferingEdge> = page
+        .items
+        .into_iter()
+        .map(|(offering, cursor)| OfferingEdge { cursor, node: Offering(offering.clone()) })
+        .collect();
+    let facets = page.facets.map(|f| Facets {
+        municipality: f
+            .municipality
+            .into_iter()
+            .map(|(code, count)| MunicipalityCount { municipality: Municipality(code.municipality()), count })
+            .collect(),
+        school_form: f.school_form.into_iter().map(|(v, count)| SchoolFormCount { value: v.into(), count }).collect(),
+        mode: f.mode.into_iter().map(|(v, count)| ModeCount { value: v.into(), count }).collect(),
+        time_of_study: f.time_of_study.into_iter().map(|(v, count)| TimeOfStudyCount { value: v.into(), count }).collect(),
+        language: f.language.into_iter().map(|(v, count)| LanguageCount { value: v.to_string(), count }).collect(),
+    });
+    Ok(OfferingConnection {
+        page_info: PageInfo {
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        },
+        nodes: edges.iter().map(|e| e.node.clone()).collect(),
+        edges,
+        total_count: page.total_count,
+        facets: facets.unwrap_or_default(),
+    })
+}
+
+macro_rules! list_connection {
+    ($(#[$meta:meta])* $connection:ident, $edge:ident, $node:ty) => {
+        #[derive(SimpleObject)]
+        pub struct $edge {
+            cursor: String,
+            node: $node,
+        }
+
+        $(#[$meta])*
+        #[derive(SimpleObject)]
+        pub struct $connection {
+            edges: Vec<$edge>,
+            nodes: Vec<$node>,
+            page_info: PageInfo,
+            total_count: u64,
+        }
+
+        impl $connection {
+            pub(crate) fn page(
+                ctx: &Context<'_>,
+                items: impl ExactSizeIterator<Item = $node>,
+                first: Option<i32>,
+                after: Option<String>,
+            ) -> Result<Self, ApiError> {
+                let (edges, page_info, total_count) = page_by_position(ctx, items, first, after)?;
+                let edges: Vec<$edge> = edges.into_iter().map(|(cursor, node)| $edge { cursor, node }).collect();
+                Ok(Self {
+                    nodes: edges.iter().map(|e| e.node.clone()).collect(),
+                    edges,
+                    page_info,
+                    total_count,
+                })
+            }
+        }
+    };
+}
+
+list_connection!(
+    /// A page of courses, by title in Swedish collation.
+    CourseConnection, CourseEdge, Course
+);
+list_connection!(
+    /// A page of providers, by name in Swedish collation.
+    ProviderConnection, ProviderEdge, Provider
+);
+
+const POSITION_PREFIX: &str = "p1:";
+
+fn page_by_position<T>(
+    ctx: &Context<'_>,
+    items: impl ExactSizeIterator<Item = T>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<(Vec<(String, T)>, PageInfo, u64), ApiError> {
+    let total = items.len();
+    let first = page_size(ctx, first)?;
+    let start = match after {
+        None => 0,
+        Some(cursor) => URL_SAFE_NO_PAD
+            .decode(cursor.trim())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .and_then(|text| text.strip_prefix(POSITION_PREFIX)?.parse::<usize>().ok())
+            .map(|position| position + 1)
+            .ok_or_else(|| ApiError::bad_input("after", "the cursor is not one this API gave out for this list"))?,
+    };
+    let edges: Vec<(String, T)> = items
+        .enumerate()
+        .skip(start)
+        .take(first)
+        .map(|(i, item)| (URL_SAFE_NO_PAD.encode(format!("{POSITION_PREFIX}{i}")), item))
+        .collect();
+    let info = PageInfo {
+        has_next_page: start + edges.len() < total,
+        has_previous_page: start > 0,
+        start_cursor: edges.first().map(|e| e.0.clone()),
+        end_cursor: edges.last().map(|e| e.0.clone()),
+    };
+    Ok((edges, info, total as u64))
+}

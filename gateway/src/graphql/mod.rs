@@ -1,0 +1,110 @@
+//! The public GraphQL API: schema, resolvers, inputs, errors and limits. Transport (HTTP,
+//! content negotiation, status codes) lives in `http::graphql_http`.
+
+mod connection;
+pub mod errors;
+mod inputs;
+mod query;
+mod types;
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
+use async_graphql::{Context, EmptyMutation, ErrorExtensions as _, EmptySubscription, Schema, ServerResult};
+use chrono::NaiveDate;
+use vuxnav_schema::Region;
+
+use crate::read_model::ReadModel;
+pub use query::QueryRoot;
+
+/// The largest `first` the complexity limit counts: an oversized `first` is then refused by
+/// the resolver as `BAD_USER_INPUT` naming `first`, not as a complex query.
+pub(crate) const MAX_FIRST: i32 = 500;
+
+pub type ApiSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// The read model currently in service; swapped atomically when a new one is built.
+pub type Catalog = Arc<ArcSwap<ReadModel>>;
+
+/// What the API needs to know beyond the data.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub region: Region,
+    pub max_page_size: usize,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub introspection: bool,
+    /// A fixed "today" (tests, reproducible demos); `None` means the date in Europe/Stockholm.
+    pub today: Option<NaiveDate>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            region: Region::default(),
+            max_page_size: 500,
+            max_depth: 15,
+            max_complexity: 5_000,
+            max_aliases: 30,
+            introspection: true,
+            today: None,
+        }
+    }
+}
+
+/// Builds the schema over a catalog and a store.
+pub fn build_schema(settings: Settings, catalog: Catalog, store: vuxnav_store::Store) -> ApiSchema {
+    let mut builder = Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+        .limit_depth(settings.max_depth)
+        .limit_complexity(settings.max_complexity)
+        .extension(errors::Protections { max_aliases: settings.max_aliases })
+        .extension(Snapshots(catalog))
+        .data(store)
+        .data(settings.clone());
+    if !settings.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The SDL of the public schema, as `vuxnav schema print` prints it.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot, EmptyMutation, EmptySubscription).finish().sdl()
+}
+
+/// Today's date in Europe/Stockholm, unless the settings fix it.
+pub(crate) fn today(ctx: &Context<'_>) -> NaiveDate {
+    ctx.data_unchecked::<Settings>()
+        .today
+        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive())
+}
+
+/// Logs an unexpected error with its cause and answers `INTERNAL` without detail.
+pub(crate) fn internal(error: impl std::error::Error) -> async_graphql::Error {
+    tracing::error!(error = %error, "internal error while resolving");
+    async_graphql::Error::new("internal error").extend_with(|_, e| e.set("code", errors::INTERNAL))
+}
+
+/// Gives each request one read-model snapshot, so every field of a response sees the same data.
+struct Snapshots(Catalog);
+
+impl ExtensionFactory for Snapshots {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Snapshots(self.0.clone()))
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Snapshots {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: async_graphql::Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<async_graphql::Request> {
+        let snapshot: types::Snapshot = self.0.load_full();
+        next.run(ctx, request.data(snapshot)).await
+    }
+}

@@ -1,0 +1,129 @@
+//! The public query root.
+
+use super::MAX_FIRST;
+use async_graphql::{Context, ID, Object};
+use vuxnav_schema::{CourseCode, Municipality as ModelMunicipality, PublicId};
+
+use super::connection::{CourseConnection, OfferingConnection, ProviderConnection, offerings_connection};
+use super::errors::ApiError;
+use super::inputs::{OfferingFilterInput, OfferingOrderInput};
+use super::types::{Course, Municipality, Node, Offering, Provider, SchoolForm, Source, snapshot};
+use super::{Settings, internal};
+
+pub struct QueryRoot;
+
+fn parse_id(id: &ID) -> Result<PublicId, ApiError> {
+    PublicId::parse(id).map_err(|e| ApiError::bad_input("id", e.reason))
+}
+
+#[Object]
+impl QueryRoot {
+    /// Offerings of the whole region: filtered, searched in Swedish, sorted and paged.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 10")]
+    async fn offerings(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OfferingFilterInput>,
+        #[graphql(desc = "Swedish free text: every word must match a course, provider or place (stemmed, \
+                          prefixes and small typos allowed).")]
+        search: Option<String>,
+        order_by: Option<OfferingOrderInput>,
+        #[graphql(desc = "Page size, 20 by default, at most the configured limit (500).")] first: Option<i32>,
+        #[graphql(desc = "The cursor of the last edge of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<OfferingConnection> {
+        let filter = OfferingFilterInput::to_model(filter, ctx)?;
+        offerings_connection(ctx, filter, search, order_by, first, after)
+    }
+
+    /// One offering by id.
+    async fn offering(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Offering>> {
+        let id = parse_id(&id)?;
+        let offering = snapshot(ctx).offering(id).ok_or_else(|| ApiError::NotFound(format!("offering {id}")))?;
+        Ok(Some(Offering(offering.clone())))
+    }
+
+    /// One course, by id or by Skolverket course code (give exactly one).
+    async fn course(&self, ctx: &Context<'_>, id: Option<ID>, code: Option<String>) -> async_graphql::Result<Option<Course>> {
+        let model = snapshot(ctx);
+        let course = match (id, code) {
+            (Some(id), None) => {
+                let id = parse_id(&id)?;
+                model.course(id).ok_or_else(|| ApiError::NotFound(format!("course {id}")))?
+            }
+            (None, Some(code)) => {
+                let code = CourseCode::parse(&code).map_err(|e| ApiError::bad_input("code", e.reason))?;
+                model
+                    .course_by_code(&code)
+                    .ok_or_else(|| ApiError::NotFound(format!("course with code {}", code.as_str())))?
+            }
+            _ => return Err(ApiError::bad_input("id", "give exactly one of id and code").into()),
+        };
+        Ok(Some(Course(course.clone())))
+    }
+
+    /// Courses with at least one offering, by title in Swedish collation.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    async fn courses(
+        &self,
+        ctx: &Context<'_>,
+        school_forms: Option<Vec<SchoolForm>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<CourseConnection> {
+        let forms: Vec<vuxnav_schema::SchoolForm> = school_forms.unwrap_or_default().into_iter().map(Into::into).collect();
+        let courses: Vec<Course> = snapshot(ctx)
+            .courses()
+            .iter()
+            .filter(|c| forms.is_empty() || forms.contains(&c.school_form))
+            .cloned()
+            .map(Course)
+            .collect();
+        Ok(CourseConnection::page(ctx, courses.into_iter(), first, after)?)
+    }
+
+    /// Providers with at least one offering, by name in Swedish collation.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    async fn providers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<ProviderConnection> {
+        let providers = snapshot(ctx).providers().iter().cloned().map(Provider);
+        Ok(ProviderConnection::page(ctx, providers, first, after)?)
+    }
+
+    /// The municipalities of the region (by default), or all 290 of Sweden, by kommunkod.
+    async fn municipalities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = true, desc = "Only the municipalities of the region.")] in_region: bool,
+    ) -> Vec<Municipality> {
+        let region = &ctx.data_unchecked::<Settings>().region;
+        ModelMunicipality::all().filter(|m| !in_region || region.contains(m.code)).map(Municipality).collect()
+    }
+
+    /// Any object with a public id.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        let id = parse_id(&id)?;
+        let model = snapshot(ctx);
+        let node = if let Some(o) = model.offering(id) {
+            Node::Offering(Offering(o.clone()))
+        } else if let Some(c) = model.course(id) {
+            Node::Course(Course(c.clone()))
+        } else if let Some(p) = model.provider(id) {
+            Node::Provider(Provider(p.clone()))
+        } else {
+            return Err(ApiError::NotFound(format!("node {id}")).into());
+        };
+        Ok(Some(node))
+    }
+
+    /// Every configured source with its harvest status. A stale source's last good data is
+    /// still served.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        let store = ctx.data_unchecked::<vuxnav_store::Store>();
+        let sources = store.sources().await.map_err(internal)?;
+        Ok(sources.into_iter().map(Source).collect())
+    }
+}

@@ -1,0 +1,511 @@
+//! GraphQL object, enum and scalar types. Each wraps a model type and converts at this
+//! boundary; the model itself knows nothing of GraphQL.
+
+use std::sync::Arc;
+
+use super::MAX_FIRST;
+use async_graphql::{Context, Enum, ID, Interface, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use vuxnav_schema as model;
+
+use super::connection::{OfferingConnection, offerings_connection};
+use super::inputs::{OfferingFilterInput, OfferingOrderInput};
+use crate::read_model::ReadModel;
+
+/// The read model a request sees from start to end, whatever is swapped in meanwhile.
+pub(crate) type Snapshot = Arc<ReadModel>;
+
+pub(crate) fn snapshot<'a>(ctx: &Context<'a>) -> &'a Snapshot {
+    ctx.data_unchecked::<Snapshot>()
+}
+
+macro_rules! remote_enum {
+    ($(#[$meta:meta])* $name:ident => $remote:literal { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+        #[graphql(remote = $remote)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+    };
+}
+
+remote_enum! {
+    /// The form of adult education (skolform), as in Susa-navet's `C_SchoolType`.
+    SchoolForm => "vuxnav_schema::SchoolForm" {
+        /// Komvux, grundläggande nivå.
+        #[graphql(name = "VUXGR")] VuxGr,
+        /// Komvux, gymnasial nivå.
+        #[graphql(name = "VUXGY")] VuxGy,
+        /// Svenska för invandrare.
+        #[graphql(name = "VUXSFI")] VuxSfi,
+        /// Komvux som anpassad utbildning, grundläggande nivå.
+        #[graphql(name = "VUXGRAN")] VuxGran,
+        /// Komvux som anpassad utbildning, gymnasial nivå.
+        #[graphql(name = "VUXGYAN")] VuxGyan,
+        /// Yrkeshögskola (outside komvux).
+        #[graphql(name = "YH")] Yh,
+        /// Folkhögskola (outside komvux).
+        #[graphql(name = "FHS")] Fhs,
+        /// Arbetsmarknadsutbildning (outside komvux).
+        #[graphql(name = "AUB")] Aub,
+        /// Studieförbund (outside komvux).
+        #[graphql(name = "STF")] Stf,
+    }
+}
+
+remote_enum! {
+    /// Where the teaching happens.
+    StudyMode => "vuxnav_schema::StudyMode" { OnSite, Distance, Hybrid }
+}
+
+remote_enum! {
+    /// When the teaching happens.
+    TimeOfStudy => "vuxnav_schema::TimeOfStudy" { Day, Evening, Weekend, Mixed }
+}
+
+remote_enum! {
+    /// Who may apply.
+    Eligibility => "vuxnav_schema::Eligibility" {
+        /// Residents of the municipality that offers it.
+        Residents,
+        /// Residents of every municipality of the region.
+        Region,
+        /// Anyone in Sweden.
+        National,
+    }
+}
+
+remote_enum! {
+    /// A credits system.
+    CreditsSystem => "vuxnav_schema::CreditsSystem" {
+        /// Gymnasiepoäng.
+        Gy,
+        /// Verksamhetspoäng.
+        Vp,
+        /// Högskolepoäng.
+        Hp,
+        /// Yrkeshögskolepoäng.
+        Yh,
+        /// Folkhögskolepoäng.
+        Fup,
+        Nyp,
+    }
+}
+
+remote_enum! {
+    /// The kind of body behind a provider (huvudman).
+    ProviderKind => "vuxnav_schema::ProviderKind" { Kommunal, Enskild, Region, Statlig, Annan }
+}
+
+remote_enum! {
+    /// What a course is.
+    CourseConfiguration => "vuxnav_schema::CourseConfiguration" { Course, Package, Programme }
+}
+
+remote_enum! {
+    /// The health of a source.
+    SourceState => "vuxnav_schema::SourceState" {
+        /// The last harvest succeeded.
+        Ok,
+        /// The last harvest failed; the last good data is still served.
+        Stale,
+        /// No harvest has succeeded yet.
+        Failing,
+        /// Switched off in the configuration.
+        Disabled,
+    }
+}
+
+/// Anything with a stable public id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "The stable public id (a UUID)."))]
+pub enum Node {
+    Offering(Offering),
+    Course(Course),
+    Provider(Provider),
+}
+
+/// A municipality (kommun).
+pub struct Municipality(pub model::Municipality);
+
+#[Object]
+impl Municipality {
+    /// The kommunkod: four digits with a leading zero.
+    async fn code(&self) -> &str {
+        self.0.code.as_str()
+    }
+
+    async fn name(&self) -> &str {
+        self.0.name
+    }
+
+    async fn county(&self) -> County {
+        County { code: self.0.county().code, name: self.0.county().name }
+    }
+
+    /// Offerings in this municipality (cancelled ones included).
+    async fn offering_count(&self, ctx: &Context<'_>) -> u64 {
+        snapshot(ctx).offering_count(self.0.code)
+    }
+}
+
+/// A county (län).
+#[derive(SimpleObject)]
+pub struct County {
+    /// The länskod, two digits.
+    code: &'static str,
+    name: &'static str,
+}
+
+/// A course occasion (utbildningstillfälle).
+#[derive(Clone)]
+pub struct Offering(pub model::Offering);
+
+#[Object]
+impl Offering {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn course(&self, ctx: &Context<'_>) -> Option<Course> {
+        snapshot(ctx).course(self.0.course).cloned().map(Course)
+    }
+
+    async fn provider(&self, ctx: &Context<'_>) -> Option<Provider> {
+        snapshot(ctx).provider(self.0.provider).cloned().map(Provider)
+    }
+
+    /// The municipality of study, which offers the course.
+    async fn municipality(&self) -> Municipality {
+        Municipality(self.0.municipality.municipality())
+    }
+
+    async fn location(&self) -> Location {
+        Location(self.0.location.clone())
+    }
+
+    async fn start(&self) -> Option<NaiveDate> {
+        self.0.schedule.start()
+    }
+
+    async fn end(&self) -> Option<NaiveDate> {
+        self.0.schedule.end()
+    }
+
+    /// The student starts when admitted, rather than on a set date.
+    async fn continuous_intake(&self) -> bool {
+        self.0.schedule.continuous_intake()
+    }
+
+    async fn application(&self) -> Application {
+        Application(self.0.application.clone())
+    }
+
+    /// Study pace in percent of full time.
+    async fn pace(&self) -> u8 {
+        self.0.pace.percent()
+    }
+
+    async fn time_of_study(&self) -> TimeOfStudy {
+        self.0.time_of_study.into()
+    }
+
+    async fn mode(&self) -> StudyMode {
+        self.0.mode.into()
+    }
+
+    /// The language of instruction, ISO 639-2 (`swe`, `eng`).
+    async fn language(&self) -> &str {
+        self.0.language.as_str()
+    }
+
+    async fn seats(&self) -> Option<u32> {
+        self.0.seats
+    }
+
+    async fn cancelled(&self) -> bool {
+        self.0.cancelled
+    }
+
+    async fn apprenticeship(&self) -> bool {
+        self.0.apprenticeship
+    }
+
+    /// A fee in Swedish kronor; komvux is free, so usually null.
+    async fn fee_sek(&self) -> Option<u32> {
+        self.0.fee_sek
+    }
+
+    async fn eligibility(&self) -> Eligibility {
+        self.0.eligibility.into()
+    }
+
+    /// The offering's own web page.
+    async fn url(&self) -> Option<&str> {
+        self.0.web.as_deref()
+    }
+
+    /// Where this record was harvested from.
+    async fn provenance(&self) -> Provenance {
+        Provenance(self.0.provenance.clone())
+    }
+}
+
+/// Where an offering is studied.
+pub struct Location(model::Location);
+
+#[Object]
+impl Location {
+    async fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    async fn street_address(&self) -> Option<&str> {
+        self.0.street_address.as_deref()
+    }
+
+    async fn postal_code(&self) -> Option<&str> {
+        self.0.postal_code.as_deref()
+    }
+
+    async fn town(&self) -> Option<&str> {
+        self.0.town.as_deref()
+    }
+
+    /// WGS 84 latitude.
+    async fn latitude(&self) -> Option<f64> {
+        self.0.coordinates.map(|c| c.latitude)
+    }
+
+    /// WGS 84 longitude.
+    async fn longitude(&self) -> Option<f64> {
+        self.0.coordinates.map(|c| c.longitude)
+    }
+}
+
+/// When and where to apply.
+pub struct Application(model::Application);
+
+#[Object]
+impl Application {
+    async fn opens(&self) -> Option<NaiveDate> {
+        self.0.opens()
+    }
+
+    async fn closes(&self) -> Option<NaiveDate> {
+        self.0.closes()
+    }
+
+    /// Applications are taken all the time.
+    async fn continuous(&self) -> bool {
+        self.0.continuous()
+    }
+
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+}
+
+/// Where a record comes from.
+pub struct Provenance(model::Provenance);
+
+#[Object]
+impl Provenance {
+    /// The id of the configured source.
+    async fn source(&self) -> &str {
+        self.0.source.as_str()
+    }
+
+    /// The upstream system's own id.
+    async fn upstream_id(&self) -> &str {
+        &self.0.upstream_id
+    }
+
+    async fn first_seen(&self) -> DateTime<Utc> {
+        self.0.first_seen
+    }
+
+    async fn last_changed(&self) -> DateTime<Utc> {
+        self.0.last_changed
+    }
+
+    async fn last_harvest(&self) -> DateTime<Utc> {
+        self.0.last_harvest
+    }
+}
+
+/// What is taught: a Skolverket course, a yrkesvux package or a local course.
+#[derive(Clone)]
+pub struct Course(pub model::Course);
+
+#[Object]
+impl Course {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Skolverket's course code, such as `MATMAT01c`, where there is one.
+    async fn code(&self) -> Option<&str> {
+        self.0.code.as_ref().map(model::CourseCode::as_str)
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    async fn school_form(&self) -> SchoolForm {
+        self.0.school_form.into()
+    }
+
+    /// Whether the school form is part of kommunal vuxenutbildning.
+    async fn komvux(&self) -> bool {
+        self.0.school_form.is_komvux()
+    }
+
+    async fn credits(&self) -> Option<Credits> {
+        self.0.credits.map(|c| Credits { system: c.system.into(), value: c.value })
+    }
+
+    async fn subject(&self) -> Option<&str> {
+        self.0.subject.as_deref()
+    }
+
+    /// SUN 2020 education field code.
+    async fn sun_field(&self) -> Option<&str> {
+        self.0.sun_field.as_deref()
+    }
+
+    async fn vocational(&self) -> bool {
+        self.0.vocational
+    }
+
+    async fn configuration(&self) -> CourseConfiguration {
+        self.0.configuration.into()
+    }
+
+    /// The offerings of this course.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    async fn offerings(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OfferingFilterInput>,
+        order_by: Option<OfferingOrderInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<OfferingConnection> {
+        let mut filter = OfferingFilterInput::to_model(filter, ctx)?;
+        filter.courses = vec![self.0.id];
+        offerings_connection(ctx, filter, None, order_by, first, after)
+    }
+}
+
+/// Credits in a credits system.
+#[derive(SimpleObject)]
+pub struct Credits {
+    system: CreditsSystem,
+    value: f64,
+}
+
+/// An utbildningsanordnare.
+#[derive(Clone)]
+pub struct Provider(pub model::Provider);
+
+#[Object]
+impl Provider {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Organisationsnummer, ten digits.
+    async fn organisation_number(&self) -> Option<&str> {
+        self.0.org_number.as_ref().map(model::OrgNumber::as_str)
+    }
+
+    async fn kind(&self) -> ProviderKind {
+        self.0.kind.into()
+    }
+
+    async fn school_unit_code(&self) -> Option<&str> {
+        self.0.school_unit_code.as_deref()
+    }
+
+    /// The municipality the provider belongs to or is contracted by.
+    async fn municipality(&self) -> Option<Municipality> {
+        self.0.municipality.map(|m| Municipality(m.municipality()))
+    }
+
+    async fn url(&self) -> Option<&str> {
+        self.0.web.as_deref()
+    }
+
+    /// A public, functional mailbox.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+
+    /// The offerings this provider gives.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    async fn offerings(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OfferingFilterInput>,
+        order_by: Option<OfferingOrderInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<OfferingConnection> {
+        let mut filter = OfferingFilterInput::to_model(filter, ctx)?;
+        filter.providers = vec![self.0.id];
+        offerings_connection(ctx, filter, None, order_by, first, after)
+    }
+}
+
+/// A configured source: one municipality's course system, harvested by a connector kind.
+pub struct Source(pub model::SourceStatus);
+
+#[Object]
+impl Source {
+    async fn id(&self) -> &str {
+        self.0.id.as_str()
+    }
+
+    async fn municipality(&self) -> Municipality {
+        Municipality(self.0.municipality.municipality())
+    }
+
+    /// The connector kind, such as `susa_navet` or `csv`.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+
+    async fn status(&self) -> SourceState {
+        self.0.state.into()
+    }
+
+    async fn last_attempt(&self) -> Option<DateTime<Utc>> {
+        self.0.last_attempt
+    }
+
+    async fn last_success(&self) -> Option<DateTime<Utc>> {
+        self.0.last_success
+    }
+
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+
+    /// Offerings currently held from this source.
+    async fn offering_count(&self) -> u64 {
+        self.0.offering_count
+    }
+}

@@ -1,0 +1,10 @@
+//! The vuxnav gateway: configuration, the read model, GraphQL over HTTP and operations.
+//! Only this crate knows HTTP, GraphQL and the environment.
+
+pub mod app;
+pub mod config;
+pub mod http;
+pub mod demo;
+pub mod graphql;
+pub mod read_model;
+pub mod telemetry;

@@ -1,0 +1,352 @@
+//! Read-model behaviour on a small, explicit catalogue.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use vuxnav_schema::{
+    Application, Catalogue, Course, CourseCode, CourseConfiguration, Credits, CreditsSystem, Eligibility, Language,
+    Location, MunicipalityCode, Offering, Pace, Provenance, Provider, ProviderKind, PublicId, Schedule, SchoolForm,
+    SourceId, StudyMode, TimeOfStudy,
+};
+
+use super::*;
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn course(code: &str, title: &str, form: SchoolForm, subject: &str) -> Course {
+    let code = CourseCode::parse(code).unwrap();
+    Course {
+        id: PublicId::course_by_code(&code),
+        code: Some(code),
+        title: title.into(),
+        description: None,
+        school_form: form,
+        credits: Some(Credits::new(CreditsSystem::Gy, 100.0).unwrap()),
+        subject: Some(subject.into()),
+        sun_field: None,
+        vocational: false,
+        configuration: CourseConfiguration::Course,
+    }
+}
+
+struct Spec {
+    course: usize,
+    municipality: &'static str,
+    town: &'static str,
+    start: Option<&'static str>,
+    continuous: bool,
+    mode: StudyMode,
+    time: TimeOfStudy,
+    pace: i64,
+    cancelled: bool,
+    application: (Option<&'static str>, Option<&'static str>, bool),
+}
+
+fn spec(course: usize, municipality: &'static str, start: Option<&'static str>) -> Spec {
+    Spec {
+        course,
+        municipality,
+        town: "Centrum",
+        start,
+        continuous: start.is_none(),
+        mode: StudyMode::OnSite,
+        time: TimeOfStudy::Day,
+        pace: 100,
+        cancelled: false,
+        application: (None, None, start.is_none()),
+    }
+}
+
+fn catalogue(specs: Vec<Spec>) -> Catalogue {
+    let source = SourceId::parse("test").unwrap();
+    let courses = vec![
+        course("SVASVA01", "Svenska som andraspråk 1", SchoolForm::VuxGy, "Svenska som andraspråk"),
+        course("MATMAT01c", "Matematik 1c", SchoolForm::VuxGy, "Matematik"),
+        course("SFIKURB", "Svenska för invandrare, kurs B", SchoolForm::VuxSfi, "Svenska för invandrare"),
+        course("ENGENG05", "Engelska 5", SchoolForm::VuxGy, "Engelska"),
+        course("ZOOZOO01", "Zoologi", SchoolForm::VuxGy, "Zoologi"),
+        course("AKEAKE01", "Åkeri och transport", SchoolForm::VuxGy, "Transport"),
+        course("ORIORI01", "Örtagårdsodling", SchoolForm::VuxGy, "Odling"),
+        course("ALAALA01", "Ädelstenar", SchoolForm::VuxGy, "Geologi"),
+    ];
+    let provider = Provider {
+        id: PublicId::local_provider(&source, "p1"),
+        name: "Vuxenutbildningscentrum".into(),
+        org_number: None,
+        kind: ProviderKind::Kommunal,
+        school_unit_code: None,
+        municipality: None,
+        web: None,
+        email: None,
+        phone: None,
+    };
+    let at: DateTime<Utc> = "2026-11-01T03:00:00Z".parse().unwrap();
+    let offerings = specs
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| Offering {
+            id: PublicId::offering(&source, &format!("o{i}")),
+            course: courses[s.course].id,
+            provider: provider.id,
+            municipality: MunicipalityCode::parse(s.municipality).unwrap(),
+            location: Location { town: Some(s.town.into()), ..Location::default() },
+            schedule: Schedule::new(s.start.map(date), None, s.continuous).unwrap(),
+            application: Application::new(s.application.0.map(date), s.application.1.map(date), s.application.2, None)
+                .unwrap(),
+            pace: Pace::new(s.pace).unwrap(),
+            time_of_study: s.time,
+            mode: s.mode,
+            language: Language::SWEDISH,
+            seats: Some(30),
+            cancelled: s.cancelled,
+            apprenticeship: false,
+            fee_sek: None,
+            eligibility: Eligibility::Region,
+            web: None,
+            provenance: Provenance {
+                source: source.clone(),
+                upstream_id: format!("o{i}"),
+                first_seen: at,
+                last_changed: at,
+                content_hash: String::new(),
+                last_harvest: at,
+            },
+        })
+        .collect();
+    Catalogue { providers: vec![provider], courses, offerings }
+}
+
+fn model(specs: Vec<Spec>) -> ReadModel {
+    ReadModel::build(catalogue(specs)).unwrap()
+}
+
+fn query() -> OfferingQuery {
+    OfferingQuery { first: 100, ..OfferingQuery::default() }
+}
+
+fn titles(model: &ReadModel, query: &OfferingQuery) -> Vec<String> {
+    let page = model.search(query).unwrap();
+    page.items.iter().map(|(o, _)| model.course(o.course).unwrap().title.clone()).collect()
+}
+
+/// A varied catalogue: every course in Huddinge and Stockholm, in two terms.
+fn varied() -> ReadModel {
+    let mut specs = Vec::new();
+    for course in 0..8 {
+        for (municipality, town) in [("0126", "Flemingsberg"), ("0180", "Kista")] {
+            for start in [Some("2027-01-11"), Some("2026-08-17"), None] {
+                let mut s = spec(course, municipality, start);
+                s.town = town;
+                s.mode = if course % 3 == 0 { StudyMode::Distance } else { StudyMode::OnSite };
+                s.time = if course % 2 == 0 { TimeOfStudy::Evening } else { TimeOfStudy::Day };
+                s.pace = if course % 2 == 0 { 50 } else { 100 };
+                s.application = (Some("2026-10-01"), Some("2026-11-30"), start.is_none());
+                specs.push(s);
+            }
+        }
+    }
+    model(specs)
+}
+
+#[test]
+fn svenskan_finds_svenska_by_its_stem() {
+    let model = varied();
+    let found = titles(&model, &OfferingQuery { text: Some("svenskan".into()), ..query() });
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|t| t.starts_with("Svenska")), "{found:?}");
+}
+
+#[test]
+fn matematk_finds_matematik_despite_the_typo() {
+    let model = varied();
+    let found = titles(&model, &OfferingQuery { text: Some("matematk".into()), ..query() });
+    assert_eq!(found.len(), 6);
+    assert!(found.iter().all(|t| t == "Matematik 1c"));
+}
+
+#[test]
+fn every_word_of_the_text_must_match_and_places_count() {
+    let model = varied();
+    let page = model.search(&OfferingQuery { text: Some("engelska kista".into()), ..query() }).unwrap();
+    assert_eq!(page.total_count, 3);
+    assert!(page.items.iter().all(|(o, _)| o.municipality.as_str() == "0180"));
+}
+
+#[test]
+fn sorting_by_title_follows_swedish_collation() {
+    let model = varied();
+    let mut found = titles(&model, &OfferingQuery { order: OfferingOrder::Title, ..query() });
+    found.dedup();
+    assert_eq!(
+        found,
+        [
+            "Engelska 5",
+            "Matematik 1c",
+            "Svenska för invandrare, kurs B",
+            "Svenska som andraspråk 1",
+            "Zoologi",
+            "Åkeri och transport",
+            "Ädelstenar",
+            "Örtagårdsodling"
+        ]
+    );
+    let mut backwards = titles(&model, &OfferingQuery { order: OfferingOrder::Title, descending: true, ..query() });
+    backwards.dedup();
+    found.reverse();
+    assert_eq!(backwards, found);
+}
+
+#[test]
+fn facets_add_up_to_the_total_under_the_filter() {
+    let model = varied();
+    let q = OfferingQuery {
+        filter: OfferingFilter { modes: vec![StudyMode::OnSite], ..OfferingFilter::default() },
+        facets: true,
+        ..query()
+    };
+    let page = model.search(&q).unwrap();
+    let facets = page.facets.unwrap();
+    for counts in [
+        facets.municipality.iter().map(|c| c.1).sum::<u64>(),
+        facets.school_form.iter().map(|c| c.1).sum(),
+        facets.mode.iter().map(|c| c.1).sum(),
+        facets.time_of_study.iter().map(|c| c.1).sum(),
+        facets.language.iter().map(|c| c.1).sum(),
+    ] {
+        assert_eq!(counts, page.total_count);
+    }
+    assert_eq!(facets.mode, [(StudyMode::OnSite, page.total_count)]);
+}
+
+#[test]
+fn walking_every_page_returns_each_offering_exactly_once_in_every_order() {
+    let model = varied();
+    for order in [OfferingOrder::Relevance, OfferingOrder::StartDate, OfferingOrder::Title, OfferingOrder::Municipality] {
+        for descending in [false, true] {
+            for text in [None, Some("svenska")] {
+                let mut q = OfferingQuery { order, descending, text: text.map(Into::into), first: 5, ..query() };
+                let total = model.search(&q).unwrap().total_count;
+                let mut seen = HashSet::new();
+                loop {
+                    let page = model.search(&q).unwrap();
+                    for (offering, _) in &page.items {
+                        assert!(seen.insert(offering.id), "{order:?} {descending} {text:?}: repeated");
+                    }
+                    if !page.has_next_page {
+                        break;
+                    }
+                    q.after = page.items.last().map(|(_, cursor)| cursor.clone());
+                }
+                assert_eq!(seen.len() as u64, total, "{order:?} {descending} {text:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_cursor_from_nowhere_is_a_bad_cursor() {
+    let model = varied();
+    let q = OfferingQuery { after: Some("bm90LWEtY3Vyc29y".into()), ..query() };
+    assert_eq!(model.search(&q).unwrap_err(), QueryError::BadCursor);
+}
+
+#[test]
+fn start_date_order_puts_continuous_intake_first() {
+    let model = varied();
+    let page = model.search(&OfferingQuery { order: OfferingOrder::StartDate, ..query() }).unwrap();
+    let starts: Vec<Option<NaiveDate>> = page.items.iter().map(|(o, _)| o.schedule.start()).collect();
+    assert_eq!(starts.first(), Some(&None));
+    let dated: Vec<NaiveDate> = starts.into_iter().flatten().collect();
+    assert!(dated.is_sorted());
+}
+
+#[test]
+fn filters_combine_with_and_and_values_with_or() {
+    let model = varied();
+    let huddinge = MunicipalityCode::parse("0126").unwrap();
+    let q = OfferingQuery {
+        filter: OfferingFilter {
+            municipalities: vec![huddinge],
+            school_forms: vec![SchoolForm::VuxSfi, SchoolForm::VuxGy],
+            times_of_study: vec![TimeOfStudy::Evening],
+            pace_max: Some(Pace::new(50).unwrap()),
+            ..OfferingFilter::default()
+        },
+        ..query()
+    };
+    let page = model.search(&q).unwrap();
+    assert_eq!(page.total_count, 4 * 3);
+    assert!(page.items.iter().all(|(o, _)| o.municipality == huddinge && o.pace.percent() == 50));
+}
+
+#[test]
+fn a_start_window_keeps_continuous_intake_and_dates_inside_it() {
+    let model = varied();
+    let q = OfferingQuery {
+        filter: OfferingFilter {
+            start_from: Some(date("2026-08-01")),
+            start_to: Some(date("2026-12-31")),
+            ..OfferingFilter::default()
+        },
+        ..query()
+    };
+    let page = model.search(&q).unwrap();
+    assert_eq!(page.total_count, 8 * 2 * 2);
+    assert!(page.items.iter().all(|(o, _)| o.schedule.continuous_intake()
+        || o.schedule.start() == Some(date("2026-08-17"))));
+}
+
+#[test]
+fn open_for_application_follows_the_window_and_continuous_application() {
+    let model = varied();
+    let on = |d: &str| {
+        let q = OfferingQuery {
+            filter: OfferingFilter { open_for_application_on: Some(date(d)), ..OfferingFilter::default() },
+            ..query()
+        };
+        model.search(&q).unwrap().total_count
+    };
+    assert_eq!(on("2026-11-01"), 48);
+    assert_eq!(on("2026-12-15"), 16);
+    assert_eq!(on("2026-09-01"), 0);
+}
+
+#[test]
+fn cancelled_offerings_are_left_out_unless_asked_for() {
+    let mut cancelled = spec(0, "0126", Some("2026-08-17"));
+    cancelled.cancelled = true;
+    let model = model(vec![cancelled, spec(0, "0126", None)]);
+    assert_eq!(model.search(&query()).unwrap().total_count, 1);
+    let all = OfferingQuery {
+        filter: OfferingFilter { include_cancelled: true, ..OfferingFilter::default() },
+        ..query()
+    };
+    assert_eq!(model.search(&all).unwrap().total_count, 2);
+}
+
+#[test]
+fn courses_are_found_by_id_and_by_code_in_any_case() {
+    let model = varied();
+    let code = CourseCode::parse("matmat01C").unwrap();
+    let course = model.course_by_code(&code).unwrap();
+    assert_eq!(course.title, "Matematik 1c");
+    assert_eq!(model.course(course.id).unwrap().id, course.id);
+    assert_eq!(model.courses().len(), 8);
+}
+
+#[test]
+fn subjects_filter_by_name_or_subject_code() {
+    let model = varied();
+    let by = |subject: &str| {
+        let q = OfferingQuery {
+            filter: OfferingFilter { subjects: vec![subject.into()], ..OfferingFilter::default() },
+            ..query()
+        };
+        model.search(&q).unwrap().total_count
+    };
+    assert_eq!(by("matematik"), 6);
+    assert_eq!(by("MAT"), 6);
+    assert_eq!(by("no such subject"), 0);
+}

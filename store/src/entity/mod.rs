@@ -1,0 +1,7 @@
+//! The sea-orm entities: one module per table, private to the crate. They mirror the tables
+//! that `migration` creates; the model never sees them (conversions live in `convert`).
+
+pub(crate) mod course;
+pub(crate) mod offering;
+pub(crate) mod provider;
+pub(crate) mod source;

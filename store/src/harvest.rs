@@ -1,0 +1,227 @@
+//! Writing a harvest: [`Store::replace_source`].
+//!
+//! The cost is a fixed number of statements per chunk, never per record: one query reads what
+//! the source holds, then multi-row upserts and `IN` updates in chunks sized to stay under
+//! SQLite's limit of 32,766 bound values per statement, all in one transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel, Iterable, QueryFilter, QuerySelect,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use uuid::Uuid;
+use vuxnav_schema::{Catalogue, Offering, SourceId};
+
+use crate::entity::{course, offering, provider, source};
+use crate::{Store, StoreError, stored};
+
+/// Bound values per statement: under SQLite's 32,766 (and PostgreSQL's 65,535), with room.
+const MAX_BOUND_VALUES: usize = 32_000;
+
+/// How many rows of `columns` values fit in one statement.
+fn rows_per_statement(columns: usize) -> usize {
+    (MAX_BOUND_VALUES / columns.max(1)).max(1)
+}
+
+/// What a [`Store::replace_source`] did to the offerings of the source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplaceOutcome {
+    /// Offerings not held before, including withdrawn ones that reappeared (restored, with
+    /// their `first_seen` kept).
+    pub new: u64,
+    /// Held offerings whose content hash differs: updated, `last_changed` set.
+    pub changed: u64,
+    /// Held offerings with the same content hash: only `last_harvest` set.
+    pub unchanged: u64,
+    /// Held offerings absent from the snapshot: marked withdrawn.
+    pub withdrawn: u64,
+}
+
+/// What the store holds of one offering before the harvest.
+struct Held {
+    content_hash: String,
+    withdrawn: bool,
+}
+
+impl Store {
+    /// Replaces what `source` holds with `snapshot`, in one transaction.
+    ///
+    /// Providers and courses are upserted by id. Offerings of the source are inserted (new),
+    /// updated in full (content hash differs: `first_seen` kept, `last_changed = at`) or only
+    /// touched (same hash: `last_harvest = at`); offerings of the source absent from the
+    /// snapshot are marked withdrawn (`withdrawn_at = at`); a withdrawn offering that reappears
+    /// is restored (`withdrawn_at` cleared, `last_changed = at`). The store owns the provenance
+    /// timestamps: those in the snapshot are ignored. Offerings with the same id in one snapshot
+    /// are stored once, the last one winning.
+    ///
+    /// The source must be registered, and every offering's provenance must name it.
+    pub async fn replace_source(
+        &self,
+        source: &SourceId,
+        snapshot: &Catalogue,
+        at: DateTime<Utc>,
+    ) -> Result<ReplaceOutcome, StoreError> {
+        let at = stored(at);
+        if let Some(foreign) = snapshot.offerings.iter().find(|o| o.provenance.source != *source) {
+            return Err(StoreError::ForeignOffering {
+                source_id: source.to_string(),
+                offering: foreign.id.to_string(),
+                other: foreign.provenance.source.to_string(),
+            });
+        }
+
+        let txn = self.begin_write().await?;
+        // Also serialises harvests of the same source on PostgreSQL (SQLite has one writer).
+        let registered = source::Entity::find_by_id(source.as_str()).lock_exclusive().one(&txn).await?;
+        if registered.is_none() {
+            return Err(StoreError::UnknownSource(source.to_string()));
+        }
+
+        let held: HashMap<Uuid, Held> = offering::Entity::find()
+            .select_only()
+            .columns([offering::Column::Id, offering::Column::ContentHash, offering::Column::WithdrawnAt])
+            .filter(offering::Column::SourceId.eq(source.as_str()))
+            .into_tuple::<(Uuid, String, Option<DateTime<Utc>>)>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|(id, content_hash, withdrawn_at)| (id, Held { content_hash, withdrawn: withdrawn_at.is_some() }))
+            .collect();
+
+        upsert_providers(&txn, snapshot).await?;
+        upsert_courses(&txn, snapshot).await?;
+
+        // Sorted by id, so concurrent harvests on PostgreSQL lock rows in the same order.
+        let mut offerings: Vec<&Offering> =
+            snapshot.offerings.iter().map(|o| (o.id.uuid(), o)).collect::<HashMap<_, _>>().into_values().collect();
+        offerings.sort_unstable_by_key(|o| o.id);
+
+        let mut outcome = ReplaceOutcome::default();
+        let mut writes = Vec::new();
+        for offering in &offerings {
+            match held.get(&offering.id.uuid()) {
+                None => outcome.new += 1,
+                Some(h) if h.withdrawn => outcome.new += 1,
+                Some(h) if h.content_hash != offering.provenance.content_hash => outcome.changed += 1,
+                Some(_) => {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+            }
+            writes.push(*offering);
+        }
+        upsert_offerings(&txn, &writes, at).await?;
+
+        let present: std::collections::HashSet<Uuid> = offerings.iter().map(|o| o.id.uuid()).collect();
+        let mut gone: Vec<Uuid> =
+            held.iter().filter(|(id, h)| !h.withdrawn && !present.contains(id)).map(|(id, _)| *id).collect();
+        gone.sort_unstable();
+        outcome.withdrawn = gone.len() as u64;
+        for chunk in gone.chunks(MAX_BOUND_VALUES) {
+            offering::Entity::update_many()
+                .col_expr(offering::Column::WithdrawnAt, Expr::value(at))
+                .filter(offering::Column::Id.is_in(chunk.iter().copied()))
+                .exec(&txn)
+                .await?;
+        }
+
+        if outcome.unchanged > 0 {
+            // Every held offering of the source not yet written at `at` is an unchanged one:
+            // one statement touches them all.
+            offering::Entity::update_many()
+                .col_expr(offering::Column::LastHarvest, Expr::value(at))
+                .filter(offering::Column::SourceId.eq(source.as_str()))
+                .filter(offering::Column::WithdrawnAt.is_null())
+                .filter(offering::Column::LastHarvest.ne(at))
+                .exec(&txn)
+                .await?;
+        }
+
+        txn.commit().await?;
+        tracing::debug!(source = %source, ?outcome, "replaced the snapshot of a source");
+        Ok(outcome)
+    }
+
+    /// A transaction that writes. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so it waits for another writer instead of failing when it first writes.
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
+        let txn = if self.db.get_database_backend() == DbBackend::Sqlite {
+            self.db
+                .begin_with_options(TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..TransactionOptions::default()
+                })
+                .await?
+        } else {
+            self.db.begin().await?
+        };
+        Ok(txn)
+    }
+}
+
+async fn upsert_providers(txn: &DatabaseTransaction, snapshot: &Catalogue) -> Result<(), StoreError> {
+    let mut rows: Vec<provider::Model> = snapshot
+        .providers
+        .iter()
+        .map(|p| (p.id, provider::Model::from(p)))
+        .collect::<HashMap<_, _>>()
+        .into_values()
+        .collect();
+    rows.sort_unstable_by_key(|r| r.id);
+    let update: Vec<provider::Column> =
+        provider::Column::iter().filter(|c| !matches!(c, provider::Column::Id)).collect();
+    for chunk in rows.chunks(rows_per_statement(provider::Column::iter().count())) {
+        provider::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model))
+            .on_conflict(OnConflict::column(provider::Column::Id).update_columns(update.iter().copied()).to_owned())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn upsert_courses(txn: &DatabaseTransaction, snapshot: &Catalogue) -> Result<(), StoreError> {
+    let mut rows: Vec<course::Model> = snapshot
+        .courses
+        .iter()
+        .map(|c| (c.id, course::Model::from(c)))
+        .collect::<HashMap<_, _>>()
+        .into_values()
+        .collect();
+    rows.sort_unstable_by_key(|r| r.id);
+    let update: Vec<course::Column> = course::Column::iter().filter(|c| !matches!(c, course::Column::Id)).collect();
+    for chunk in rows.chunks(rows_per_statement(course::Column::iter().count())) {
+        course::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model))
+            .on_conflict(OnConflict::column(course::Column::Id).update_columns(update.iter().copied()).to_owned())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts new offerings and updates changed or restored ones in full, keeping `first_seen`.
+async fn upsert_offerings(
+    txn: &DatabaseTransaction,
+    offerings: &[&Offering],
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let update: Vec<offering::Column> =
+        offering::Column::iter().filter(|c| !matches!(c, offering::Column::Id | offering::Column::FirstSeen)).collect();
+    for chunk in offerings.chunks(rows_per_statement(offering::Column::iter().count())) {
+        let rows = chunk.iter().map(|o| {
+            let mut row = offering::Model::from(*o);
+            row.first_seen = at;
+            row.last_changed = at;
+            row.last_harvest = at;
+            row.withdrawn_at = None;
+            row.into_active_model()
+        });
+        offering::Entity::insert_many(rows)
+            .on_conflict(OnConflict::column(offering::Column::Id).update_columns(update.iter().copied()).to_owned())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! Migrations, applied in order by `Store::connect`. A migration is frozen once released: it
+//! names its tables and columns itself and never refers to the entities, so an entity can
+//! change in a later migration without rewriting history.
+
+mod m0001_initial;
+
+use sea_orm_migration::{MigrationTrait, MigratorTrait};
+
+pub(crate) struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_initial::Migration)]
+    }
+}

@@ -1,0 +1,1 @@
+//! End-to-end tests over the real vuxnav binary live in `tests/`.
