@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use tokio::net::TcpListener;
@@ -168,31 +169,8 @@ async fn serve(app: App, config: &Config, started: Instant) -> anyhow::Result<()
 
 /// Loads a generated data set as if each municipality's source had just been harvested.
 async fn load_demo(store: &Store, seed: u64, scale: Scale) -> anyhow::Result<()> {
-    let started = Instant::now();
     let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive();
-    let sources = tokio::task::spawn_blocking(move || demo::generate(seed, scale, today)).await?;
-    let at = chrono::Utc::now();
-    let total = sources.len();
-    let mut offerings = 0;
-    for (done, source) in sources.iter().enumerate() {
-        store.register_source(&source.id, source.municipality, source.kind.code(), true).await?;
-        let outcome = store
-            .replace_source(&source.id, &source.catalogue, at)
-            .await
-            .with_context(|| format!("loading the demo data of source {}", source.id))?;
-        store.record_attempt(&source.id, at, Ok(())).await?;
-        offerings += source.catalogue.offerings.len();
-        tracing::info!(
-            source = %source.id,
-            progress = format!("{}/{total}", done + 1),
-            new = outcome.new,
-            changed = outcome.changed,
-            unchanged = outcome.unchanged,
-            withdrawn = outcome.withdrawn,
-            "demo source loaded"
-        );
-    }
-    tracing::info!(sources = total, offerings, seconds = started.elapsed().as_secs_f64(), "demo data loaded");
+    demo::load(store, seed, scale, today, chrono::Utc::now()).await.context("loading the demo data")?;
     Ok(())
 }
 

@@ -353,3 +353,25 @@ fn the_example_config_loads_without_problems_and_documents_the_defaults() {
         defaults.read_model.refresh.as_ref().map(|s| s.source())
     );
 }
+
+#[test]
+fn every_toml_example_in_the_docs_loads() {
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    let mut examples = 0;
+    for entry in std::fs::read_dir(&docs).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for block in text.split("```toml\n").skip(1) {
+            let toml = block.split("```").next().unwrap();
+            let file = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(file.path(), toml).unwrap();
+            let loaded = Config::load(Some(file.path()), std::iter::empty::<(String, String)>());
+            assert!(loaded.is_ok(), "{}: {:?}\n{toml}", path.display(), loaded.err().map(|e| e.to_string()));
+            examples += 1;
+        }
+    }
+    assert!(examples >= 1, "no toml examples found in {}", docs.display());
+}

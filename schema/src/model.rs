@@ -7,17 +7,18 @@ use crate::{
     SchoolForm, SourceId, StudyMode, TimeOfStudy,
 };
 
-/// A Skolverket course code such as `MATMAT01c`, `SVASVA01`, `GRNENGA` or `SFIKURA`, or a
-/// provider's own code: 2 to 20 ASCII letters and digits, starting with a letter.
+/// A Skolverket course code such as `MATMAT01c`, `SVASVA01`, `VÅRVÅR01` or `GRNENGA`, or a
+/// provider's own code: 2 to 20 letters (ASCII or å, ä, ö) and digits, starting with a letter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CourseCode(String);
 
 impl CourseCode {
     pub fn parse(value: &str) -> Result<Self, ModelError> {
         let value = value.trim();
-        let ok = (2..=20).contains(&value.len())
-            && value.bytes().all(|b| b.is_ascii_alphanumeric())
-            && value.as_bytes()[0].is_ascii_alphabetic();
+        let letter = |c: char| c.is_ascii_alphabetic() || "åäöÅÄÖ".contains(c);
+        let ok = (2..=20).contains(&value.chars().count())
+            && value.chars().all(|c| letter(c) || c.is_ascii_digit())
+            && value.chars().next().is_some_and(letter);
         if ok {
             Ok(Self(value.to_owned()))
         } else {
@@ -31,7 +32,8 @@ impl CourseCode {
 
     /// The subject code: the first three letters of a gymnasial code (`MAT` of `MATMAT01c`).
     pub fn subject_code(&self) -> &str {
-        &self.0[..self.0.len().min(3)]
+        let end = self.0.char_indices().nth(3).map_or(self.0.len(), |(i, _)| i);
+        &self.0[..end]
     }
 }
 
@@ -388,7 +390,8 @@ mod tests {
     fn a_course_code_is_letters_and_digits_and_knows_its_subject() {
         let code = CourseCode::parse("MATMAT01c").unwrap();
         assert_eq!(code.subject_code(), "MAT");
-        for bad in ["", "1MAT", "MAT MAT", "M"] {
+        assert_eq!(CourseCode::parse("VÅRVÅR01").unwrap().subject_code(), "VÅR");
+        for bad in ["", "1MAT", "MAT MAT", "M", "MAT-01", "ÉCOLE"] {
             assert_eq!(CourseCode::parse(bad).unwrap_err().field, "courseCode", "{bad}");
         }
     }

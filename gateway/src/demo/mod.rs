@@ -22,6 +22,7 @@
 
 mod courses;
 mod generate;
+mod load;
 mod places;
 mod providers;
 mod util;
@@ -32,6 +33,7 @@ mod tests;
 use chrono::NaiveDate;
 use vuxnav_schema::{Catalogue, Municipality, MunicipalityCode, Region, SourceId};
 
+pub use load::{LoadSummary, load};
 use places::Profile;
 
 /// How much to generate.

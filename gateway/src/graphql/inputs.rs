@@ -2,11 +2,10 @@
 //! argument path, such as `filter.municipalities[1]` or `filter.paceMin`.
 
 use async_graphql::{Context, Enum, InputObject};
-use chrono::NaiveDate;
 use vuxnav_schema::{CourseCode, Language, ModelError, MunicipalityCode, Pace};
 
 use super::errors::ApiError;
-use super::types::{SchoolForm, StudyMode, TimeOfStudy};
+use super::types::{Date, SchoolForm, StudyMode, TimeOfStudy};
 use super::{Settings, today};
 use crate::read_model::{OfferingFilter, OfferingOrder};
 
@@ -32,11 +31,11 @@ pub struct OfferingFilterInput {
     /// The highest pace in percent (1 to 100).
     pace_max: Option<i32>,
     /// Starting on or after this date; continuous intake always qualifies.
-    start_from: Option<NaiveDate>,
+    start_from: Option<Date>,
     /// Starting on or before this date; continuous intake always qualifies.
-    start_to: Option<NaiveDate>,
+    start_to: Option<Date>,
     /// One can apply on this date.
-    open_for_application_on: Option<NaiveDate>,
+    open_for_application_on: Option<Date>,
     /// One can apply today (Europe/Stockholm).
     open_for_application_now: Option<bool>,
     continuous_intake: Option<bool>,
@@ -85,12 +84,13 @@ impl OfferingFilterInput {
         {
             return Err(ApiError::bad_input("filter.paceMin", "is above filter.paceMax"));
         }
-        if let (Some(from), Some(to)) = (input.start_from, input.start_to)
+        let (start_from, start_to) = (input.start_from.map(|d| d.0), input.start_to.map(|d| d.0));
+        if let (Some(from), Some(to)) = (start_from, start_to)
             && from > to
         {
             return Err(ApiError::bad_input("filter.startFrom", "is after filter.startTo"));
         }
-        let open_for_application_on = match (input.open_for_application_on, input.open_for_application_now) {
+        let open_for_application_on = match (input.open_for_application_on.map(|d| d.0), input.open_for_application_now) {
             (Some(_), Some(true)) => {
                 return Err(ApiError::bad_input(
                     "filter.openForApplicationNow",
@@ -113,8 +113,8 @@ impl OfferingFilterInput {
             languages: list("languages", input.languages, Language::parse)?,
             pace_min,
             pace_max,
-            start_from: input.start_from,
-            start_to: input.start_to,
+            start_from,
+            start_to,
             open_for_application_on,
             continuous_intake: input.continuous_intake,
             include_cancelled: input.include_cancelled.unwrap_or(false),

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use super::MAX_FIRST;
-use async_graphql::{Context, Enum, ID, Interface, Object, SimpleObject};
+use async_graphql::{
+    Context, Enum, ID, InputValueError, InputValueResult, Interface, Object, Scalar, ScalarType, SimpleObject, Value,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use vuxnav_schema as model;
 
@@ -17,6 +19,26 @@ pub(crate) type Snapshot = Arc<ReadModel>;
 
 pub(crate) fn snapshot<'a>(ctx: &Context<'a>) -> &'a Snapshot {
     ctx.data_unchecked::<Snapshot>()
+}
+
+/// A calendar date in ISO 8601, such as `2026-08-17`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub NaiveDate);
+
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| InputValueError::custom(format!("`{text}` is not a date such as `2026-08-17`"))),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
 }
 
 macro_rules! remote_enum {
@@ -183,12 +205,12 @@ impl Offering {
         Location(self.0.location.clone())
     }
 
-    async fn start(&self) -> Option<NaiveDate> {
-        self.0.schedule.start()
+    async fn start(&self) -> Option<Date> {
+        self.0.schedule.start().map(Date)
     }
 
-    async fn end(&self) -> Option<NaiveDate> {
-        self.0.schedule.end()
+    async fn end(&self) -> Option<Date> {
+        self.0.schedule.end().map(Date)
     }
 
     /// The student starts when admitted, rather than on a set date.
@@ -287,12 +309,12 @@ pub struct Application(model::Application);
 
 #[Object]
 impl Application {
-    async fn opens(&self) -> Option<NaiveDate> {
-        self.0.opens()
+    async fn opens(&self) -> Option<Date> {
+        self.0.opens().map(Date)
     }
 
-    async fn closes(&self) -> Option<NaiveDate> {
-        self.0.closes()
+    async fn closes(&self) -> Option<Date> {
+        self.0.closes().map(Date)
     }
 
     /// Applications are taken all the time.

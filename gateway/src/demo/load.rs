@@ -1,0 +1,57 @@
+//! Loading a generated data set into the store, as if each municipality's source had just
+//! been harvested: the source is registered, its snapshot replaces what it held, and the
+//! attempt is recorded as a success.
+
+use std::time::Instant;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use vuxnav_store::{Store, StoreError};
+
+use super::{Scale, generate};
+
+/// What a load did, summed over all sources.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadSummary {
+    pub sources: usize,
+    pub offerings: usize,
+    pub new: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    pub withdrawn: u64,
+}
+
+/// Generates the data set of `(seed, scale, today)` and loads it, stamped `at`.
+pub async fn load(
+    store: &Store,
+    seed: u64,
+    scale: Scale,
+    today: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<LoadSummary, StoreError> {
+    let started = Instant::now();
+    let sources = generate(seed, scale, today);
+    let total = sources.len();
+    let mut summary = LoadSummary { sources: total, ..LoadSummary::default() };
+    for (done, source) in sources.iter().enumerate() {
+        store.register_source(&source.id, source.municipality, source.kind.code(), true).await?;
+        let outcome = store.replace_source(&source.id, &source.catalogue, at).await?;
+        store.record_attempt(&source.id, at, Ok(())).await?;
+        summary.offerings += source.catalogue.offerings.len();
+        summary.new += outcome.new;
+        summary.changed += outcome.changed;
+        summary.unchanged += outcome.unchanged;
+        summary.withdrawn += outcome.withdrawn;
+        tracing::debug!(source = %source.id, progress = format!("{}/{total}", done + 1), "demo source loaded");
+    }
+    tracing::info!(
+        sources = summary.sources,
+        offerings = summary.offerings,
+        new = summary.new,
+        changed = summary.changed,
+        unchanged = summary.unchanged,
+        withdrawn = summary.withdrawn,
+        seconds = started.elapsed().as_secs_f64(),
+        "demo data loaded"
+    );
+    Ok(summary)
+}
