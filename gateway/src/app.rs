@@ -118,9 +118,8 @@ async fn build_read_model(store: &Store) -> anyhow::Result<ReadModel> {
     let started = Instant::now();
     let catalogue = store.catalogue().await.context("loading the catalogue from the store")?;
     let loaded = started.elapsed();
-    let model = tokio::task::spawn_blocking(move || ReadModel::build(catalogue))
-        .await
-        .context("building the read model")??;
+    let model =
+        tokio::task::spawn_blocking(move || ReadModel::build(catalogue)).await.context("building the read model")??;
     tracing::info!(
         offerings = model.len(),
         load_ms = loaded.as_millis() as u64,

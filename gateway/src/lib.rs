@@ -3,8 +3,8 @@
 
 pub mod app;
 pub mod config;
-pub mod http;
 pub mod demo;
 pub mod graphql;
+pub mod http;
 pub mod read_model;
 pub mod telemetry;

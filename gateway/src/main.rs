@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use tokio::net::TcpListener;
@@ -156,8 +155,7 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 }
 
 async fn serve(app: App, config: &Config, started: Instant) -> anyhow::Result<()> {
-    let listener =
-        TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
     tracing::info!(
         address = %config.listen,
         startup_ms = started.elapsed().as_millis() as u64,

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use futures::TryStreamExt as _;
 use sea_orm::{
     AccessMode, ColumnTrait, DatabaseTransaction, EntityTrait, IsolationLevel, QueryFilter, TransactionTrait,
 };
@@ -20,16 +21,14 @@ impl Store {
     /// consistent even while a harvest commits.
     pub async fn catalogue(&self) -> Result<Catalogue, StoreError> {
         let txn = self.begin_read().await?;
-        let t = std::time::Instant::now();
-        let mut offerings = offering::Entity::find()
-            .filter(offering::Column::WithdrawnAt.is_null())
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(Offering::try_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        eprintln!("TMP offerings {:?}", t.elapsed());
-        let t = std::time::Instant::now();
+        // Streamed: each row is converted and freed as it arrives, so a large catalogue never
+        // sits in memory twice (as driver rows and as offerings).
+        let mut offerings = Vec::new();
+        let mut rows = offering::Entity::find().filter(offering::Column::WithdrawnAt.is_null()).stream(&txn).await?;
+        while let Some(row) = rows.try_next().await? {
+            offerings.push(Offering::try_from(row)?);
+        }
+        drop(rows);
         // The ids come from the offerings just read: cheaper than a subquery that scans the
         // offerings again for each table.
         let course_ids: BTreeSet<Uuid> = offerings.iter().map(|o| o.course.uuid()).collect();
@@ -49,7 +48,6 @@ impl Store {
             }
         }
         txn.commit().await?;
-        eprintln!("TMP rest {:?}", t.elapsed());
 
         // Sorting here is cheaper than asking the database to walk an index in id order.
         offerings.sort_unstable_by_key(|o| o.id);

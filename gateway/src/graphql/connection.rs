@@ -6,8 +6,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::errors::ApiError;
-use super::internal;
 use super::inputs::{OfferingOrderInput, page_size};
+use super::internal;
 use super::types::{Course, Municipality, Offering, Provider, SchoolForm, StudyMode, TimeOfStudy, snapshot};
 use crate::read_model::{OfferingFilter, OfferingQuery, QueryError};
 
@@ -121,7 +121,11 @@ pub(crate) fn offerings_connection(
             .collect(),
         school_form: f.school_form.into_iter().map(|(v, count)| SchoolFormCount { value: v.into(), count }).collect(),
         mode: f.mode.into_iter().map(|(v, count)| ModeCount { value: v.into(), count }).collect(),
-        time_of_study: f.time_of_study.into_iter().map(|(v, count)| TimeOfStudyCount { value: v.into(), count }).collect(),
+        time_of_study: f
+            .time_of_study
+            .into_iter()
+            .map(|(v, count)| TimeOfStudyCount { value: v.into(), count })
+            .collect(),
         language: f.language.into_iter().map(|(v, count)| LanguageCount { value: v.to_string(), count }).collect(),
     });
     Ok(OfferingConnection {
@@ -162,7 +166,7 @@ macro_rules! list_connection {
                 first: Option<i32>,
                 after: Option<String>,
             ) -> Result<Self, ApiError> {
-                let (edges, page_info, total_count) = page_by_position(ctx, items, first, after)?;
+                let Page { edges, page_info, total_count } = page_by_position(ctx, items, first, after)?;
                 let edges: Vec<$edge> = edges.into_iter().map(|(cursor, node)| $edge { cursor, node }).collect();
                 Ok(Self {
                     nodes: edges.iter().map(|e| e.node.clone()).collect(),
@@ -186,12 +190,19 @@ list_connection!(
 
 const POSITION_PREFIX: &str = "p1:";
 
+/// A page of a plain list: each item with its cursor.
+struct Page<T> {
+    edges: Vec<(String, T)>,
+    page_info: PageInfo,
+    total_count: u64,
+}
+
 fn page_by_position<T>(
     ctx: &Context<'_>,
     items: impl ExactSizeIterator<Item = T>,
     first: Option<i32>,
     after: Option<String>,
-) -> Result<(Vec<(String, T)>, PageInfo, u64), ApiError> {
+) -> Result<Page<T>, ApiError> {
     let total = items.len();
     let first = page_size(ctx, first)?;
     let start = match after {
@@ -210,11 +221,11 @@ fn page_by_position<T>(
         .take(first)
         .map(|(i, item)| (URL_SAFE_NO_PAD.encode(format!("{POSITION_PREFIX}{i}")), item))
         .collect();
-    let info = PageInfo {
+    let page_info = PageInfo {
         has_next_page: start + edges.len() < total,
         has_previous_page: start > 0,
         start_cursor: edges.first().map(|e| e.0.clone()),
         end_cursor: edges.last().map(|e| e.0.clone()),
     };
-    Ok((edges, info, total as u64))
+    Ok(Page { edges, page_info, total_count: total as u64 })
 }

@@ -13,7 +13,9 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensions, Pos, Positioned, Response, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{
+    ErrorExtensions, Pos, Positioned, Response, ServerError, ServerResult, ValidationResult, Variables,
+};
 
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 pub const NOT_FOUND: &str = "NOT_FOUND";
@@ -27,7 +29,10 @@ pub const INTERNAL: &str = "INTERNAL";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
     /// An argument is wrong; `argument` is its path, such as `filter.municipalities[0]`.
-    BadUserInput { argument: String, reason: String },
+    BadUserInput {
+        argument: String,
+        reason: String,
+    },
     NotFound(String),
 }
 
@@ -91,9 +96,7 @@ fn count_aliases(document: &ExecutableDocument) -> usize {
             .items
             .iter()
             .map(|item| match &item.node {
-                Selection::Field(field) => {
-                    usize::from(field.node.alias.is_some()) + in_set(&field.node.selection_set)
-                }
+                Selection::Field(field) => usize::from(field.node.alias.is_some()) + in_set(&field.node.selection_set),
                 Selection::InlineFragment(fragment) => in_set(&fragment.node.selection_set),
                 Selection::FragmentSpread(_) => 0,
             })
@@ -115,7 +118,10 @@ impl Extension for Protections {
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await.map_err(|error| {
             if error.message.starts_with("The recursion depth") {
-                with_code(ServerError::new("the query is nested too deep", error.locations.first().copied()), QUERY_TOO_COMPLEX)
+                with_code(
+                    ServerError::new("the query is nested too deep", error.locations.first().copied()),
+                    QUERY_TOO_COMPLEX,
+                )
             } else {
                 with_code(error, PARSE_FAILED)
             }
@@ -123,7 +129,10 @@ impl Extension for Protections {
         let aliases = count_aliases(&document);
         if aliases > self.max_aliases {
             return Err(with_code(
-                ServerError::new(format!("the query uses {aliases} aliases; at most {} are allowed", self.max_aliases), Some(Pos::default())),
+                ServerError::new(
+                    format!("the query uses {aliases} aliases; at most {} are allowed", self.max_aliases),
+                    Some(Pos::default()),
+                ),
                 QUERY_TOO_COMPLEX,
             ));
         }

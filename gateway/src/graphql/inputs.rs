@@ -90,7 +90,8 @@ impl OfferingFilterInput {
         {
             return Err(ApiError::bad_input("filter.startFrom", "is after filter.startTo"));
         }
-        let open_for_application_on = match (input.open_for_application_on.map(|d| d.0), input.open_for_application_now) {
+        let open_for_application_on = match (input.open_for_application_on.map(|d| d.0), input.open_for_application_now)
+        {
             (Some(_), Some(true)) => {
                 return Err(ApiError::bad_input(
                     "filter.openForApplicationNow",

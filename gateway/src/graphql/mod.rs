@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
-use async_graphql::{Context, EmptyMutation, ErrorExtensions as _, EmptySubscription, Schema, ServerResult};
+use async_graphql::{Context, EmptyMutation, EmptySubscription, ErrorExtensions as _, Schema, ServerResult};
 use chrono::NaiveDate;
 use vuxnav_schema::Region;
 

@@ -12,11 +12,16 @@ use super::{Settings, internal};
 
 pub struct QueryRoot;
 
+/// Runs a single-object lookup, keeping the error's code.
+fn lookup<T>(find: impl FnOnce() -> Result<T, ApiError>) -> async_graphql::Result<T> {
+    find().map_err(Into::into)
+}
+
 fn parse_id(id: &ID) -> Result<PublicId, ApiError> {
     PublicId::parse(id).map_err(|e| ApiError::bad_input("id", e.reason))
 }
 
-#[Object]
+#[Object(name = "Query")]
 impl QueryRoot {
     /// Offerings of the whole region: filtered, searched in Swedish, sorted and paged.
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 10")]
@@ -36,29 +41,39 @@ impl QueryRoot {
     }
 
     /// One offering by id.
-    async fn offering(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Offering>> {
-        let id = parse_id(&id)?;
-        let offering = snapshot(ctx).offering(id).ok_or_else(|| ApiError::NotFound(format!("offering {id}")))?;
-        Ok(Some(Offering(offering.clone())))
+    async fn offering(&self, ctx: &Context<'_>, id: ID) -> Option<async_graphql::Result<Offering>> {
+        // `Option<Result>`: an error leaves this field null and its siblings in place.
+        Some(lookup(|| {
+            let id = parse_id(&id)?;
+            let offering = snapshot(ctx).offering(id).ok_or_else(|| ApiError::NotFound(format!("offering {id}")))?;
+            Ok(Offering(offering.clone()))
+        }))
     }
 
     /// One course, by id or by Skolverket course code (give exactly one).
-    async fn course(&self, ctx: &Context<'_>, id: Option<ID>, code: Option<String>) -> async_graphql::Result<Option<Course>> {
-        let model = snapshot(ctx);
-        let course = match (id, code) {
-            (Some(id), None) => {
-                let id = parse_id(&id)?;
-                model.course(id).ok_or_else(|| ApiError::NotFound(format!("course {id}")))?
-            }
-            (None, Some(code)) => {
-                let code = CourseCode::parse(&code).map_err(|e| ApiError::bad_input("code", e.reason))?;
-                model
-                    .course_by_code(&code)
-                    .ok_or_else(|| ApiError::NotFound(format!("course with code {}", code.as_str())))?
-            }
-            _ => return Err(ApiError::bad_input("id", "give exactly one of id and code").into()),
-        };
-        Ok(Some(Course(course.clone())))
+    async fn course(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        code: Option<String>,
+    ) -> Option<async_graphql::Result<Course>> {
+        Some(lookup(|| {
+            let model = snapshot(ctx);
+            let course = match (id, code) {
+                (Some(id), None) => {
+                    let id = parse_id(&id)?;
+                    model.course(id).ok_or_else(|| ApiError::NotFound(format!("course {id}")))?
+                }
+                (None, Some(code)) => {
+                    let code = CourseCode::parse(&code).map_err(|e| ApiError::bad_input("code", e.reason))?;
+                    model
+                        .course_by_code(&code)
+                        .ok_or_else(|| ApiError::NotFound(format!("course with code {}", code.as_str())))?
+                }
+                _ => return Err(ApiError::bad_input("id", "give exactly one of id and code")),
+            };
+            Ok(Course(course.clone()))
+        }))
     }
 
     /// Courses with at least one offering, by title in Swedish collation.
@@ -70,7 +85,8 @@ impl QueryRoot {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<CourseConnection> {
-        let forms: Vec<vuxnav_schema::SchoolForm> = school_forms.unwrap_or_default().into_iter().map(Into::into).collect();
+        let forms: Vec<vuxnav_schema::SchoolForm> =
+            school_forms.unwrap_or_default().into_iter().map(Into::into).collect();
         let courses: Vec<Course> = snapshot(ctx)
             .courses()
             .iter()
@@ -104,19 +120,21 @@ impl QueryRoot {
     }
 
     /// Any object with a public id.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
-        let id = parse_id(&id)?;
-        let model = snapshot(ctx);
-        let node = if let Some(o) = model.offering(id) {
-            Node::Offering(Offering(o.clone()))
-        } else if let Some(c) = model.course(id) {
-            Node::Course(Course(c.clone()))
-        } else if let Some(p) = model.provider(id) {
-            Node::Provider(Provider(p.clone()))
-        } else {
-            return Err(ApiError::NotFound(format!("node {id}")).into());
-        };
-        Ok(Some(node))
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Option<async_graphql::Result<Node>> {
+        Some(lookup(|| {
+            let id = parse_id(&id)?;
+            let model = snapshot(ctx);
+            let node = if let Some(o) = model.offering(id) {
+                Node::Offering(Offering(o.clone()))
+            } else if let Some(c) = model.course(id) {
+                Node::Course(Course(c.clone()))
+            } else if let Some(p) = model.provider(id) {
+                Node::Provider(Provider(p.clone()))
+            } else {
+                return Err(ApiError::NotFound(format!("node {id}")));
+            };
+            Ok(node)
+        }))
     }
 
     /// Every configured source with its harvest status. A stale source's last good data is

@@ -27,6 +27,10 @@ pub struct Date(pub NaiveDate);
 
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok())
+    }
+
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -138,6 +142,8 @@ remote_enum! {
 }
 
 /// Anything with a stable public id.
+// One short-lived value per `node` field: boxing would cost more than the size difference.
+#[allow(clippy::large_enum_variant)]
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "The stable public id (a UUID)."))]
 pub enum Node {

@@ -71,7 +71,13 @@ mod tests {
     use super::*;
 
     fn key() -> SortKey {
-        SortKey { start: 739_000, municipality_rank: 3, score: 2.5, id: Uuid::from_u128(7), title: "Åk|å\u{1f}x".into() }
+        SortKey {
+            start: 739_000,
+            municipality_rank: 3,
+            score: 2.5,
+            id: Uuid::from_u128(7),
+            title: "Åk|å\u{1f}x".into(),
+        }
     }
 
     #[test]

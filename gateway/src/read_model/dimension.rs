@@ -83,8 +83,7 @@ impl<K: Ord + Clone> Dimension<K> {
                 *count = bitmap.intersection_len(matches);
             }
         }
-        let mut out: Vec<(K, u64)> =
-            self.values.iter().cloned().zip(counts).filter(|(_, count)| *count > 0).collect();
+        let mut out: Vec<(K, u64)> = self.values.iter().cloned().zip(counts).filter(|(_, count)| *count > 0).collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
     }

@@ -221,8 +221,7 @@ impl ReadModel {
         let Catalogue { providers, courses, offerings } = catalogue;
 
         let known_courses: HashMap<PublicId, usize> = courses.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-        let known_providers: HashMap<PublicId, usize> =
-            providers.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let known_providers: HashMap<PublicId, usize> = providers.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         let before = offerings.len();
         let mut offerings: Vec<Offering> = offerings
             .into_iter()
@@ -248,8 +247,7 @@ impl ReadModel {
             providers.into_iter().zip(used_providers).filter(|(_, used)| *used).map(|(p, _)| p).collect();
         providers.sort_by(|a, b| swedish.compare(&a.name, &b.name).then(a.id.cmp(&b.id)));
 
-        let course_index: HashMap<PublicId, u32> =
-            courses.iter().enumerate().map(|(i, c)| (c.id, i as u32)).collect();
+        let course_index: HashMap<PublicId, u32> = courses.iter().enumerate().map(|(i, c)| (c.id, i as u32)).collect();
         let provider_index: HashMap<PublicId, u32> =
             providers.iter().enumerate().map(|(i, p)| (p.id, i as u32)).collect();
         let course_by_code = courses
@@ -304,7 +302,8 @@ impl ReadModel {
         let title_of = |doc: &u32| title_rank[course.value_of(*doc).to_owned() as usize];
         let id_of = |doc: &u32| offerings[*doc as usize].id;
         let start_of = |doc: &u32| start_key[*doc as usize];
-        let municipality_of = |doc: &u32| -> u32 { municipality_rank_of(&municipality_rank, *municipality.value_of(*doc)) };
+        let municipality_of =
+            |doc: &u32| -> u32 { municipality_rank_of(&municipality_rank, *municipality.value_of(*doc)) };
         let sorted = [
             Sorted::new(docs.clone(), |a, b| {
                 (start_of(a), title_of(a), id_of(a)).cmp(&(start_of(b), title_of(b), id_of(b)))
@@ -327,9 +326,9 @@ impl ReadModel {
             language: Dimension::build(offerings.iter().map(|o| o.language)),
             pace: Dimension::build(offerings.iter().map(|o| o.pace)),
             start: Dimension::build(offerings.iter().map(|o| o.schedule.start())),
-            application: Dimension::build(offerings.iter().map(|o| {
-                (o.application.opens(), o.application.closes(), o.application.continuous())
-            })),
+            application: Dimension::build(
+                offerings.iter().map(|o| (o.application.opens(), o.application.closes(), o.application.continuous())),
+            ),
             course,
             provider,
             municipality,
@@ -461,9 +460,9 @@ impl ReadModel {
         }
         if filter.start_from.is_some() || filter.start_to.is_some() {
             let (from, to) = (filter.start_from, filter.start_to);
-            let dated = self.start.matching(|start| {
-                start.is_some_and(|s| from.is_none_or(|f| s >= f) && to.is_none_or(|t| s <= t))
-            });
+            let dated = self
+                .start
+                .matching(|start| start.is_some_and(|s| from.is_none_or(|f| s >= f) && to.is_none_or(|t| s <= t)));
             restrict(dated | &self.continuous);
         }
         if let Some(date) = filter.open_for_application_on {
@@ -505,9 +504,7 @@ impl ReadModel {
                 let (bitmap, table) = match hit.kind {
                     EntityKind::Course => (self.course.bitmap(hit.ord as usize), &mut scores.course),
                     EntityKind::Provider => (self.provider.bitmap(hit.ord as usize), &mut scores.provider),
-                    EntityKind::Municipality => {
-                        (self.municipality.bitmap(hit.ord as usize), &mut scores.municipality)
-                    }
+                    EntityKind::Municipality => (self.municipality.bitmap(hit.ord as usize), &mut scores.municipality),
                     EntityKind::Place => (self.place.bitmap(hit.ord as usize), &mut scores.place),
                 };
                 word_matches |= bitmap;
@@ -543,11 +540,9 @@ impl ReadModel {
         let id = self.offerings[doc as usize].id.uuid();
         let title = || self.swedish.compare(&self.courses[*self.course.value_of(doc) as usize].title, &key.title);
         match order {
-            OfferingOrder::Relevance => key
-                .score
-                .total_cmp(&self.score(doc, scores))
-                .then(start.cmp(&key.start))
-                .then(id.cmp(&key.id)),
+            OfferingOrder::Relevance => {
+                key.score.total_cmp(&self.score(doc, scores)).then(start.cmp(&key.start)).then(id.cmp(&key.id))
+            }
             OfferingOrder::StartDate => start.cmp(&key.start).then_with(title).then(id.cmp(&key.id)),
             OfferingOrder::Title => title().then(start.cmp(&key.start)).then(id.cmp(&key.id)),
             OfferingOrder::Municipality => {
@@ -576,7 +571,9 @@ impl ReadModel {
             (Some(key), false) => {
                 (sorted.docs.partition_point(|&d| self.compare_to_key(d, order, key, scores).is_le()), total)
             }
-            (Some(key), true) => (0, sorted.docs.partition_point(|&d| self.compare_to_key(d, order, key, scores).is_lt())),
+            (Some(key), true) => {
+                (0, sorted.docs.partition_point(|&d| self.compare_to_key(d, order, key, scores).is_lt()))
+            }
         };
         let mut picked = Vec::with_capacity(wanted + 1);
         if matches.len().saturating_mul(32) >= total as u64 {
@@ -587,10 +584,8 @@ impl ReadModel {
             picked.extend(walk.filter(|doc| matches.contains(**doc)).take(wanted + 1).copied());
         } else {
             // Few matches: sort just them by their position.
-            let mut candidates: Vec<u32> = matches
-                .iter()
-                .filter(|&doc| (from..to).contains(&(sorted.rank[doc as usize] as usize)))
-                .collect();
+            let mut candidates: Vec<u32> =
+                matches.iter().filter(|&doc| (from..to).contains(&(sorted.rank[doc as usize] as usize))).collect();
             let position = |doc: &u32| sorted.rank[*doc as usize];
             if query.descending {
                 candidates.sort_unstable_by_key(|doc| Reverse(position(doc)));
@@ -612,7 +607,11 @@ impl ReadModel {
         after: Option<&SortKey>,
     ) -> (Vec<u32>, bool) {
         let key_of = |doc: u32| -> RelevanceKey {
-            (Reverse(OrderedScore(self.score(doc, scores))), self.start_key[doc as usize], self.offerings[doc as usize].id.uuid())
+            (
+                Reverse(OrderedScore(self.score(doc, scores))),
+                self.start_key[doc as usize],
+                self.offerings[doc as usize].id.uuid(),
+            )
         };
         let mut candidates: Vec<(RelevanceKey, u32)> = matches
             .iter()

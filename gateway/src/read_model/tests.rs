@@ -223,7 +223,8 @@ fn facets_add_up_to_the_total_under_the_filter() {
 #[test]
 fn walking_every_page_returns_each_offering_exactly_once_in_every_order() {
     let model = varied();
-    for order in [OfferingOrder::Relevance, OfferingOrder::StartDate, OfferingOrder::Title, OfferingOrder::Municipality] {
+    for order in [OfferingOrder::Relevance, OfferingOrder::StartDate, OfferingOrder::Title, OfferingOrder::Municipality]
+    {
         for descending in [false, true] {
             for text in [None, Some("svenska")] {
                 let mut q = OfferingQuery { order, descending, text: text.map(Into::into), first: 5, ..query() };
@@ -294,8 +295,11 @@ fn a_start_window_keeps_continuous_intake_and_dates_inside_it() {
     };
     let page = model.search(&q).unwrap();
     assert_eq!(page.total_count, 8 * 2 * 2);
-    assert!(page.items.iter().all(|(o, _)| o.schedule.continuous_intake()
-        || o.schedule.start() == Some(date("2026-08-17"))));
+    assert!(
+        page.items
+            .iter()
+            .all(|(o, _)| o.schedule.continuous_intake() || o.schedule.start() == Some(date("2026-08-17")))
+    );
 }
 
 #[test]
@@ -319,10 +323,8 @@ fn cancelled_offerings_are_left_out_unless_asked_for() {
     cancelled.cancelled = true;
     let model = model(vec![cancelled, spec(0, "0126", None)]);
     assert_eq!(model.search(&query()).unwrap().total_count, 1);
-    let all = OfferingQuery {
-        filter: OfferingFilter { include_cancelled: true, ..OfferingFilter::default() },
-        ..query()
-    };
+    let all =
+        OfferingQuery { filter: OfferingFilter { include_cancelled: true, ..OfferingFilter::default() }, ..query() };
     assert_eq!(model.search(&all).unwrap().total_count, 2);
 }
 

@@ -147,7 +147,10 @@ impl TextIndex {
         };
         let plain_term = Term::from_field_text(self.plain, word);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Should, boosted(TermQuery::new(Term::from_field_text(self.stemmed, &stem), IndexRecordOption::WithFreqs), 3.0)),
+            (
+                Occur::Should,
+                boosted(TermQuery::new(Term::from_field_text(self.stemmed, &stem), IndexRecordOption::WithFreqs), 3.0),
+            ),
             (Occur::Should, boosted(TermQuery::new(plain_term.clone(), IndexRecordOption::WithFreqs), 2.0)),
         ];
         if chars >= 2 {

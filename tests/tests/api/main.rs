@@ -1,0 +1,14 @@
+//! End-to-end tests of the public GraphQL API: the real app over a fresh database holding the
+//! regional demo data set, asked over HTTP what a new partner developer checks first. Every
+//! test runs on every backend of `fresh_databases` (SQLite, and PostgreSQL when
+//! `VUXNAV_TEST_DATABASE_URL` is set) and names the backend in its assertion messages.
+
+mod catalogue;
+mod docs_examples;
+mod errors;
+mod introspection;
+mod nodes;
+mod ordering;
+mod paging;
+mod parity;
+mod search;
