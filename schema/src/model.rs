@@ -1,5 +1,7 @@
 //! Providers, courses and offerings, and the validated values they are made of.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
@@ -317,6 +319,56 @@ pub(crate) fn required_text(field: &'static str, value: &str) -> Result<String, 
     if trimmed.is_empty() { Err(ModelError::new(field, "is empty")) } else { Ok(trimmed.to_owned()) }
 }
 
+impl Offering {
+    /// A stable hash of the offering's content: FNV-1a (64 bits, 16 hex digits) over a
+    /// canonical rendering of every field but the provenance times and the hash itself. An
+    /// unchanged offering hashes the same in every harvest, so storing it again costs nothing.
+    pub fn content_hash(&self) -> String {
+        let mut text = String::with_capacity(512);
+        let o = self;
+        let l = &o.location;
+        let coordinates = l.coordinates.map(|c| (c.latitude, c.longitude));
+        let _ = write!(
+            text,
+            "{}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}",
+            o.provenance.source,
+            o.provenance.upstream_id,
+            o.id,
+            o.course,
+            o.provider,
+            o.municipality.as_str(),
+            l.name,
+            l.street_address,
+            l.postal_code,
+            l.town,
+            coordinates,
+            o.schedule.start(),
+            o.schedule.end(),
+            o.schedule.continuous_intake(),
+            o.application.opens(),
+            o.application.closes(),
+            o.application.continuous(),
+            o.application.url,
+            o.pace.percent(),
+            o.time_of_study.code(),
+            o.mode.code(),
+            o.language,
+            o.eligibility.code(),
+            o.cancelled,
+            o.seats,
+            o.apprenticeship,
+            o.fee_sek,
+            o.web,
+        );
+        format!("{:016x}", fnv1a(text.as_bytes()))
+    }
+}
+
+/// FNV-1a, 64 bits: tiny, stable across versions and platforms, good enough to detect change.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
+}
+
 impl Course {
     /// Checks the rules a course must satisfy beyond its field types.
     pub fn validate(&self) -> Result<(), ModelError> {
@@ -394,6 +446,46 @@ mod tests {
         for bad in ["", "1MAT", "MAT MAT", "M", "MAT-01", "ÉCOLE"] {
             assert_eq!(CourseCode::parse(bad).unwrap_err().field, "courseCode", "{bad}");
         }
+    }
+
+    #[test]
+    fn the_content_hash_ignores_provenance_times_and_sees_every_change() {
+        let source = SourceId::parse("s").unwrap();
+        let at: DateTime<Utc> = "2026-11-01T03:00:00Z".parse().unwrap();
+        let offering = Offering {
+            id: PublicId::offering(&source, "1"),
+            course: PublicId::local_course(&source, "c"),
+            provider: PublicId::local_provider(&source, "p"),
+            municipality: MunicipalityCode::parse("0180").unwrap(),
+            location: Location::default(),
+            schedule: Schedule::new(None, None, true).unwrap(),
+            application: Application::new(None, None, true, None).unwrap(),
+            pace: Pace::FULL_TIME,
+            time_of_study: TimeOfStudy::Day,
+            mode: StudyMode::OnSite,
+            language: crate::Language::SWEDISH,
+            seats: None,
+            cancelled: false,
+            apprenticeship: false,
+            fee_sek: None,
+            eligibility: Eligibility::Region,
+            web: None,
+            provenance: Provenance {
+                source,
+                upstream_id: "1".into(),
+                first_seen: at,
+                last_changed: at,
+                content_hash: String::new(),
+                last_harvest: at,
+            },
+        };
+        let mut later = offering.clone();
+        later.provenance.last_harvest = at + chrono::Duration::days(1);
+        assert_eq!(offering.content_hash(), later.content_hash());
+        assert_eq!(offering.content_hash().len(), 16);
+        let mut changed = offering.clone();
+        changed.seats = Some(30);
+        assert_ne!(offering.content_hash(), changed.content_hash());
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! Building one municipality's source from the tables: its providers and where they teach,
 //! then its offerings one by one, then the courses and providers the offerings use.
 
-use std::fmt::Write as _;
-
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 use uuid::Builder;
 use vuxnav_schema::{
@@ -392,7 +390,7 @@ impl OfferingDraft<'_> {
                 last_harvest: self.plan.harvested,
             },
         };
-        offering.provenance.content_hash = content_hash(&offering);
+        offering.provenance.content_hash = offering.content_hash();
         Ok(offering)
     }
 
@@ -460,47 +458,6 @@ fn pace(dice: &mut Dice, spec: &CourseSpec, mode: StudyMode, time: TimeOfStudy) 
         _ if spec.configuration == CourseConfiguration::Package => dice.weighted(&[(100, 75), (75, 10), (50, 15)]),
         _ => dice.weighted(&[(100, 45), (50, 35), (25, 12), (75, 8)]),
     }
-}
-
-/// FNV-1a over a canonical rendering of every field but the provenance times and the hash.
-fn content_hash(offering: &Offering) -> String {
-    let mut text = String::with_capacity(512);
-    let o = offering;
-    let l = &o.location;
-    let coordinates = l.coordinates.map(|c| (c.latitude, c.longitude));
-    let _ = write!(
-        text,
-        "{}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}",
-        o.provenance.source,
-        o.provenance.upstream_id,
-        o.id,
-        o.course,
-        o.provider,
-        o.municipality.as_str(),
-        l.name,
-        l.street_address,
-        l.postal_code,
-        l.town,
-        coordinates,
-        o.schedule.start(),
-        o.schedule.end(),
-        o.schedule.continuous_intake(),
-        o.application.opens(),
-        o.application.closes(),
-        o.application.continuous(),
-        o.application.url,
-        o.pace.percent(),
-        o.time_of_study.code(),
-        o.mode.code(),
-        o.language,
-        o.eligibility.code(),
-        o.cancelled,
-        o.seats,
-        o.apprenticeship,
-        o.fee_sek,
-        o.web,
-    );
-    format!("{:016x}", fnv1a(text.as_bytes()))
 }
 
 #[cfg(test)]

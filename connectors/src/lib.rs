@@ -1,0 +1,14 @@
+//! Connectors read municipal course systems into the canonical model.
+//!
+//! A connector exists per upstream system *kind* (Susa-navet, CSV export, …); each
+//! municipality's *source* is a configured instance of a kind. Every kind is split into a
+//! fetching half (I/O, paging, retries) and a pure normalising half (no clock, no network), and
+//! yields a stream of [`Item`]s: normalised records, and rejections for upstream records that
+//! are broken. An `Err` in the stream ends the run: the source itself was lost.
+//!
+//! Connectors never write to the store and never read the environment; they are handed what
+//! they need in a [`HarvestContext`].
+
+pub mod contract;
+
+pub use contract::{ConnectorError, HarvestContext, Item, Rejection};
