@@ -4,13 +4,17 @@ use chrono::{DateTime, Utc};
 use vuxnav_schema::{Course, ModelError, MunicipalityCode, Offering, Provider, SourceId};
 
 /// What a connector yields while it reads its upstream.
+// Items are moved along one at a time; boxing the large variants would only add allocations.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Provider(Provider),
     Course(Course),
     Offering(Offering),
     /// An offering the upstream says is gone (an incremental run's deletion).
-    Withdrawn { upstream_id: String },
+    Withdrawn {
+        upstream_id: String,
+    },
     /// An upstream record that could not be normalised; the run goes on without it.
     Rejected(Rejection),
 }

@@ -9,6 +9,12 @@
 //! Connectors never write to the store and never read the environment; they are handed what
 //! they need in a [`HarvestContext`].
 
+pub mod config;
 pub mod contract;
+pub mod csv;
+pub mod events;
+pub mod fetch;
+pub mod susa_navet;
+mod text;
 
 pub use contract::{ConnectorError, HarvestContext, Item, Rejection};

@@ -4,7 +4,7 @@
 //! the source holds, then multi-row upserts and `IN` updates in chunks sized to stay under
 //! SQLite's limit of 32,766 bound values per statement, all in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -115,7 +115,7 @@ impl Store {
         }
         upsert_offerings(&txn, &writes, at).await?;
 
-        let present: std::collections::HashSet<Uuid> = offerings.iter().map(|o| o.id.uuid()).collect();
+        let present: HashSet<Uuid> = offerings.iter().map(|o| o.id.uuid()).collect();
         let mut gone: Vec<Uuid> =
             held.iter().filter(|(id, h)| !h.withdrawn && !present.contains(id)).map(|(id, _)| *id).collect();
         gone.sort_unstable();

@@ -116,7 +116,8 @@ pub async fn execute(store: &Store, sql: &str) -> Result<u64, StoreError> {
 
 /// A source's catalogue of `offerings` offerings over a handful of providers and courses,
 /// with every field of every record set (or, for every other record, left empty where the
-/// model allows). Deterministic: the same arguments give the same catalogue.
+/// model allows), and content hashes from `Offering::content_hash`. Deterministic: the same
+/// arguments give the same catalogue.
 pub fn sample_catalogue(
     source: &SourceId,
     municipality: MunicipalityCode,
@@ -186,7 +187,7 @@ fn sample_offering(
     };
     let upstream_id = format!("e.{i}");
     let small = u32::try_from(i % 97).unwrap_or(0);
-    Offering {
+    let mut offering = Offering {
         id: PublicId::offering(source, &upstream_id),
         course: course.id,
         provider: provider.id,
@@ -236,8 +237,10 @@ fn sample_offering(
             upstream_id,
             first_seen: at,
             last_changed: at,
-            content_hash: format!("h{i}"),
+            content_hash: String::new(),
             last_harvest: at,
         },
-    }
+    };
+    offering.provenance.content_hash = offering.content_hash();
+    offering
 }

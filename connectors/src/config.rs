@@ -1,0 +1,321 @@
+//! The configuration of sources: one `[[source]]` entry per configured instance of a kind.
+//!
+//! ```toml
+//! [[source]]
+//! id = "huddinge-susa"
+//! municipality = "0126"          # a kommunkod, as a string with its leading zero
+//! schedule = "0 0 3 * * *"        # cron with seconds, evaluated in Europe/Stockholm
+//! enabled = true                  # default true
+//! allow_private_network = false   # default false
+//!
+//! [source.connector]
+//! kind = "susa_navet"
+//! school_types = ["VUXGY"]
+//! ```
+//!
+//! Every table is strict: an unknown key is an error. [`parse_sources`] deserialises each entry
+//! on its own and then validates all of them ([`validate_sources`]), so every problem of a file
+//! is reported at once, each naming the source and the field path
+//! (`source[2].connector.base_url`).
+//!
+//! Secrets are never written in the config: a kind names the environment variable that holds
+//! one ([`SecretRef`], `token_env = "HUDDINGE_TOKEN"`), and the gateway, which alone reads the
+//! environment, resolves it into a [`SecretValue`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer};
+use vuxnav_schema::{MunicipalityCode, SourceId};
+
+/// One `[[source]]` entry, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// The source's id: 1 to 64 lowercase letters, digits, `-` or `_`, unique in the file.
+    pub id: String,
+    /// The municipality the source serves: a kommunkod written as a string with its leading
+    /// zero (`"0180"`, not `180`).
+    #[serde(deserialize_with = "kommunkod_text")]
+    pub municipality: String,
+    /// When the source is harvested: a cron expression with seconds
+    /// (`sec min hour day-of-month month day-of-week [year]`), evaluated in Europe/Stockholm.
+    pub schedule: String,
+    /// Whether the source is harvested at all. Default `true`.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Allow the connector to reach loopback, link-local and private addresses. Default
+    /// `false`.
+    #[serde(default)]
+    pub allow_private_network: bool,
+    /// The nested `[source.connector]` table, with `kind` naming the connector kind.
+    pub connector: ConnectorConfig,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Accepts the kommunkod as a string; a number (which lost its leading zero) is an error that
+/// says how to write it.
+fn kommunkod_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Text(String),
+        Number(i64),
+    }
+    match Written::deserialize(deserializer) {
+        Ok(Written::Text(text)) => Ok(text),
+        Ok(Written::Number(number)) => Err(serde::de::Error::custom(format!(
+            "`{number}` is not a kommunkod: write it as a string with its leading zero, such as \"{number:0>4}\""
+        ))),
+        Err(_) => Err(serde::de::Error::custom("expected a kommunkod as a string, such as \"0180\"")),
+    }
+}
+
+/// The registry of connector kinds: the `[source.connector]` table, selected by `kind`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant, reason = "one value per configured source, built once at load")]
+pub enum ConnectorConfig {
+    Csv(crate::csv::Config),
+    SusaNavet(crate::susa_navet::Config),
+}
+
+impl ConnectorConfig {
+    /// The kind's name as written in `kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Csv(_) => "csv",
+            Self::SusaNavet(_) => "susa_navet",
+        }
+    }
+
+    /// Every problem of the kind's own table, as (field inside the table, problem).
+    pub fn validate(&self) -> Vec<(String, String)> {
+        match self {
+            Self::Csv(config) => config.validate(),
+            Self::SusaNavet(config) => config.validate(),
+        }
+    }
+}
+
+/// A source whose configuration is valid.
+#[derive(Debug, Clone)]
+pub struct ValidSource {
+    pub id: SourceId,
+    pub municipality: MunicipalityCode,
+    /// Evaluated in Europe/Stockholm: see [`ValidSource::next_run_after`].
+    pub schedule: cron::Schedule,
+    pub enabled: bool,
+    pub allow_private_network: bool,
+    pub connector: ConnectorConfig,
+}
+
+impl ValidSource {
+    /// The first scheduled run strictly after `after`, with the schedule evaluated in
+    /// Europe/Stockholm (`0 0 3 * * *` is 03:00 local time in summer and in winter); `None`
+    /// when the schedule has no future time.
+    pub fn next_run_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let local = after.with_timezone(&chrono_tz::Europe::Stockholm);
+        self.schedule.after(&local).next().map(|next| next.with_timezone(&Utc))
+    }
+}
+
+/// One problem in the sources' configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceProblem {
+    /// The entry's position in the file, from 0.
+    pub index: usize,
+    /// The entry's `id` as written, when it has one.
+    pub source: Option<String>,
+    /// The key path from the top of the file: `source[2].connector.base_url`.
+    pub field: String,
+    /// What is wrong, lowercase, no trailing period.
+    pub problem: String,
+}
+
+impl fmt::Display for SourceProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Some(id) => write!(f, "{} (source `{id}`): {}", self.field, self.problem),
+            None => write!(f, "{}: {}", self.field, self.problem),
+        }
+    }
+}
+
+impl SourceProblem {
+    fn new(index: usize, source: Option<&str>, field: &str, problem: impl Into<String>) -> Self {
+        let field = if field.is_empty() { format!("source[{index}]") } else { format!("source[{index}].{field}") };
+        Self { index, source: source.map(str::to_owned), field, problem: problem.into() }
+    }
+}
+
+/// Deserialises and validates the entries of the `source` array of a configuration file (the
+/// value of `[[source]]`), reporting every problem of every entry at once.
+pub fn parse_sources(entries: &[toml::Value]) -> Result<Vec<ValidSource>, Vec<SourceProblem>> {
+    let mut problems = Vec::new();
+    let mut parsed = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        let id = entry.get("id").and_then(toml::Value::as_str);
+        match serde_path_to_error::deserialize::<_, SourceConfig>(entry.clone()) {
+            Ok(config) => parsed.push((index, config)),
+            Err(error) => {
+                let path = error.path().to_string();
+                let path = if path == "." { String::new() } else { path };
+                problems.push(SourceProblem::new(index, id, &path, plain(&error.inner().to_string())));
+            }
+        }
+    }
+    let sources = validate_indexed(parsed.iter().map(|(index, config)| (*index, config)), &mut problems);
+    // File order: deserialising and validating found them in two passes.
+    problems.sort_by_key(|problem| problem.index);
+    if problems.is_empty() { Ok(sources) } else { Err(problems) }
+}
+
+/// Validates deserialised entries into typed ones, reporting every problem at once: ids,
+/// kommunkoder, cron schedules, each kind's own table, and ids used twice.
+pub fn validate_sources(raw: &[SourceConfig]) -> Result<Vec<ValidSource>, Vec<SourceProblem>> {
+    let mut problems = Vec::new();
+    let sources = validate_indexed(raw.iter().enumerate(), &mut problems);
+    if problems.is_empty() { Ok(sources) } else { Err(problems) }
+}
+
+fn validate_indexed<'a>(
+    raw: impl Iterator<Item = (usize, &'a SourceConfig)>,
+    problems: &mut Vec<SourceProblem>,
+) -> Vec<ValidSource> {
+    let mut sources = Vec::new();
+    let mut first_with_id: HashMap<&str, usize> = HashMap::new();
+    for (index, config) in raw {
+        let name = Some(config.id.as_str());
+        let mut problem = |field: &str, text: String| problems.push(SourceProblem::new(index, name, field, text));
+
+        let id = SourceId::parse(&config.id).map_err(|error| problem("id", error.reason)).ok();
+        if let Some(earlier) = first_with_id.get(config.id.as_str()) {
+            problem("id", format!("`{}` is also the id of source[{earlier}]: ids are unique", config.id));
+        } else {
+            first_with_id.insert(&config.id, index);
+        }
+        let municipality =
+            MunicipalityCode::parse(&config.municipality).map_err(|error| problem("municipality", error.reason)).ok();
+        let schedule = cron::Schedule::from_str(&config.schedule)
+            .map_err(|error| {
+                problem(
+                    "schedule",
+                    format!(
+                        "`{}` is not a cron expression ({}): give six or seven fields, sec min hour day-of-month month day-of-week [year], such as \"0 0 3 * * *\"",
+                        config.schedule,
+                        cron_reason(&error)
+                    ),
+                )
+            })
+            .ok();
+        let kind_problems = config.connector.validate();
+        for (field, text) in &kind_problems {
+            problem(&format!("connector.{field}"), text.clone());
+        }
+        if let (Some(id), Some(municipality), Some(schedule), true) =
+            (id, municipality, schedule, kind_problems.is_empty())
+        {
+            sources.push(ValidSource {
+                id,
+                municipality,
+                schedule,
+                enabled: config.enabled,
+                allow_private_network: config.allow_private_network,
+                connector: config.connector.clone(),
+            });
+        }
+    }
+    sources
+}
+
+/// The reason in a cron error, without the copy of the expression and the caret under it.
+fn cron_reason(error: &cron::error::Error) -> String {
+    let text = error.to_string();
+    let reason = text.lines().rev().find(|line| !line.trim().is_empty() && line.trim() != "^").unwrap_or("invalid");
+    lowercase_first(reason.trim().trim_end_matches('.'))
+}
+
+/// A serde message on one line, lowercase first, without a trailing period.
+fn plain(message: &str) -> String {
+    let line = message.lines().find(|line| !line.trim().is_empty()).unwrap_or(message);
+    lowercase_first(line.trim().trim_end_matches('.'))
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A secret named by the environment variable that holds it (`token_env = "HUDDINGE_TOKEN"`),
+/// for kinds to use in their config. The value is never in the config; this type holds and
+/// prints only the variable's name.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct SecretRef {
+    /// The environment variable's name.
+    pub env: String,
+}
+
+impl fmt::Debug for SecretRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretRef(env: {})", self.env)
+    }
+}
+
+impl SecretRef {
+    /// The problem with the variable's name, if any: it is letters, digits and `_`, and does
+    /// not start with a digit.
+    pub fn validate(&self) -> Option<String> {
+        let name = self.env.as_str();
+        let ok = !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && !name.as_bytes()[0].is_ascii_digit();
+        (!ok).then(|| {
+            format!(
+                "`{name}` is not an environment variable name: use letters, digits and `_`, such as `HUDDINGE_TOKEN`"
+            )
+        })
+    }
+
+    /// The secret's value, looked up with `lookup` (the gateway passes the process
+    /// environment); the error names the variable, never a value.
+    pub fn resolve(&self, lookup: impl FnOnce(&str) -> Option<String>) -> Result<SecretValue, String> {
+        lookup(&self.env)
+            .filter(|value| !value.is_empty())
+            .map(SecretValue)
+            .ok_or_else(|| format!("the environment variable `{}` that holds this secret is not set", self.env))
+    }
+}
+
+/// A secret's value: prints as `[REDACTED]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretValue(String);
+
+impl SecretValue {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, to put into a request header and nowhere else.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl fmt::Display for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}

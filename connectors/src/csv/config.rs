@@ -1,0 +1,570 @@
+//! The `csv` kind's configuration: where the export is, how it is written, which column holds
+//! which canonical field, and how upstream values translate to the model's codes.
+//!
+//! ```toml
+//! [source.connector]
+//! kind = "csv"
+//! url = "https://kommun.example/export/kurser.csv"
+//! delimiter = ";"
+//! encoding = "windows-1252"
+//! decimal_comma = true
+//! default_mode = "plats"
+//!
+//! [source.connector.columns]
+//! upstream_id = "KurstillfalleId"
+//! title = "Namn"
+//! school_form = "Niva"
+//! provider_name = "Utbildningsanordnare"
+//! pace = "Omfattning"
+//!
+//! [source.connector.values.school_form]
+//! "gymnasial vuxenutbildning" = "VUXGY"
+//! "grundläggande vuxenutbildning" = "VUXGR"
+//! "sfi" = "VUXSFI"
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::format::{Item, StrftimeItems};
+use serde::Deserialize;
+use vuxnav_schema::{
+    CourseConfiguration, CreditsSystem, Eligibility, Language, Pace, ProviderKind, SchoolForm, StudyMode, TimeOfStudy,
+};
+
+/// The `[source.connector]` table of a `kind = "csv"` source.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// A file to read the export from. Set exactly one of `path` and `url`.
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// An `http://` or `https://` address to fetch the export from. Set exactly one of `path`
+    /// and `url`.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The field separator, one ASCII character. Default `,`; `;` and `"\t"` are common.
+    #[serde(default = "default_delimiter")]
+    pub delimiter: char,
+    /// The quote character, one ASCII character. Default `"`.
+    #[serde(default = "default_quote")]
+    pub quote: char,
+    /// The character encoding of the file. Default `utf-8` (a byte order mark is skipped);
+    /// `windows-1252` for older Excel and Alvis exports.
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// chrono `strftime` formats tried in order for every date column; only the date part of a
+    /// date-time is kept (the time is local and ignored). Default
+    /// `["%Y-%m-%d", "%Y-%m-%d %H:%M:%S%.f"]`, which reads `2023-10-16 00:00:00.0000000`.
+    #[serde(default = "default_date_formats")]
+    pub date_formats: Vec<String>,
+    /// Whether decimals are written with a comma (`25,0`). Default `false`: `25.0`.
+    #[serde(default)]
+    pub decimal_comma: bool,
+    /// Which header names the export uses for each canonical field. `upstream_id` and `title`
+    /// are required; so are `school_form`, `provider_name` and `pace` unless their
+    /// `default_…` is set.
+    #[serde(default)]
+    pub columns: BTreeMap<Field, String>,
+    /// Per canonical field, upstream values and what they mean (compared ignoring case and
+    /// surrounding white space). A value mapped to `""` is treated as missing, which suits
+    /// placeholders such as `Okänd`.
+    #[serde(default)]
+    pub values: BTreeMap<Field, BTreeMap<String, String>>,
+    /// The school form (`VUXGY`, `VUXGR`, `VUXSFI`, `VUXGRAN`, `VUXGYAN`, `YH`, `FHS`, …) of
+    /// rows without one. Default: none, so such a row is rejected.
+    #[serde(default)]
+    pub default_school_form: Option<String>,
+    /// The provider name of rows without one, typically the municipality's own komvux.
+    /// Default: none, so such a row is rejected.
+    #[serde(default)]
+    pub default_provider_name: Option<String>,
+    /// The kind of provider (`kommunal`, `enskild`, `region`, `statlig`, `annan`) of rows
+    /// without one. Default `kommunal`.
+    #[serde(default = "default_provider_kind")]
+    pub default_provider_kind: String,
+    /// The study pace in percent (1 to 100) of rows without one. Default: none, so such a row
+    /// is rejected.
+    #[serde(default)]
+    pub default_pace: Option<u8>,
+    /// The study mode (`plats`, `distans`, `hybrid`) of rows without one. Default `plats`.
+    #[serde(default = "default_mode")]
+    pub default_mode: String,
+    /// The time of study (`dag`, `kvall`, `helg`, `blandat`) of rows without one. Default `dag`.
+    #[serde(default = "default_time_of_study")]
+    pub default_time_of_study: String,
+    /// The language of instruction (ISO 639-2) of rows without one. Default `swe`.
+    #[serde(default = "default_language")]
+    pub default_language: String,
+    /// Who may apply (`kommun`, `region`, `nationell`). The export has no column for it.
+    /// Default `region`.
+    #[serde(default = "default_eligibility")]
+    pub eligibility: String,
+    /// What every row is (`kurs`, `kurspaket`, `program`). Default `kurs`.
+    #[serde(default = "default_configuration")]
+    pub configuration: String,
+    /// The credits system of the `credits` column (`gy`, `vp`, `yh`, `fup`, `hp`). Default:
+    /// derived from the school form (`gy` for gymnasial komvux, `vp` for grundläggande, `yh`
+    /// for yrkeshögskola, `fup` for folkhögskola; no credits for other forms such as sfi).
+    #[serde(default)]
+    pub credits_system: Option<String>,
+}
+
+/// A character encoding of an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Encoding {
+    /// UTF-8, with or without a byte order mark.
+    #[default]
+    #[serde(rename = "utf-8", alias = "utf8", alias = "UTF-8")]
+    Utf8,
+    /// Windows-1252 (the superset of ISO 8859-1 that Excel writes).
+    #[serde(rename = "windows-1252", alias = "cp1252", alias = "latin1", alias = "iso-8859-1")]
+    Windows1252,
+}
+
+/// A canonical field an export column can be mapped to (the keys of `columns` and `values`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// Required: the upstream's id of the course occasion (kurstillfälle), unique per row.
+    UpstreamId,
+    /// The Skolverket course code (`MATMAT01c`) or the provider's own code.
+    CourseCode,
+    /// An upstream id of the course, used for local courses that have no valid code.
+    CourseId,
+    /// Required: the course title.
+    Title,
+    /// A description of the course; HTML is reduced to text.
+    Description,
+    /// The subject's name, such as `Matematik`.
+    Subject,
+    /// The school form: a code such as `VUXGY`, or an upstream spelling mapped in `values`.
+    /// Required unless `default_school_form` is set.
+    SchoolForm,
+    /// The course's credits, such as `100.0`.
+    Credits,
+    /// The provider's name. Required unless `default_provider_name` is set.
+    ProviderName,
+    /// The provider's organisation number (`212000-0142`); with a valid one the provider is
+    /// the same across sources.
+    ProviderOrgNumber,
+    /// An upstream id of the provider, used when there is no valid organisation number.
+    ProviderId,
+    /// The provider's web address.
+    ProviderUrl,
+    /// The kind of provider (`kommunal`, `enskild`, `region`, `statlig`, `annan`). A value
+    /// that is none of these after the value map means `default_provider_kind`, so this may
+    /// name the provider name's column with a value map for the providers that are not
+    /// kommunal.
+    ProviderKind,
+    /// The first day of the occasion.
+    Start,
+    /// The last day of the occasion.
+    End,
+    /// The first day to apply.
+    ApplicationOpens,
+    /// The last day to apply.
+    ApplicationCloses,
+    /// The study pace in percent of full time (`25.0` is 25 %). Required unless
+    /// `default_pace` is set.
+    Pace,
+    /// The number of seats.
+    Seats,
+    /// The language of instruction (ISO 639-2, such as `swe`).
+    Language,
+    /// The town of study.
+    Town,
+    /// The name of the place of study.
+    LocationName,
+    /// The street address of the place of study.
+    StreetAddress,
+    /// The postal code of the place of study.
+    PostalCode,
+    /// Where teaching happens: `plats`, `distans` or `hybrid` (also named `distance`).
+    #[serde(alias = "distance")]
+    Mode,
+    /// When teaching happens: `dag`, `kväll`, `helg`, `blandat`.
+    TimeOfStudy,
+    /// The occasion's web page.
+    Url,
+    /// The kommunkod of the place of study (`0180`, or `180` without its leading zero); the
+    /// source's municipality when absent.
+    MunicipalityCode,
+}
+
+impl Field {
+    /// The name used in the configuration (`upstream_id`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::UpstreamId => "upstream_id",
+            Self::CourseCode => "course_code",
+            Self::CourseId => "course_id",
+            Self::Title => "title",
+            Self::Description => "description",
+            Self::Subject => "subject",
+            Self::SchoolForm => "school_form",
+            Self::Credits => "credits",
+            Self::ProviderName => "provider_name",
+            Self::ProviderOrgNumber => "provider_org_number",
+            Self::ProviderId => "provider_id",
+            Self::ProviderUrl => "provider_url",
+            Self::ProviderKind => "provider_kind",
+            Self::Start => "start",
+            Self::End => "end",
+            Self::ApplicationOpens => "application_opens",
+            Self::ApplicationCloses => "application_closes",
+            Self::Pace => "pace",
+            Self::Seats => "seats",
+            Self::Language => "language",
+            Self::Town => "town",
+            Self::LocationName => "location_name",
+            Self::StreetAddress => "street_address",
+            Self::PostalCode => "postal_code",
+            Self::Mode => "mode",
+            Self::TimeOfStudy => "time_of_study",
+            Self::Url => "url",
+            Self::MunicipalityCode => "municipality_code",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+fn default_delimiter() -> char {
+    ','
+}
+
+fn default_quote() -> char {
+    '"'
+}
+
+fn default_date_formats() -> Vec<String> {
+    vec!["%Y-%m-%d".to_owned(), "%Y-%m-%d %H:%M:%S%.f".to_owned()]
+}
+
+fn default_provider_kind() -> String {
+    ProviderKind::Kommunal.code().to_owned()
+}
+
+fn default_mode() -> String {
+    StudyMode::OnSite.code().to_owned()
+}
+
+fn default_time_of_study() -> String {
+    TimeOfStudy::Day.code().to_owned()
+}
+
+fn default_language() -> String {
+    Language::SWEDISH.as_str().to_owned()
+}
+
+fn default_eligibility() -> String {
+    Eligibility::Region.code().to_owned()
+}
+
+fn default_configuration() -> String {
+    CourseConfiguration::Course.code().to_owned()
+}
+
+/// A configuration checked and turned into the values normalisation works with.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    pub delimiter: u8,
+    pub quote: u8,
+    pub default_school_form: Option<SchoolForm>,
+    pub default_provider_kind: ProviderKind,
+    pub default_pace: Option<Pace>,
+    pub default_mode: StudyMode,
+    pub default_time_of_study: TimeOfStudy,
+    pub default_language: Language,
+    pub eligibility: Eligibility,
+    pub configuration: CourseConfiguration,
+    pub credits_system: Option<CreditsSystem>,
+}
+
+/// Parses a study mode, accepting the code and common spellings.
+pub(crate) fn parse_mode(value: &str) -> Option<StudyMode> {
+    match value.trim().to_lowercase().as_str() {
+        "plats" | "på plats" | "närundervisning" | "campus" | "onsite" | "on site" => Some(StudyMode::OnSite),
+        "distans" | "distance" | "online" | "webb" => Some(StudyMode::Distance),
+        "hybrid" | "delvis distans" | "flex" | "blandat" => Some(StudyMode::Hybrid),
+        _ => None,
+    }
+}
+
+/// Parses a time of study, accepting the code and common spellings.
+pub(crate) fn parse_time_of_study(value: &str) -> Option<TimeOfStudy> {
+    TimeOfStudy::from_upstream(value).or_else(|| TimeOfStudy::parse(value).ok())
+}
+
+fn is_http_url(value: &str) -> bool {
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
+    rest.is_some_and(|host| !host.is_empty() && !host.starts_with('/') && !host.contains(char::is_whitespace))
+}
+
+impl Config {
+    /// Every problem of this configuration at once, as (field, problem); empty when it is
+    /// fine. Field names are those of the `[source.connector]` table (`columns.title`).
+    pub fn validate(&self) -> Vec<(String, String)> {
+        self.prepare().err().unwrap_or_default()
+    }
+
+    /// Where the export is read from, for messages: the URL or the path.
+    pub fn location(&self) -> String {
+        match (&self.url, &self.path) {
+            (Some(url), _) => url.clone(),
+            (None, Some(path)) => path.display().to_string(),
+            (None, None) => "csv export".to_owned(),
+        }
+    }
+
+    pub(crate) fn prepare(&self) -> Result<Prepared, Vec<(String, String)>> {
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let mut problem = |field: &str, text: String| problems.push((field.to_owned(), text));
+
+        match (&self.path, &self.url) {
+            (Some(_), Some(_)) | (None, None) => problem("path", "set exactly one of `path` and `url`".into()),
+            (None, Some(url)) if !is_http_url(url) => {
+                problem("url", format!("`{url}` is not an http:// or https:// address"));
+            }
+            (Some(path), None) if path.as_os_str().is_empty() => problem("path", "is empty".into()),
+            _ => {}
+        }
+
+        let ascii = |c: char| u8::try_from(c).ok().filter(|b| b.is_ascii() && *b != b'\n' && *b != b'\r');
+        let delimiter = ascii(self.delimiter);
+        if delimiter.is_none() {
+            problem("delimiter", format!("`{}` is not one ASCII character such as `,`, `;` or `\\t`", self.delimiter));
+        }
+        let quote = ascii(self.quote);
+        if quote.is_none() {
+            problem("quote", format!("`{}` is not one ASCII character such as `\"`", self.quote));
+        }
+        if delimiter.is_some() && delimiter == quote {
+            problem("quote", "is the same character as the delimiter".into());
+        }
+
+        if self.date_formats.is_empty() {
+            problem("date_formats", "needs at least one format such as `%Y-%m-%d`".into());
+        }
+        for (i, format) in self.date_formats.iter().enumerate() {
+            if format.trim().is_empty() || StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
+                problem(&format!("date_formats[{i}]"), format!("`{format}` is not a chrono date format"));
+            }
+        }
+
+        for (field, header) in &self.columns {
+            if header.trim().is_empty() {
+                problem(&format!("columns.{field}"), "names no column".into());
+            }
+        }
+        for (field, fallback) in [
+            (Field::UpstreamId, None),
+            (Field::Title, None),
+            (Field::SchoolForm, Some("default_school_form")),
+            (Field::ProviderName, Some("default_provider_name")),
+            (Field::Pace, Some("default_pace")),
+        ] {
+            let defaulted = match field {
+                Field::SchoolForm => self.default_school_form.is_some(),
+                Field::ProviderName => self.default_provider_name.is_some(),
+                Field::Pace => self.default_pace.is_some(),
+                _ => false,
+            };
+            if !self.columns.contains_key(&field) && !defaulted {
+                let text = match fallback {
+                    Some(default) => format!("is required: map a column to `{field}` or set `{default}`"),
+                    None => format!("is required: map the column that holds the {}", field.name().replace('_', " ")),
+                };
+                problem(&format!("columns.{field}"), text);
+            }
+        }
+
+        for (field, map) in &self.values {
+            if !self.columns.contains_key(field) {
+                problem(&format!("values.{field}"), format!("no column is mapped to `{field}`"));
+            }
+            for (from, to) in map {
+                if to.trim().is_empty() {
+                    continue;
+                }
+                let known = match field {
+                    Field::SchoolForm => SchoolForm::parse(to).err().map(|e| e.reason),
+                    Field::Mode => {
+                        parse_mode(to).is_none().then(|| format!("`{to}` is not one of plats, distans, hybrid"))
+                    }
+                    Field::TimeOfStudy => parse_time_of_study(to)
+                        .is_none()
+                        .then(|| format!("`{to}` is not one of dag, kvall, helg, blandat")),
+                    Field::Language => Language::parse(to).err().map(|e| e.reason),
+                    Field::ProviderKind => ProviderKind::parse(to).err().map(|e| e.reason),
+                    _ => None,
+                };
+                if let Some(reason) = known {
+                    problem(&format!("values.{field}.\"{from}\""), reason);
+                }
+            }
+        }
+
+        let default_school_form = self.default_school_form.as_deref().and_then(|v| match SchoolForm::parse(v) {
+            Ok(form) => Some(form),
+            Err(e) => {
+                problem("default_school_form", e.reason);
+                None
+            }
+        });
+        if self.default_provider_name.as_deref().is_some_and(|name| name.trim().is_empty()) {
+            problem("default_provider_name", "is empty".into());
+        }
+        let default_provider_kind = ProviderKind::parse(&self.default_provider_kind)
+            .map_err(|e| problem("default_provider_kind", e.reason))
+            .ok();
+        let default_pace =
+            self.default_pace.and_then(|p| Pace::new(i64::from(p)).map_err(|e| problem("default_pace", e.reason)).ok());
+        let default_mode = parse_mode(&self.default_mode);
+        if default_mode.is_none() {
+            problem("default_mode", format!("`{}` is not one of plats, distans, hybrid", self.default_mode));
+        }
+        let default_time_of_study = parse_time_of_study(&self.default_time_of_study);
+        if default_time_of_study.is_none() {
+            problem(
+                "default_time_of_study",
+                format!("`{}` is not one of dag, kvall, helg, blandat", self.default_time_of_study),
+            );
+        }
+        let default_language =
+            Language::parse(&self.default_language).map_err(|e| problem("default_language", e.reason)).ok();
+        let eligibility = Eligibility::parse(&self.eligibility).map_err(|e| problem("eligibility", e.reason)).ok();
+        let configuration =
+            CourseConfiguration::parse(&self.configuration).map_err(|e| problem("configuration", e.reason)).ok();
+        let credits_system = self
+            .credits_system
+            .as_deref()
+            .and_then(|v| CreditsSystem::parse(v).map_err(|e| problem("credits_system", e.reason)).ok());
+
+        match (delimiter, quote, default_provider_kind, default_mode, default_time_of_study, default_language) {
+            (Some(delimiter), Some(quote), Some(kind), Some(mode), Some(time), Some(language))
+                if problems.is_empty() =>
+            {
+                Ok(Prepared {
+                    delimiter,
+                    quote,
+                    default_school_form,
+                    default_provider_kind: kind,
+                    default_pace,
+                    default_mode: mode,
+                    default_time_of_study: time,
+                    default_language: language,
+                    eligibility: eligibility.unwrap_or(Eligibility::Region),
+                    configuration: configuration.unwrap_or(CourseConfiguration::Course),
+                    credits_system,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    const MINIMAL: &str = r#"
+        path = "kurser.csv"
+        default_pace = 100
+        [columns]
+        upstream_id = "Id"
+        title = "Namn"
+        school_form = "Niva"
+        provider_name = "Anordnare"
+    "#;
+
+    #[test]
+    fn a_minimal_config_has_the_documented_defaults_and_no_problems() {
+        let config = parse(MINIMAL).unwrap();
+        assert_eq!(config.validate(), Vec::<(String, String)>::new());
+        assert_eq!(config.delimiter, ',');
+        assert_eq!(config.quote, '"');
+        assert_eq!(config.encoding, Encoding::Utf8);
+        assert_eq!(config.date_formats, ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S%.f"]);
+        assert!(!config.decimal_comma);
+        assert_eq!(config.default_mode, "plats");
+        assert_eq!(config.default_language, "swe");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_at_every_level() {
+        assert!(parse(&format!("colour = \"blue\"\n{MINIMAL}")).is_err());
+        assert!(parse(&MINIMAL.replace("title = ", "titel = ")).is_err());
+        assert!(parse(&format!("{MINIMAL}\n[values.skolform]\n\"x\" = \"VUXGY\"\n")).is_err());
+        assert!(parse(&MINIMAL.replace("path = \"kurser.csv\"", "encoding = \"ebcdic\"")).is_err());
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_with_its_field() {
+        let config = parse(
+            r#"
+            url = "ftp://kommun.example/kurser.csv"
+            path = "kurser.csv"
+            delimiter = "§"
+            date_formats = ["%Y-%m-%d %Q"]
+            default_mode = "månen"
+            [columns]
+            upstream_id = ""
+            [values.school_form]
+            "folkhögskola" = "FOLK"
+            "#,
+        )
+        .unwrap();
+        let fields: Vec<String> = config.validate().into_iter().map(|(field, _)| field).collect();
+        for expected in [
+            "path",
+            "delimiter",
+            "date_formats[0]",
+            "columns.upstream_id",
+            "columns.title",
+            "columns.school_form",
+            "columns.provider_name",
+            "columns.pace",
+            "values.school_form",
+            "values.school_form.\"folkhögskola\"",
+            "default_mode",
+        ] {
+            assert!(fields.iter().any(|f| f == expected), "{expected} missing from {fields:?}");
+        }
+    }
+
+    #[test]
+    fn the_table_reads_the_same_inside_the_tagged_connector_enum() {
+        #[derive(Debug, Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        enum Connector {
+            Csv(Config),
+        }
+        let text = format!("kind = \"csv\"\ndelimiter = \"\\t\"\n{MINIMAL}");
+        let Connector::Csv(config) = toml::from_str::<Connector>(&text).unwrap();
+        assert_eq!(config.delimiter, '\t');
+        assert_eq!(config.default_pace, Some(100));
+        assert_eq!(config.columns.get(&Field::Title).map(String::as_str), Some("Namn"));
+        assert!(config.validate().is_empty());
+        assert!(toml::from_str::<Connector>(&format!("extra = 1\n{text}")).is_err());
+    }
+
+    #[test]
+    fn a_url_must_be_http() {
+        let config = parse(&MINIMAL.replace("path = \"kurser.csv\"", "url = \"kommun.example/x.csv\"")).unwrap();
+        assert_eq!(config.validate()[0].0, "url");
+        let config =
+            parse(&MINIMAL.replace("path = \"kurser.csv\"", "url = \"https://kommun.example/x.csv\"")).unwrap();
+        assert!(config.validate().is_empty());
+    }
+}

@@ -1,0 +1,57 @@
+//! Reading cell values: dates in declared formats, and decimals with a point or a comma.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// Reads a date in the first of `formats` that fits; of a date-time only the date is kept.
+pub(crate) fn parse_date(value: &str, formats: &[String]) -> Option<NaiveDate> {
+    let value = value.trim();
+    formats.iter().find_map(|format| {
+        NaiveDate::parse_from_str(value, format)
+            .ok()
+            .or_else(|| NaiveDateTime::parse_from_str(value, format).ok().map(|at| at.date()))
+    })
+}
+
+/// Reads a decimal (`100.0`, `25`, or with `decimal_comma` `25,0` and `1 000,5`).
+pub(crate) fn parse_decimal(value: &str, decimal_comma: bool) -> Option<f64> {
+    let compact: String = value.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}').collect();
+    let normal = if decimal_comma {
+        if compact.contains(',') { compact.replace('.', "").replace(',', ".") } else { compact }
+    } else {
+        compact
+    };
+    if normal.is_empty() || !normal.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+') {
+        return None;
+    }
+    normal.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_in_the_declared_formats() {
+        let formats = vec!["%Y-%m-%d".to_owned(), "%Y-%m-%d %H:%M:%S%.f".to_owned()];
+        let expected = NaiveDate::from_ymd_opt(2023, 10, 16);
+        assert_eq!(parse_date("2023-10-16", &formats), expected);
+        assert_eq!(parse_date("2023-10-16 00:00:00.0000000", &formats), expected);
+        assert_eq!(parse_date(" 2023-10-16 02:00:00 ", &formats), expected);
+        assert_eq!(parse_date("16/10/2023", &formats), None);
+        assert_eq!(parse_date("2023-02-30", &formats), None);
+        assert_eq!(parse_date("16.10.2023", &["%d.%m.%Y".to_owned()]), expected);
+    }
+
+    #[test]
+    fn decimals_are_read_with_a_point_or_a_declared_comma() {
+        assert_eq!(parse_decimal("100.0", false), Some(100.0));
+        assert_eq!(parse_decimal("25", false), Some(25.0));
+        assert_eq!(parse_decimal("25,0", false), None);
+        assert_eq!(parse_decimal("25,5", true), Some(25.5));
+        assert_eq!(parse_decimal("1 000,5", true), Some(1000.5));
+        assert_eq!(parse_decimal("1.000,5", true), Some(1000.5));
+        assert_eq!(parse_decimal("50.0", true), Some(50.0));
+        assert_eq!(parse_decimal("null", false), None);
+        assert_eq!(parse_decimal("", false), None);
+    }
+}

@@ -1,0 +1,213 @@
+//! Data-driven tests of the `csv` kind.
+//!
+//! Every folder under `tests/fixtures/csv/` is a case: `config.toml` holds a `[source]` entry
+//! as an admin writes it (with its `[source.connector]` table), `input.csv` the export's bytes,
+//! and `expected.snap` the normalised items, one line each. A new case is a new folder; run
+//! `INSTA_UPDATE=always cargo test -p vuxnav-connectors --test csv` once, then read the
+//! snapshot before committing it.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use vuxnav_connectors::{HarvestContext, Item, csv};
+use vuxnav_schema::{MunicipalityCode, PublicId, SourceId};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fixture {
+    source: FixtureSource,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureSource {
+    id: String,
+    municipality: String,
+    connector: toml::Table,
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv")
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = fs::read_dir(fixtures())
+        .expect("the fixture folder exists")
+        .map(|entry| entry.expect("a readable fixture entry").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// The case's connector config and the context of a run that starts at a fixed time.
+fn load(case: &Path) -> (csv::Config, HarvestContext) {
+    let text = fs::read_to_string(case.join("config.toml")).expect("config.toml");
+    let fixture: Fixture = toml::from_str(&text).expect("config.toml is a [source] entry");
+    let mut connector = fixture.source.connector;
+    let kind = connector.remove("kind").expect("[source.connector] names its kind");
+    assert_eq!(kind.as_str(), Some("csv"), "{}", case.display());
+    let config: csv::Config = toml::Value::Table(connector).try_into().expect("a csv connector table");
+    assert_eq!(config.validate(), Vec::<(String, String)>::new(), "{}", case.display());
+    let started: DateTime<Utc> = "2026-11-01T03:00:00Z".parse().expect("a time");
+    let ctx = HarvestContext {
+        source: SourceId::parse(&fixture.source.id).expect("a source id"),
+        municipality: MunicipalityCode::parse(&fixture.source.municipality).expect("a kommunkod"),
+        since: None,
+        started,
+    };
+    (config, ctx)
+}
+
+fn short(id: PublicId) -> String {
+    id.to_string()[..8].to_owned()
+}
+
+fn or_dash<T: ToString>(value: Option<T>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+/// One line per item: its kind, its id (the first 8 hex digits) and the fields that matter.
+fn render(items: &[Item]) -> String {
+    let mut out = String::new();
+    for item in items {
+        let _ = match item {
+            Item::Provider(p) => writeln!(
+                out,
+                "provider {} {:?} orgnr={} kind={} kommun={} web={}",
+                short(p.id),
+                p.name,
+                or_dash(p.org_number.as_ref().map(|n| n.as_str())),
+                p.kind.code(),
+                or_dash(p.municipality),
+                or_dash(p.web.as_deref()),
+            ),
+            Item::Course(c) => writeln!(
+                out,
+                "course {} {} {:?} form={} credits={} description={}",
+                short(c.id),
+                or_dash(c.code.as_ref().map(|code| code.as_str())),
+                c.title,
+                c.school_form.code(),
+                or_dash(c.credits.map(|k| format!("{} {}", k.value, k.system.code()))),
+                or_dash(c.description.as_ref().map(|d| format!("{d:?}"))),
+            ),
+            Item::Offering(o) => writeln!(
+                out,
+                "offering {} upstream={} course={} provider={} kommun={} dates={}..{} apply={}..{} pace={} \
+                 mode={} time={} lang={} seats={} town={} place={} web={} hash={}",
+                short(o.id),
+                o.provenance.upstream_id,
+                short(o.course),
+                short(o.provider),
+                o.municipality,
+                or_dash(o.schedule.start()),
+                or_dash(o.schedule.end()),
+                or_dash(o.application.opens()),
+                or_dash(o.application.closes()),
+                o.pace.percent(),
+                o.mode.code(),
+                o.time_of_study.code(),
+                o.language,
+                or_dash(o.seats),
+                or_dash(o.location.town.as_deref()),
+                or_dash(o.location.name.as_deref().map(|n| format!("{n:?}"))),
+                or_dash(o.web.as_deref()),
+                o.provenance.content_hash,
+            ),
+            Item::Withdrawn { upstream_id } => writeln!(out, "withdrawn {upstream_id}"),
+            Item::Rejected(r) => writeln!(out, "rejected {} {}: {}", r.upstream_id, r.field, r.reason),
+        };
+    }
+    out
+}
+
+#[test]
+fn every_fixture_case_normalises_to_its_snapshot() {
+    let cases = cases();
+    assert!(cases.len() >= 5, "expected the csv fixture cases, found {cases:?}");
+    for case in cases {
+        let name = case.file_name().and_then(|n| n.to_str()).expect("a case name").to_owned();
+        let (config, ctx) = load(&case);
+        let bytes = fs::read(case.join("input.csv")).expect("input.csv");
+        let rendered = match csv::normalize(&config, &ctx, &bytes) {
+            Ok(items) => render(&items),
+            Err(error) => format!("error: {error}\n"),
+        };
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(fixtures().join(&name));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.set_description(format!("csv case {name}"));
+        settings.bind(|| insta::assert_snapshot!("expected", rendered));
+    }
+}
+
+#[test]
+fn normalising_the_same_bytes_twice_gives_the_same_items() {
+    for case in cases() {
+        let (config, ctx) = load(&case);
+        let bytes = fs::read(case.join("input.csv")).expect("input.csv");
+        let first = csv::normalize(&config, &ctx, &bytes).map_err(|e| e.to_string());
+        let second = csv::normalize(&config, &ctx, &bytes).map_err(|e| e.to_string());
+        assert_eq!(first, second, "{}", case.display());
+    }
+}
+
+#[test]
+fn every_record_is_yielded_once_and_an_offering_follows_its_provider_and_course() {
+    for case in cases() {
+        let (config, ctx) = load(&case);
+        let bytes = fs::read(case.join("input.csv")).expect("input.csv");
+        let Ok(items) = csv::normalize(&config, &ctx, &bytes) else { continue };
+        let mut seen = HashSet::new();
+        for item in &items {
+            match item {
+                Item::Provider(p) => assert!(seen.insert(p.id), "provider {} twice in {}", p.id, case.display()),
+                Item::Course(c) => assert!(seen.insert(c.id), "course {} twice in {}", c.id, case.display()),
+                Item::Offering(o) => {
+                    assert!(seen.contains(&o.course) && seen.contains(&o.provider), "{}", case.display());
+                    assert!(seen.insert(o.id), "offering {} twice in {}", o.id, case.display());
+                    assert_eq!(o.provenance.content_hash, o.content_hash());
+                    assert_eq!(o.provenance.last_harvest, ctx.started);
+                }
+                Item::Withdrawn { .. } | Item::Rejected(_) => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn a_missing_mapped_header_is_one_error_that_names_the_header() {
+    let case = fixtures().join("missing-mapped-header");
+    let (config, ctx) = load(&case);
+    let bytes = fs::read(case.join("input.csv")).expect("input.csv");
+    let error = csv::normalize(&config, &ctx, &bytes).expect_err("the run fails");
+    assert!(matches!(error, vuxnav_connectors::ConnectorError::Shape { .. }), "{error:?}");
+    assert!(error.to_string().contains("`Namn`"), "{error}");
+}
+
+#[test]
+fn a_windows_1252_export_read_as_utf_8_is_an_error_that_suggests_the_encoding() {
+    let case = fixtures().join("semicolon-decimal-comma-windows-1252");
+    let (mut config, ctx) = load(&case);
+    config.encoding = csv::Encoding::Utf8;
+    let bytes = fs::read(case.join("input.csv")).expect("input.csv");
+    let error = csv::normalize(&config, &ctx, &bytes).expect_err("not UTF-8");
+    assert!(error.to_string().contains("windows-1252"), "{error}");
+}
+
+#[test]
+fn an_invalid_config_is_an_error_rather_than_a_guess() {
+    let case = fixtures().join("tidy-utf8");
+    let (mut config, ctx) = load(&case);
+    config.columns.remove(&csv::Field::Title);
+    assert_eq!(config.validate()[0].0, "columns.title");
+    let bytes = fs::read(case.join("input.csv")).expect("input.csv");
+    let error = csv::normalize(&config, &ctx, &bytes).expect_err("invalid config");
+    assert!(error.to_string().contains("columns.title"), "{error}");
+}
