@@ -1,6 +1,7 @@
 //! The contract between a connector kind and the harvest runner.
 
 use chrono::{DateTime, Utc};
+use futures::stream::BoxStream;
 use vuxnav_schema::{Course, ModelError, MunicipalityCode, Offering, Provider, SourceId};
 
 /// What a connector yields while it reads its upstream.
@@ -63,4 +64,15 @@ pub struct HarvestContext {
     pub since: Option<DateTime<Utc>>,
     /// When the run started: the harvest time stamped on every record's provenance.
     pub started: DateTime<Utc>,
+}
+
+/// The items of one run, in upstream order. An `Err` ends the run.
+pub type ItemStream<'a> = BoxStream<'a, Result<Item, ConnectorError>>;
+
+/// A configured connector kind, ready to run for one source.
+pub trait Connector: Send + Sync {
+    /// Reads the upstream: everything when `ctx.since` is `None`, otherwise what changed since
+    /// then (kinds that cannot ask for changes read everything). Dropping the stream cancels
+    /// the run.
+    fn harvest<'a>(&'a self, ctx: &'a HarvestContext) -> ItemStream<'a>;
 }

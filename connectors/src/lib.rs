@@ -17,4 +17,4 @@ pub mod fetch;
 pub mod susa_navet;
 mod text;
 
-pub use contract::{ConnectorError, HarvestContext, Item, Rejection};
+pub use contract::{Connector, ConnectorError, HarvestContext, Item, ItemStream, Rejection};
