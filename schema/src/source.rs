@@ -41,3 +41,86 @@ pub struct Catalogue {
     pub courses: Vec<Course>,
     pub offerings: Vec<Offering>,
 }
+
+code_list! {
+    /// How a harvest run ended, or that it has not yet. A dry run stores nothing, so it is
+    /// never a recorded run.
+    RunOutcome, field = "run.outcome" {
+        /// Started and not yet finished (or its process died; see the store's
+        /// `finish_stale_runs`).
+        Running => ("running", "pågår"),
+        /// Finished and its changes were stored.
+        Succeeded => ("succeeded", "lyckad"),
+        /// Ended by an error; the source's last good data was left as it was.
+        Failed => ("failed", "misslyckad"),
+    }
+}
+
+/// The id of a recorded harvest run: assigned by the store, increasing with every run, so
+/// newer runs have larger ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunId(i64);
+
+impl RunId {
+    pub fn new(id: i64) -> Self {
+        Self(id)
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for RunId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// What a run counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunCounts {
+    /// Records read from the upstream, rejected ones included.
+    pub fetched: u64,
+    /// Offerings not held before (or withdrawn and back).
+    pub new: u64,
+    /// Held offerings whose content changed.
+    pub changed: u64,
+    /// Held offerings with the same content.
+    pub unchanged: u64,
+    /// Offerings withdrawn by the run.
+    pub withdrawn: u64,
+    /// Upstream records left out, all of them (not only those kept in `rejections`).
+    pub rejected: u64,
+}
+
+/// One upstream record a run left out: its upstream id, the field at fault and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRejection {
+    /// The upstream's own id for the record, or `line 17` / `row 3` where it has none.
+    pub upstream_id: String,
+    /// The upstream field, as the upstream names it.
+    pub field: String,
+    /// What is wrong, lowercase, no trailing period.
+    pub reason: String,
+}
+
+/// One recorded harvest run of one source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HarvestRun {
+    pub id: RunId,
+    pub source: SourceId,
+    pub started: DateTime<Utc>,
+    /// `None` while `Running`.
+    pub finished: Option<DateTime<Utc>>,
+    pub outcome: RunOutcome,
+    /// A full run (everything read, absent offerings withdrawn) rather than an incremental one.
+    pub full: bool,
+    pub counts: RunCounts,
+    /// Why a `Failed` run failed.
+    pub error: Option<String>,
+    /// The rejections kept, in the order the run met them; at most the store's cap.
+    pub rejections: Vec<RunRejection>,
+    /// Rejections counted in `counts.rejected` but not kept.
+    pub rejections_omitted: u64,
+}

@@ -10,9 +10,10 @@ use vuxnav_schema::{
     Location, ModelError, MunicipalityCode, Offering, OrgNumber, Pace, Provenance, Provider, ProviderKind, PublicId,
     Schedule, SchoolForm, SourceId, SourceState, SourceStatus, StudyMode, TimeOfStudy,
 };
+use vuxnav_schema::{HarvestRun, RunCounts, RunId, RunOutcome, RunRejection};
 
 use crate::StoreError;
-use crate::entity::{course, offering, provider, source};
+use crate::entity::{course, harvest_run, harvest_run_rejection, offering, provider, source};
 
 /// Checks the columns of one row and names the row in what it reports.
 struct Row {
@@ -265,6 +266,52 @@ impl TryFrom<SourceRow> for SourceStatus {
             last_success: m.last_success,
             last_error: m.last_error,
             offering_count: u64::try_from(offering_count).unwrap_or(0),
+        })
+    }
+}
+
+/// A count as a column stores it: the database has signed 64-bit integers.
+pub(crate) fn count_column(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// A run and the rejections it kept, in order.
+pub(crate) struct RunRow {
+    pub(crate) run: harvest_run::Model,
+    pub(crate) rejections: Vec<harvest_run_rejection::Model>,
+}
+
+impl TryFrom<RunRow> for HarvestRun {
+    type Error = StoreError;
+
+    fn try_from(RunRow { run: m, rejections }: RunRow) -> Result<Self, StoreError> {
+        let row = Row::new("harvest_runs", m.id);
+        let count = |column: &'static str, value: i64| {
+            u64::try_from(value).map_err(|_| row.corrupt(column, format!("{value} is not a non-negative count")))
+        };
+        let counts = RunCounts {
+            fetched: count("fetched", m.fetched)?,
+            new: count("new", m.new)?,
+            changed: count("changed", m.changed)?,
+            unchanged: count("unchanged", m.unchanged)?,
+            withdrawn: count("withdrawn", m.withdrawn)?,
+            rejected: count("rejected", m.rejected)?,
+        };
+        let rejections: Vec<RunRejection> = rejections
+            .into_iter()
+            .map(|r| RunRejection { upstream_id: r.upstream_id, field: r.field, reason: r.reason })
+            .collect();
+        Ok(HarvestRun {
+            id: RunId::new(m.id),
+            source: row.check("source_id", SourceId::parse(&m.source_id))?,
+            started: m.started,
+            finished: m.finished,
+            outcome: row.check("outcome", RunOutcome::parse(&m.outcome))?,
+            full: m.full,
+            rejections_omitted: counts.rejected.saturating_sub(rejections.len() as u64),
+            counts,
+            error: m.error,
+            rejections,
         })
     }
 }

@@ -15,6 +15,7 @@
 //!   otherwise is [`StoreError::Query`].
 
 use sea_orm::DbErr;
+use vuxnav_schema::RunId;
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +62,12 @@ pub enum StoreError {
     /// A snapshot for one source holds an offering whose provenance names another.
     #[error("the snapshot of source `{source_id}` holds offering {offering} of source `{other}`")]
     ForeignOffering { source_id: String, offering: String, other: String },
+    /// No harvest run has this id.
+    #[error("harvest run {0} does not exist")]
+    UnknownRun(RunId),
+    /// The harvest run was already finished (or marked interrupted).
+    #[error("harvest run {0} is not running")]
+    RunNotRunning(RunId),
 }
 
 /// Masks the password of a database URL: `postgres://u:secret@host/db` becomes

@@ -1,4 +1,5 @@
-//! Writing a harvest: [`Store::replace_source`].
+//! Writing a harvest: [`Store::replace_source`] (a full run) and [`Store::apply_changes`] (an
+//! incremental one), which share one code path.
 //!
 //! The cost is a fixed number of statements per chunk, never per record: one query reads what
 //! the source holds, then multi-row upserts and `IN` updates in chunks sized to stay under
@@ -22,7 +23,7 @@ use crate::{Store, StoreError, stored};
 const MAX_BOUND_VALUES: usize = 32_000;
 
 /// How many rows of `columns` values fit in one statement.
-fn rows_per_statement(columns: usize) -> usize {
+pub(crate) fn rows_per_statement(columns: usize) -> usize {
     (MAX_BOUND_VALUES / columns.max(1)).max(1)
 }
 
@@ -46,6 +47,15 @@ struct Held {
     withdrawn: bool,
 }
 
+/// What a write withdraws.
+#[derive(Clone, Copy)]
+enum Withdraw<'a> {
+    /// A complete snapshot: every held offering of the source absent from it.
+    Absent,
+    /// An incremental run: the held offerings of the source with these upstream ids.
+    Named(&'a [String]),
+}
+
 impl Store {
     /// Replaces what `source` holds with `snapshot`, in one transaction.
     ///
@@ -64,8 +74,40 @@ impl Store {
         snapshot: &Catalogue,
         at: DateTime<Utc>,
     ) -> Result<ReplaceOutcome, StoreError> {
+        self.write_changes(source, snapshot, Withdraw::Absent, at).await
+    }
+
+    /// Applies the changes of an incremental run to what `source` holds, in one transaction.
+    ///
+    /// `upserts` are written as [`Store::replace_source`] writes a snapshot (new, changed,
+    /// unchanged and restored offerings counted and stamped the same way), but offerings absent
+    /// from them are left as they are. Only the held offerings of `source` whose upstream ids
+    /// are in `withdrawn_upstream_ids` are withdrawn; an upstream id both upserted and named
+    /// there is withdrawn (and not upserted). Unknown or already withdrawn upstream ids are
+    /// ignored.
+    ///
+    /// The source must be registered, and every offering's provenance must name it.
+    pub async fn apply_changes(
+        &self,
+        source: &SourceId,
+        upserts: &Catalogue,
+        withdrawn_upstream_ids: &[String],
+        at: DateTime<Utc>,
+    ) -> Result<ReplaceOutcome, StoreError> {
+        self.write_changes(source, upserts, Withdraw::Named(withdrawn_upstream_ids), at).await
+    }
+
+    /// [`Store::replace_source`] and [`Store::apply_changes`]: they differ only in what they
+    /// withdraw and in which unchanged offerings they touch.
+    async fn write_changes(
+        &self,
+        source: &SourceId,
+        upserts: &Catalogue,
+        withdraw: Withdraw<'_>,
+        at: DateTime<Utc>,
+    ) -> Result<ReplaceOutcome, StoreError> {
         let at = stored(at);
-        if let Some(foreign) = snapshot.offerings.iter().find(|o| o.provenance.source != *source) {
+        if let Some(foreign) = upserts.offerings.iter().find(|o| o.provenance.source != *source) {
             return Err(StoreError::ForeignOffering {
                 source_id: source.to_string(),
                 offering: foreign.id.to_string(),
@@ -80,27 +122,37 @@ impl Store {
             return Err(StoreError::UnknownSource(source.to_string()));
         }
 
-        let held: HashMap<Uuid, Held> = offering::Entity::find()
-            .select_only()
-            .columns([offering::Column::Id, offering::Column::ContentHash, offering::Column::WithdrawnAt])
-            .filter(offering::Column::SourceId.eq(source.as_str()))
-            .into_tuple::<(Uuid, String, Option<DateTime<Utc>>)>()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|(id, content_hash, withdrawn_at)| (id, Held { content_hash, withdrawn: withdrawn_at.is_some() }))
-            .collect();
-
-        upsert_providers(&txn, snapshot).await?;
-        upsert_courses(&txn, snapshot).await?;
-
         // Sorted by id, so concurrent harvests on PostgreSQL lock rows in the same order.
-        let mut offerings: Vec<&Offering> =
-            snapshot.offerings.iter().map(|o| (o.id.uuid(), o)).collect::<HashMap<_, _>>().into_values().collect();
+        // Offerings named for withdrawal are not upserted: the withdrawal wins.
+        let named: HashSet<&str> = match withdraw {
+            Withdraw::Absent => HashSet::new(),
+            Withdraw::Named(ids) => ids.iter().map(String::as_str).collect(),
+        };
+        let mut offerings: Vec<&Offering> = upserts
+            .offerings
+            .iter()
+            .filter(|o| !named.contains(o.provenance.upstream_id.as_str()))
+            .map(|o| (o.id.uuid(), o))
+            .collect::<HashMap<_, _>>()
+            .into_values()
+            .collect();
         offerings.sort_unstable_by_key(|o| o.id);
+
+        let held = match withdraw {
+            Withdraw::Absent => held_offerings(&txn, source, None).await?,
+            // An incremental run reads only what it upserts.
+            Withdraw::Named(_) => {
+                let ids: Vec<Uuid> = offerings.iter().map(|o| o.id.uuid()).collect();
+                held_offerings(&txn, source, Some(&ids)).await?
+            }
+        };
+
+        upsert_providers(&txn, upserts).await?;
+        upsert_courses(&txn, upserts).await?;
 
         let mut outcome = ReplaceOutcome::default();
         let mut writes = Vec::new();
+        let mut unchanged = Vec::new();
         for offering in &offerings {
             match held.get(&offering.id.uuid()) {
                 None => outcome.new += 1,
@@ -108,6 +160,7 @@ impl Store {
                 Some(h) if h.content_hash != offering.provenance.content_hash => outcome.changed += 1,
                 Some(_) => {
                     outcome.unchanged += 1;
+                    unchanged.push(offering.id.uuid());
                     continue;
                 }
             }
@@ -115,33 +168,59 @@ impl Store {
         }
         upsert_offerings(&txn, &writes, at).await?;
 
-        let present: HashSet<Uuid> = offerings.iter().map(|o| o.id.uuid()).collect();
-        let mut gone: Vec<Uuid> =
-            held.iter().filter(|(id, h)| !h.withdrawn && !present.contains(id)).map(|(id, _)| *id).collect();
-        gone.sort_unstable();
-        outcome.withdrawn = gone.len() as u64;
-        for chunk in gone.chunks(MAX_BOUND_VALUES) {
-            offering::Entity::update_many()
-                .col_expr(offering::Column::WithdrawnAt, Expr::value(at))
-                .filter(offering::Column::Id.is_in(chunk.iter().copied()))
-                .exec(&txn)
-                .await?;
-        }
-
-        if outcome.unchanged > 0 {
-            // Every held offering of the source not yet written at `at` is an unchanged one:
-            // one statement touches them all.
-            offering::Entity::update_many()
-                .col_expr(offering::Column::LastHarvest, Expr::value(at))
-                .filter(offering::Column::SourceId.eq(source.as_str()))
-                .filter(offering::Column::WithdrawnAt.is_null())
-                .filter(offering::Column::LastHarvest.ne(at))
-                .exec(&txn)
-                .await?;
+        match withdraw {
+            Withdraw::Absent => {
+                let present: HashSet<Uuid> = offerings.iter().map(|o| o.id.uuid()).collect();
+                let mut gone: Vec<Uuid> =
+                    held.iter().filter(|(id, h)| !h.withdrawn && !present.contains(id)).map(|(id, _)| *id).collect();
+                gone.sort_unstable();
+                outcome.withdrawn = gone.len() as u64;
+                for chunk in gone.chunks(MAX_BOUND_VALUES) {
+                    offering::Entity::update_many()
+                        .col_expr(offering::Column::WithdrawnAt, Expr::value(at))
+                        .filter(offering::Column::Id.is_in(chunk.iter().copied()))
+                        .exec(&txn)
+                        .await?;
+                }
+                if outcome.unchanged > 0 {
+                    // Every held offering of the source not yet written at `at` is an unchanged
+                    // one: one statement touches them all.
+                    offering::Entity::update_many()
+                        .col_expr(offering::Column::LastHarvest, Expr::value(at))
+                        .filter(offering::Column::SourceId.eq(source.as_str()))
+                        .filter(offering::Column::WithdrawnAt.is_null())
+                        .filter(offering::Column::LastHarvest.ne(at))
+                        .exec(&txn)
+                        .await?;
+                }
+            }
+            Withdraw::Named(_) => {
+                let mut named: Vec<&str> = named.into_iter().collect();
+                named.sort_unstable();
+                for chunk in named.chunks(MAX_BOUND_VALUES) {
+                    let result = offering::Entity::update_many()
+                        .col_expr(offering::Column::WithdrawnAt, Expr::value(at))
+                        .filter(offering::Column::SourceId.eq(source.as_str()))
+                        .filter(offering::Column::WithdrawnAt.is_null())
+                        .filter(offering::Column::UpstreamId.is_in(chunk.iter().copied()))
+                        .exec(&txn)
+                        .await?;
+                    outcome.withdrawn += result.rows_affected;
+                }
+                // Only the unchanged offerings this run delivered were seen again.
+                unchanged.sort_unstable();
+                for chunk in unchanged.chunks(MAX_BOUND_VALUES) {
+                    offering::Entity::update_many()
+                        .col_expr(offering::Column::LastHarvest, Expr::value(at))
+                        .filter(offering::Column::Id.is_in(chunk.iter().copied()))
+                        .exec(&txn)
+                        .await?;
+                }
+            }
         }
 
         txn.commit().await?;
-        tracing::debug!(source = %source, ?outcome, "replaced the snapshot of a source");
+        tracing::debug!(source = %source, ?outcome, "wrote the changes of a source");
         Ok(outcome)
     }
 
@@ -160,6 +239,39 @@ impl Store {
         };
         Ok(txn)
     }
+}
+
+/// What the store holds of the offerings of `source`: all of them, or only those with the
+/// given ids.
+async fn held_offerings(
+    txn: &DatabaseTransaction,
+    source: &SourceId,
+    only: Option<&[Uuid]>,
+) -> Result<HashMap<Uuid, Held>, StoreError> {
+    let query = offering::Entity::find()
+        .select_only()
+        .columns([offering::Column::Id, offering::Column::ContentHash, offering::Column::WithdrawnAt])
+        .filter(offering::Column::SourceId.eq(source.as_str()));
+    let mut rows: Vec<(Uuid, String, Option<DateTime<Utc>>)> = Vec::new();
+    match only {
+        None => rows = query.into_tuple().all(txn).await?,
+        Some(ids) => {
+            for chunk in ids.chunks(MAX_BOUND_VALUES) {
+                rows.extend(
+                    query
+                        .clone()
+                        .filter(offering::Column::Id.is_in(chunk.iter().copied()))
+                        .into_tuple::<(Uuid, String, Option<DateTime<Utc>>)>()
+                        .all(txn)
+                        .await?,
+                );
+            }
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(id, content_hash, withdrawn_at)| (id, Held { content_hash, withdrawn: withdrawn_at.is_some() }))
+        .collect())
 }
 
 async fn upsert_providers(txn: &DatabaseTransaction, snapshot: &Catalogue) -> Result<(), StoreError> {

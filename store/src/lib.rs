@@ -5,8 +5,10 @@
 //! through the schema's constructors. The same code runs on SQLite (one file, the default)
 //! and PostgreSQL.
 //!
-//! A harvest's writes for one source happen in one transaction ([`Store::replace_source`]):
-//! either the whole snapshot is in, or nothing changed. Nothing here deletes an offering; one
+//! A harvest's writes for one source happen in one transaction ([`Store::replace_source`] for a
+//! full run, [`Store::apply_changes`] for an incremental one): either all of them are in, or
+//! nothing changed. Every run is recorded ([`Store::start_run`], [`Store::finish_run`],
+//! [`Store::runs`]) with its counts and the rejections it met. Nothing here deletes an offering; one
 //! that disappears from a complete snapshot is marked withdrawn and left out of what the
 //! store serves, and comes back if it reappears.
 
@@ -17,6 +19,7 @@ mod error;
 mod harvest;
 mod migration;
 mod read;
+mod runs;
 mod sources;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -30,6 +33,7 @@ use sea_orm_migration::MigratorTrait;
 pub use connect::StoreOptions;
 pub use error::StoreError;
 pub use harvest::ReplaceOutcome;
+pub use runs::MAX_REJECTIONS_PER_RUN;
 
 /// The file name of the SQLite database in a data folder.
 pub const DATABASE_FILE: &str = "vuxnav.db";

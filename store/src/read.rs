@@ -58,7 +58,7 @@ impl Store {
 
     /// A transaction that reads one consistent snapshot: a deferred transaction on SQLite (its
     /// snapshot starts at the first read), `REPEATABLE READ, READ ONLY` on PostgreSQL.
-    async fn begin_read(&self) -> Result<DatabaseTransaction, StoreError> {
+    pub(crate) async fn begin_read(&self) -> Result<DatabaseTransaction, StoreError> {
         let txn = if self.is_postgres() {
             self.db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?
         } else {

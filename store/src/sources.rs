@@ -41,23 +41,14 @@ impl Store {
 
     /// Records the end of a harvest attempt. `Ok` sets `last_success` and clears `last_error`;
     /// `Err(message)` keeps `last_success` and sets `last_error`. The source's data is never
-    /// touched here.
+    /// touched here. [`Store::finish_run`] records the same, together with the run.
     pub async fn record_attempt(
         &self,
         id: &SourceId,
         at: DateTime<Utc>,
         outcome: Result<(), String>,
     ) -> Result<(), StoreError> {
-        let at = stored(at);
-        let update = source::Entity::update_many().col_expr(source::Column::LastAttempt, Expr::value(at));
-        let update = match outcome {
-            Ok(()) => update
-                .col_expr(source::Column::LastSuccess, Expr::value(at))
-                .col_expr(source::Column::LastError, Expr::value(Option::<String>::None)),
-            Err(message) => update.col_expr(source::Column::LastError, Expr::value(message)),
-        };
-        let result = update.filter(source::Column::Id.eq(id.as_str())).exec(&self.db).await?;
-        if result.rows_affected == 0 {
+        if apply_attempt(&self.db, id.as_str(), stored(at), outcome, None).await? == 0 {
             return Err(StoreError::UnknownSource(id.to_string()));
         }
         Ok(())
@@ -92,4 +83,31 @@ impl Store {
         }
         Ok(statuses)
     }
+}
+
+/// The one place that records the end of an attempt in a source's state (see
+/// [`Store::record_attempt`]), on a connection or inside a caller's transaction. With
+/// `unless_attempted_since`, a source whose `last_attempt` is at or after that instant is left
+/// alone. Returns the number of sources updated.
+pub(crate) async fn apply_attempt(
+    conn: &impl ConnectionTrait,
+    id: &str,
+    at: DateTime<Utc>,
+    outcome: Result<(), String>,
+    unless_attempted_since: Option<DateTime<Utc>>,
+) -> Result<u64, StoreError> {
+    let update = source::Entity::update_many().col_expr(source::Column::LastAttempt, Expr::value(at));
+    let update = match outcome {
+        Ok(()) => update
+            .col_expr(source::Column::LastSuccess, Expr::value(at))
+            .col_expr(source::Column::LastError, Expr::value(Option::<String>::None)),
+        Err(message) => update.col_expr(source::Column::LastError, Expr::value(message)),
+    };
+    let mut update = update.filter(source::Column::Id.eq(id));
+    if let Some(since) = unless_attempted_since {
+        update = update.filter(
+            Condition::any().add(source::Column::LastAttempt.is_null()).add(source::Column::LastAttempt.lt(since)),
+        );
+    }
+    Ok(update.exec(conn).await?.rows_affected)
 }

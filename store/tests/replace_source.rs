@@ -199,3 +199,98 @@ async fn a_snapshot_that_fails_halfway_leaves_the_previous_data() -> Result<(), 
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn applied_changes_upsert_and_withdraw_only_the_named_offerings() -> Result<(), StoreError> {
+    for db in fresh_stores().await {
+        let id = registered(&db, "huddinge-csv").await?;
+        db.replace_source(&id, &catalogue(&id, 6, 0), at(0)).await?;
+        let full = catalogue(&id, 8, 1);
+        let mut changes = full.clone();
+        // Offering 1 changed, offering 2 unchanged, offerings 6 and 7 new; 3 and 5 withdrawn.
+        changes.offerings = vec![
+            full.offerings[1].clone(),
+            full.offerings[2].clone(),
+            full.offerings[6].clone(),
+            full.offerings[7].clone(),
+        ];
+        changes.offerings[0].seats = Some(3);
+        changes.offerings[0].provenance.content_hash = changes.offerings[0].content_hash();
+        let withdrawn = vec!["e.3".to_owned(), "e.5".to_owned(), "e.unknown".to_owned()];
+
+        let outcome = db.apply_changes(&id, &changes, &withdrawn, at(1)).await?;
+
+        assert_eq!(outcome, ReplaceOutcome { new: 2, changed: 1, unchanged: 1, withdrawn: 2 }, "{}", db.backend);
+        let held = db.catalogue().await?;
+        let mut upstream: Vec<_> = held.offerings.iter().map(|o| o.provenance.upstream_id.as_str()).collect();
+        upstream.sort_unstable();
+        assert_eq!(upstream, vec!["e.0", "e.1", "e.2", "e.4", "e.6", "e.7"], "{}", db.backend);
+        let by_upstream = |u: &str| held.offerings.iter().find(|o| o.provenance.upstream_id == u).expect("held");
+        assert_eq!(by_upstream("e.1").seats, Some(3), "{}", db.backend);
+        assert_eq!(by_upstream("e.2").provenance.last_harvest, at(1), "{}: seen again", db.backend);
+        assert_eq!(by_upstream("e.0").provenance.last_harvest, at(0), "{}: not delivered, left", db.backend);
+        assert_eq!(by_upstream("e.6").provenance.first_seen, at(1), "{}", db.backend);
+        assert_eq!(db.sources().await?[0].offering_count, 6, "{}", db.backend);
+
+        let again = db.apply_changes(&id, &Default::default(), &withdrawn, at(2)).await?;
+        assert_eq!(again, ReplaceOutcome::default(), "{}: already withdrawn", db.backend);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn applied_changes_restore_a_withdrawn_offering_and_a_named_one_stays_withdrawn() -> Result<(), StoreError> {
+    for db in fresh_stores().await {
+        let id = registered(&db, "huddinge-csv").await?;
+        db.replace_source(&id, &catalogue(&id, 3, 0), at(0)).await?;
+        db.apply_changes(&id, &Default::default(), &["e.0".to_owned()], at(1)).await?;
+        let next = catalogue(&id, 3, 2);
+        let mut changes = next.clone();
+        changes.offerings = vec![next.offerings[0].clone(), next.offerings[1].clone()];
+
+        let outcome = db.apply_changes(&id, &changes, &["e.1".to_owned()], at(2)).await?;
+
+        assert_eq!(outcome, ReplaceOutcome { new: 1, withdrawn: 1, ..ReplaceOutcome::default() }, "{}", db.backend);
+        let held = db.catalogue().await?;
+        let mut upstream: Vec<_> = held.offerings.iter().map(|o| o.provenance.upstream_id.as_str()).collect();
+        upstream.sort_unstable();
+        assert_eq!(upstream, vec!["e.0", "e.2"], "{}", db.backend);
+        let restored = held.offerings.iter().find(|o| o.provenance.upstream_id == "e.0").expect("restored");
+        assert_eq!(restored.provenance.first_seen, at(0), "{}", db.backend);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn applied_changes_never_touch_another_source() -> Result<(), StoreError> {
+    for db in fresh_stores().await {
+        let a = registered(&db, "huddinge-csv").await?;
+        let b = registered(&db, "huddinge-susa").await?;
+        db.replace_source(&a, &catalogue(&a, 3, 0), at(0)).await?;
+        db.replace_source(&b, &catalogue(&b, 3, 0), at(0)).await?;
+
+        let outcome = db.apply_changes(&a, &Default::default(), &["e.0".to_owned(), "e.1".to_owned()], at(1)).await?;
+
+        assert_eq!(outcome, ReplaceOutcome { withdrawn: 2, ..ReplaceOutcome::default() }, "{}", db.backend);
+        let counts: Vec<_> = db.sources().await?.into_iter().map(|s| (s.id, s.offering_count)).collect();
+        assert_eq!(counts, vec![(a, 1), (b, 3)], "{}", db.backend);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn applied_changes_that_fail_halfway_leave_the_previous_data() -> Result<(), StoreError> {
+    for db in fresh_stores().await {
+        let id = registered(&db, "huddinge-csv").await?;
+        db.replace_source(&id, &catalogue(&id, 4, 0), at(0)).await?;
+        let before = db.catalogue().await?;
+        let mut broken = catalogue(&id, 6, 1);
+        broken.offerings[5].course = PublicId::local_course(&id, "nowhere");
+
+        let error = db.apply_changes(&id, &broken, &["e.0".to_owned()], at(1)).await.unwrap_err();
+
+        assert!(matches!(error, StoreError::Query(_)), "{}: {error}", db.backend);
+        assert_eq!(db.catalogue().await?, before, "{}", db.backend);
+    }
+    Ok(())
+}

@@ -2,6 +2,8 @@
 //! that `migration` creates; the model never sees them (conversions live in `convert`).
 
 pub(crate) mod course;
+pub(crate) mod harvest_run;
+pub(crate) mod harvest_run_rejection;
 pub(crate) mod offering;
 pub(crate) mod provider;
 pub(crate) mod source;

@@ -3,6 +3,7 @@
 //! change in a later migration without rewriting history.
 
 mod m0001_initial;
+mod m0002_harvest_runs;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -10,6 +11,6 @@ pub(crate) struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_initial::Migration)]
+        vec![Box::new(m0001_initial::Migration), Box::new(m0002_harvest_runs::Migration)]
     }
 }
