@@ -103,6 +103,19 @@ impl ConnectorConfig {
     }
 }
 
+impl ConnectorConfig {
+    /// The kind's [`Connector`](crate::Connector), fetching through `fetcher` (which carries
+    /// the source's id and its HTTP rules).
+    pub fn build(&self, fetcher: crate::fetch::Fetcher) -> Box<dyn crate::Connector> {
+        match self {
+            Self::Csv(config) => Box::new(crate::csv::fetch::CsvConnector::new(config.clone(), fetcher)),
+            Self::SusaNavet(config) => {
+                Box::new(crate::susa_navet::fetch::SusaNavetConnector::new(config.clone(), fetcher))
+            }
+        }
+    }
+}
+
 /// A source whose configuration is valid.
 #[derive(Debug, Clone)]
 pub struct ValidSource {

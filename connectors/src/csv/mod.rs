@@ -7,6 +7,7 @@
 //! defaults for what the export lacks. [`normalize`] is the pure half: bytes in, items out.
 
 mod config;
+pub mod fetch;
 mod normalize;
 mod text;
 

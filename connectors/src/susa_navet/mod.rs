@@ -11,6 +11,7 @@
 //! `locations[].areaCode`.
 
 pub mod config;
+pub mod fetch;
 pub mod normalize;
 pub mod wire;
 
