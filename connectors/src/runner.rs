@@ -1,0 +1,692 @@
+//! The harvest runner: runs sources' connectors and hands what they read to a [`Sink`], the
+//! persistence port the gateway implements over the store (connectors never write to the
+//! store themselves, and this crate does not depend on it).
+//!
+//! One run ([`run_once`]) records its start, drains the connector's stream into a [`Harvest`]
+//! ([`collect`]: duplicates merged, a per-run item limit), commits the harvest in one call to
+//! the sink only when the stream ended without an error, and records its end with counts and
+//! rejections. A run that fails (the connector lost its source, the item limit was reached, the
+//! sink could not store the harvest) never commits, so the source's last good data stays in
+//! service; every failure ends in a [`RunReport`], never in a panic.
+//!
+//! A [`Runner`] runs many sources: now ([`Runner::run_now`]) or on their cron schedules
+//! ([`Runner::run_scheduled`]), never more than a configured number at once, with a
+//! [`CircuitBreaker`] per source that stops running a source that keeps failing until a
+//! cool-down has passed.
+//!
+//! Errors: [`SinkError`] (the sink could not record or store) and [`HarvestError`] (the run
+//! could not read its source); both end in a report's `error` text, lowercase.
+
+use std::any::Any;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::{FutureExt, StreamExt};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+use vuxnav_schema::{Catalogue, MunicipalityCode, PublicId, RunCounts, RunId, RunRejection, SourceId};
+
+use crate::config::ValidSource;
+use crate::events::RecordRejected;
+use crate::{Connector, ConnectorError, HarvestContext, Item, Rejection};
+
+/// Items one run may yield by default before it is stopped: far above any municipality's
+/// catalogue (the whole country is about 300,000 offerings), low enough that a runaway
+/// upstream cannot exhaust memory.
+pub const DEFAULT_MAX_ITEMS: u64 = 2_000_000;
+
+/// Sources run at once by default.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// The sink could not record a run or store a harvest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SinkError {
+    pub message: String,
+}
+
+impl SinkError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
+
+/// The future a [`Sink`] method returns.
+pub type SinkFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, SinkError>> + Send + 'a>>;
+
+/// Where runs are recorded and harvests stored: the gateway implements it over the store.
+pub trait Sink: Send + Sync {
+    /// Records that a run of `source` started (`full`: no `since`, absent offerings will be
+    /// withdrawn) and returns its id.
+    fn start_run<'a>(&'a self, source: &'a SourceId, started: DateTime<Utc>, full: bool) -> SinkFuture<'a, RunId>;
+
+    /// Stores a complete harvest in one transaction: a full one replaces what the source holds
+    /// (withdrawing what is absent), an incremental one applies its upserts and
+    /// `harvest.withdrawn`. Returns the `new`, `changed`, `unchanged` and `withdrawn` counts;
+    /// the runner fills in the others.
+    fn commit<'a>(&'a self, source: &'a SourceId, harvest: &'a Harvest, at: DateTime<Utc>)
+    -> SinkFuture<'a, RunCounts>;
+
+    /// Records the end of a run: `Ok` succeeded, `Err(message)` failed with that error.
+    fn finish_run<'a>(
+        &'a self,
+        run: RunId,
+        finished: DateTime<Utc>,
+        outcome: Result<(), String>,
+        counts: RunCounts,
+        rejections: &'a [RunRejection],
+    ) -> SinkFuture<'a, ()>;
+}
+
+/// The time, injectable so tests decide it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// What one run read: its records merged by id, the upstream ids it was told are gone, and
+/// the records it left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Harvest {
+    pub source: SourceId,
+    /// Everything was read (no `since`): what is absent is withdrawn when committed.
+    pub full: bool,
+    /// Providers and courses once per id; offerings once per id, the last one read winning.
+    pub catalogue: Catalogue,
+    /// Upstream ids of offerings the upstream says are gone, each once, in the order met.
+    pub withdrawn: Vec<String>,
+    /// Records left out, in the order met: the connector's rejections and duplicate offerings.
+    pub rejections: Vec<Rejection>,
+    /// Items read from the connector, rejected and duplicate ones included.
+    pub fetched: u64,
+}
+
+impl Harvest {
+    fn empty(ctx: &HarvestContext) -> Self {
+        Self {
+            source: ctx.source.clone(),
+            full: ctx.since.is_none(),
+            catalogue: Catalogue::default(),
+            withdrawn: Vec::new(),
+            rejections: Vec::new(),
+            fetched: 0,
+        }
+    }
+
+    /// The counts the harvest itself knows: `fetched` and `rejected`.
+    pub fn counts(&self) -> RunCounts {
+        RunCounts { fetched: self.fetched, rejected: self.rejections.len() as u64, ..RunCounts::default() }
+    }
+}
+
+/// Why a run could not read its source.
+#[derive(Debug, thiserror::Error)]
+pub enum HarvestError {
+    #[error(transparent)]
+    Connector(#[from] ConnectorError),
+    #[error("the upstream yielded more than {limit} items, the limit of one run")]
+    TooManyItems { limit: u64 },
+    /// A bug in the connector: it panicked while reading.
+    #[error("the connector failed unexpectedly: {0}")]
+    Panicked(String),
+}
+
+/// The reason given for an offering read twice in one run.
+pub const DUPLICATE_REASON: &str = "appears more than once in this run; the last one is kept";
+
+/// Drains `connector`'s stream for `ctx` into a [`Harvest`]: providers and courses merged by
+/// id, offerings by id (the last one wins; each earlier one is a rejection naming its upstream
+/// id), withdrawals once each. Stops with [`HarvestError::TooManyItems`] when the stream yields
+/// more than `max_items` items, dropping the stream (which cancels the connector). On an error
+/// the harvest read so far comes with it, for the run's counts; it must not be committed.
+pub async fn collect(
+    connector: &dyn Connector,
+    ctx: &HarvestContext,
+    max_items: u64,
+) -> Result<Harvest, (HarvestError, Harvest)> {
+    let mut harvest = Harvest::empty(ctx);
+    let mut providers: HashMap<PublicId, usize> = HashMap::new();
+    let mut courses: HashMap<PublicId, usize> = HashMap::new();
+    let mut offerings: HashMap<PublicId, usize> = HashMap::new();
+    let mut withdrawn: HashSet<String> = HashSet::new();
+    let mut stream = connector.harvest(ctx);
+    while let Some(item) = stream.next().await {
+        let item = match item {
+            Ok(item) => item,
+            Err(error) => return Err((error.into(), harvest)),
+        };
+        if harvest.fetched >= max_items {
+            return Err((HarvestError::TooManyItems { limit: max_items }, harvest));
+        }
+        harvest.fetched += 1;
+        let catalogue = &mut harvest.catalogue;
+        match item {
+            Item::Provider(provider) => upsert(&mut providers, &mut catalogue.providers, provider.id, provider),
+            Item::Course(course) => upsert(&mut courses, &mut catalogue.courses, course.id, course),
+            Item::Offering(offering) => match offerings.entry(offering.id) {
+                Entry::Occupied(at) => {
+                    let earlier = std::mem::replace(&mut catalogue.offerings[*at.get()], offering);
+                    let rejection = Rejection::new(earlier.provenance.upstream_id, "id", DUPLICATE_REASON);
+                    RecordRejected::of(&ctx.source, &rejection).emit();
+                    harvest.rejections.push(rejection);
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(catalogue.offerings.len());
+                    catalogue.offerings.push(offering);
+                }
+            },
+            Item::Withdrawn { upstream_id } => {
+                if withdrawn.insert(upstream_id.clone()) {
+                    harvest.withdrawn.push(upstream_id);
+                }
+            }
+            Item::Rejected(rejection) => harvest.rejections.push(rejection),
+        }
+    }
+    Ok(harvest)
+}
+
+/// Keeps one record per id in `records`, the last one read winning.
+fn upsert<T>(index: &mut HashMap<PublicId, usize>, records: &mut Vec<T>, id: PublicId, record: T) {
+    match index.entry(id) {
+        Entry::Occupied(at) => records[*at.get()] = record,
+        Entry::Vacant(slot) => {
+            slot.insert(records.len());
+            records.push(record);
+        }
+    }
+}
+
+/// What one run needs to know about its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSource {
+    pub id: SourceId,
+    pub municipality: MunicipalityCode,
+    /// Ask only for what changed since then (an incremental run); `None` for a full run.
+    pub since: Option<DateTime<Utc>>,
+    /// Items the run may read before it is stopped as a runaway: [`DEFAULT_MAX_ITEMS`].
+    pub max_items: u64,
+}
+
+impl RunSource {
+    /// A full run of `source` with the default item limit.
+    pub fn full(source: &ValidSource) -> Self {
+        Self { id: source.id.clone(), municipality: source.municipality, since: None, max_items: DEFAULT_MAX_ITEMS }
+    }
+}
+
+/// How a run ended, as a [`RunReport`] tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportOutcome {
+    /// The harvest was stored and the run recorded as succeeded.
+    Succeeded,
+    /// The run failed; nothing of it was stored (unless `committed` says otherwise).
+    Failed,
+    /// Not run: the source's circuit breaker is open.
+    Skipped,
+}
+
+/// What one run of one source did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunReport {
+    pub source: SourceId,
+    /// The recorded run, when the sink recorded its start.
+    pub run: Option<RunId>,
+    pub outcome: ReportOutcome,
+    pub counts: RunCounts,
+    /// Why the run failed or was skipped, lowercase.
+    pub error: Option<String>,
+    /// The harvest was stored: the source's data may have changed.
+    pub committed: bool,
+    pub duration: Duration,
+}
+
+impl RunReport {
+    fn skipped(source: &SourceId, reason: String) -> Self {
+        Self {
+            source: source.clone(),
+            run: None,
+            outcome: ReportOutcome::Skipped,
+            counts: RunCounts::default(),
+            error: Some(reason),
+            committed: false,
+            duration: Duration::ZERO,
+        }
+    }
+}
+
+/// Runs `source` once with `connector`: records the start with `sink`, collects the harvest,
+/// commits it only when it is complete, and records the end with the counts and rejections.
+/// A failure at any step ends in a `Failed` report; the harvest is then never committed.
+pub async fn run_once(source: &RunSource, connector: &dyn Connector, sink: &dyn Sink, clock: &dyn Clock) -> RunReport {
+    let started = clock.now();
+    let full = source.since.is_none();
+    let mut report = RunReport {
+        source: source.id.clone(),
+        run: None,
+        outcome: ReportOutcome::Failed,
+        counts: RunCounts::default(),
+        error: None,
+        committed: false,
+        duration: Duration::ZERO,
+    };
+    let run = match sink.start_run(&source.id, started, full).await {
+        Ok(run) => run,
+        Err(error) => {
+            report.error = Some(format!("cannot record the start of the run: {error}"));
+            return finished(report, started, clock, full);
+        }
+    };
+    report.run = Some(run);
+    let ctx =
+        HarvestContext { source: source.id.clone(), municipality: source.municipality, since: source.since, started };
+    let collected = match AssertUnwindSafe(collect(connector, &ctx, source.max_items)).catch_unwind().await {
+        Ok(collected) => collected,
+        Err(panic) => Err(panicked(&*panic, &ctx)),
+    };
+    let (outcome, harvest) = match collected {
+        Ok(harvest) => {
+            report.counts = harvest.counts();
+            match sink.commit(&source.id, &harvest, started).await {
+                Ok(stored) => {
+                    report.committed = true;
+                    report.counts = RunCounts {
+                        new: stored.new,
+                        changed: stored.changed,
+                        unchanged: stored.unchanged,
+                        withdrawn: stored.withdrawn,
+                        ..report.counts
+                    };
+                    (Ok(()), harvest)
+                }
+                Err(error) => (Err(format!("cannot store the harvest: {error}")), harvest),
+            }
+        }
+        Err((error, harvest)) => {
+            report.counts = harvest.counts();
+            (Err(error.to_string()), harvest)
+        }
+    };
+    let rejections: Vec<RunRejection> = harvest
+        .rejections
+        .into_iter()
+        .map(|r| RunRejection { upstream_id: r.upstream_id, field: r.field, reason: r.reason })
+        .collect();
+    report.error = outcome.as_ref().err().cloned();
+    let recorded = sink.finish_run(run, clock.now(), outcome, report.counts, &rejections).await;
+    match recorded {
+        Ok(()) if report.error.is_none() => report.outcome = ReportOutcome::Succeeded,
+        Ok(()) => {}
+        Err(error) => {
+            let stored = if report.committed { "the harvest was stored but " } else { "" };
+            let cause = report.error.take().map(|e| format!(" (the run failed: {e})")).unwrap_or_default();
+            report.error = Some(format!("{stored}cannot record the end of the run: {error}{cause}"));
+        }
+    }
+    finished(report, started, clock, full)
+}
+
+/// A connector that panicked: a failed run with nothing read.
+fn panicked(panic: &(dyn Any + Send), ctx: &HarvestContext) -> (HarvestError, Harvest) {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned());
+    (HarvestError::Panicked(message), Harvest::empty(ctx))
+}
+
+/// Sets the report's duration and writes the run's log line.
+fn finished(mut report: RunReport, started: DateTime<Utc>, clock: &dyn Clock, full: bool) -> RunReport {
+    report.duration = (clock.now() - started).to_std().unwrap_or(Duration::ZERO);
+    let c = report.counts;
+    let duration_ms = u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX);
+    match &report.error {
+        None => tracing::info!(
+            source = %report.source, full, fetched = c.fetched, new = c.new, changed = c.changed,
+            unchanged = c.unchanged, withdrawn = c.withdrawn, rejected = c.rejected, duration_ms,
+            "harvest run succeeded"
+        ),
+        Some(error) => tracing::warn!(
+            source = %report.source, full, fetched = c.fetched, rejected = c.rejected,
+            committed = report.committed, duration_ms, error = %error,
+            "harvest run failed"
+        ),
+    }
+    report
+}
+
+/// When a source's circuit breaker opens and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BreakerPolicy {
+    /// Consecutive failed runs that open the breaker.
+    pub failure_threshold: u32,
+    /// How long an open breaker skips the source before one trial run.
+    pub cool_down: Duration,
+}
+
+impl Default for BreakerPolicy {
+    fn default() -> Self {
+        Self { failure_threshold: 3, cool_down: Duration::from_secs(30 * 60) }
+    }
+}
+
+/// The state of a source's circuit breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakerState {
+    /// Runs go ahead; `failures` consecutive runs have failed.
+    Closed { failures: u32 },
+    /// Runs are skipped until `until`.
+    Open { until: DateTime<Utc> },
+    /// The cool-down has passed: one trial run decides.
+    HalfOpen,
+}
+
+/// Whether a source may run now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    Run,
+    /// The one run after a cool-down: success closes the breaker, failure opens it again.
+    Trial,
+    /// The breaker is open until then.
+    Skip {
+        until: DateTime<Utc>,
+    },
+}
+
+/// A per-source circuit breaker, as a pure state machine over the times it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CircuitBreaker {
+    policy: BreakerPolicy,
+    state: BreakerState,
+}
+
+impl CircuitBreaker {
+    pub fn new(policy: BreakerPolicy) -> Self {
+        Self { policy, state: BreakerState::Closed { failures: 0 } }
+    }
+
+    pub fn state(&self) -> BreakerState {
+        self.state
+    }
+
+    /// Whether a run may start at `now`; an open breaker whose cool-down has passed becomes
+    /// half-open and admits one trial.
+    pub fn admit(&mut self, now: DateTime<Utc>) -> Admission {
+        match self.state {
+            BreakerState::Closed { .. } => Admission::Run,
+            BreakerState::Open { until } if now < until => Admission::Skip { until },
+            BreakerState::Open { .. } | BreakerState::HalfOpen => {
+                self.state = BreakerState::HalfOpen;
+                Admission::Trial
+            }
+        }
+    }
+
+    /// Records how a run that ended at `now` went.
+    pub fn record(&mut self, succeeded: bool, now: DateTime<Utc>) {
+        self.state = match (self.state, succeeded) {
+            (_, true) => BreakerState::Closed { failures: 0 },
+            (BreakerState::Closed { failures }, false) if failures + 1 < self.policy.failure_threshold => {
+                BreakerState::Closed { failures: failures + 1 }
+            }
+            (_, false) => BreakerState::Open { until: now + self.policy.cool_down },
+        };
+    }
+}
+
+/// How a [`Runner`] runs its sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunnerOptions {
+    /// Runs at once, at least one: [`DEFAULT_CONCURRENCY`].
+    pub concurrency: usize,
+    /// Items one run may read: [`DEFAULT_MAX_ITEMS`].
+    pub max_items: u64,
+    pub breaker: BreakerPolicy,
+}
+
+impl Default for RunnerOptions {
+    fn default() -> Self {
+        Self { concurrency: DEFAULT_CONCURRENCY, max_items: DEFAULT_MAX_ITEMS, breaker: BreakerPolicy::default() }
+    }
+}
+
+/// A configured source and its built connector.
+#[derive(Clone)]
+pub struct RunnerSource {
+    pub source: ValidSource,
+    pub connector: Arc<dyn Connector>,
+}
+
+/// Called with a source's id after each successful commit, so the gateway can rebuild what
+/// it derives from the store.
+pub type OnCommitted = Arc<dyn Fn(&SourceId) + Send + Sync>;
+
+/// Runs many sources: full runs, at most `concurrency` at once, each behind its own circuit
+/// breaker.
+#[derive(Clone)]
+pub struct Runner {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sources: Vec<RunnerSource>,
+    sink: Arc<dyn Sink>,
+    clock: Arc<dyn Clock>,
+    options: RunnerOptions,
+    permits: Semaphore,
+    breakers: Mutex<HashMap<SourceId, CircuitBreaker>>,
+    /// Sources with a run under way: a source never runs twice at once.
+    running: Mutex<HashSet<SourceId>>,
+    on_committed: Option<OnCommitted>,
+}
+
+impl Runner {
+    pub fn new(sources: Vec<RunnerSource>, sink: Arc<dyn Sink>, clock: Arc<dyn Clock>, options: RunnerOptions) -> Self {
+        let permits = Semaphore::new(options.concurrency.max(1));
+        let inner = Inner {
+            sources,
+            sink,
+            clock,
+            options,
+            permits,
+            breakers: Mutex::default(),
+            running: Mutex::default(),
+            on_committed: None,
+        };
+        Self { inner: Arc::new(inner) }
+    }
+
+    /// Calls `hook` after each successful commit. Set it before the runner is cloned or run.
+    pub fn on_committed(mut self, hook: OnCommitted) -> Self {
+        match Arc::get_mut(&mut self.inner) {
+            Some(inner) => inner.on_committed = Some(hook),
+            None => tracing::error!("the runner's commit hook was set after the runner was shared; it is ignored"),
+        }
+        self
+    }
+
+    /// The circuit breaker of `source`, closed if it never ran.
+    pub fn breaker(&self, source: &SourceId) -> BreakerState {
+        self.inner.breakers().get(source).map_or(BreakerState::Closed { failures: 0 }, CircuitBreaker::state)
+    }
+
+    /// Runs the sources named by `ids` now (every configured source when `ids` is empty,
+    /// disabled ones included: asking for a run is explicit), concurrently up to the limit,
+    /// and returns their reports in the order asked. An explicit run ignores an open breaker,
+    /// but its outcome updates it. An id not configured gets a `Failed` report.
+    pub async fn run_now(&self, ids: &[SourceId]) -> Vec<RunReport> {
+        let chosen: Vec<Result<RunnerSource, SourceId>> = if ids.is_empty() {
+            self.inner.sources.iter().cloned().map(Ok).collect()
+        } else {
+            ids.iter()
+                .map(|id| self.inner.sources.iter().find(|s| s.source.id == *id).cloned().ok_or_else(|| id.clone()))
+                .collect()
+        };
+        let handles: Vec<_> = chosen
+            .into_iter()
+            .map(|entry| match entry {
+                Ok(entry) => {
+                    let id = entry.source.id.clone();
+                    (id, Some(tokio::spawn(Arc::clone(&self.inner).run_isolated(entry, false))))
+                }
+                Err(id) => (id, None),
+            })
+            .collect();
+        let mut reports = Vec::with_capacity(handles.len());
+        for (id, handle) in handles {
+            reports.push(match handle {
+                // `run_isolated` reports a panicking run itself; this is only cancellation.
+                Some(handle) => handle.await.unwrap_or_else(|e| failed(&id, format!("the run ended abnormally: {e}"))),
+                None => failed(&id, "no such source is configured".to_owned()),
+            });
+        }
+        reports
+    }
+
+    /// Runs every enabled source at each time its schedule names (evaluated in
+    /// Europe/Stockholm) until `shutdown` completes; a source whose breaker is open is skipped
+    /// and logged. On shutdown no new run starts and the runs under way are awaited; dropping
+    /// the returned future instead aborts them (their records stay `Running` until the store's
+    /// `finish_stale_runs`).
+    pub async fn run_scheduled(self, shutdown: impl Future<Output = ()>) {
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks = JoinSet::new();
+        for entry in self.inner.sources.iter().filter(|s| s.source.enabled).cloned() {
+            let inner = Arc::clone(&self.inner);
+            let mut stopped = stopped.clone();
+            tasks.spawn(async move {
+                loop {
+                    let now = inner.clock.now();
+                    let Some(next) = entry.source.next_run_after(now) else {
+                        tracing::info!(source = %entry.source.id, "the schedule names no further run");
+                        return;
+                    };
+                    let wait = (next - now).to_std().unwrap_or(Duration::ZERO);
+                    tokio::select! {
+                        () = tokio::time::sleep(wait) => {}
+                        _ = stopped.wait_for(|stop| *stop) => return,
+                    }
+                    if *stopped.borrow() {
+                        return;
+                    }
+                    Arc::clone(&inner).run_isolated(entry.clone(), true).await;
+                }
+            });
+        }
+        shutdown.await;
+        let _ = stop.send(true);
+        while let Some(joined) = tasks.join_next().await {
+            if let Err(error) = joined {
+                tracing::error!(%error, "a scheduled source's task ended abnormally");
+            }
+        }
+    }
+}
+
+impl Inner {
+    /// [`Inner::run`] in a task of its own, so that a run that panics is reported as failed,
+    /// counted by the source's breaker, and does not end the source's schedule.
+    async fn run_isolated(self: Arc<Self>, entry: RunnerSource, guarded: bool) -> RunReport {
+        let id = entry.source.id.clone();
+        let inner = Arc::clone(&self);
+        match tokio::spawn(async move { inner.run(&entry, guarded).await }).await {
+            Ok(report) => report,
+            Err(error) => {
+                let report = failed(&id, format!("the run ended abnormally: {error}"));
+                tracing::error!(source = %id, error = %error, "harvest run ended abnormally");
+                self.record(&id, false);
+                report
+            }
+        }
+    }
+
+    fn record(&self, source: &SourceId, succeeded: bool) {
+        let policy = self.options.breaker;
+        let now = self.clock.now();
+        self.breakers().entry(source.clone()).or_insert_with(|| CircuitBreaker::new(policy)).record(succeeded, now);
+    }
+
+    fn breakers(&self) -> std::sync::MutexGuard<'_, HashMap<SourceId, CircuitBreaker>> {
+        self.breakers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// One full run of `entry` under the concurrency limit; a scheduled run (`guarded`) is
+    /// skipped while the source's breaker is open.
+    async fn run(&self, entry: &RunnerSource, guarded: bool) -> RunReport {
+        let id = &entry.source.id;
+        if guarded {
+            let now = self.clock.now();
+            let policy = self.options.breaker;
+            let admission = self.breakers().entry(id.clone()).or_insert_with(|| CircuitBreaker::new(policy)).admit(now);
+            if let Admission::Skip { until } = admission {
+                let report = RunReport::skipped(id, format!("circuit open until {}", until.to_rfc3339()));
+                tracing::info!(source = %id, until = %until.to_rfc3339(), "harvest run skipped: circuit open");
+                return report;
+            }
+        }
+        let Some(_busy) = Busy::claim(&self.running, id) else {
+            let report = RunReport::skipped(id, "a run of this source is already under way".to_owned());
+            tracing::info!(source = %id, "harvest run skipped: a run is already under way");
+            return report;
+        };
+        let Ok(_permit) = self.permits.acquire().await else {
+            return failed(id, "the runner is closed".to_owned());
+        };
+        let source = RunSource { max_items: self.options.max_items, ..RunSource::full(&entry.source) };
+        let report = run_once(&source, entry.connector.as_ref(), self.sink.as_ref(), self.clock.as_ref()).await;
+        self.record(id, report.outcome == ReportOutcome::Succeeded);
+        if report.committed
+            && let Some(hook) = &self.on_committed
+        {
+            hook(id);
+        }
+        report
+    }
+}
+
+fn failed(source: &SourceId, error: String) -> RunReport {
+    RunReport {
+        source: source.clone(),
+        run: None,
+        outcome: ReportOutcome::Failed,
+        counts: RunCounts::default(),
+        error: Some(error),
+        committed: false,
+        duration: Duration::ZERO,
+    }
+}
+
+/// A source's claim on running, released when dropped (also when its run panics).
+struct Busy<'a> {
+    running: &'a Mutex<HashSet<SourceId>>,
+    source: SourceId,
+}
+
+impl<'a> Busy<'a> {
+    fn claim(running: &'a Mutex<HashSet<SourceId>>, source: &SourceId) -> Option<Self> {
+        let claimed = running.lock().unwrap_or_else(PoisonError::into_inner).insert(source.clone());
+        claimed.then(|| Self { running, source: source.clone() })
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(&self.source);
+    }
+}
