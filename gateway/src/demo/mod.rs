@@ -27,6 +27,8 @@ mod places;
 mod providers;
 mod util;
 
+pub mod upstream;
+
 #[cfg(test)]
 mod tests;
 
