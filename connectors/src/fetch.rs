@@ -434,9 +434,10 @@ fn status_reason(status: StatusCode) -> String {
     }
 }
 
-/// rustls needs one process-wide crypto provider; this installs ring once, before the first
-/// client is built.
-fn install_crypto_provider() {
+/// rustls needs one process-wide crypto provider; this installs ring once. Every [`Fetcher`]
+/// calls it before building its client; a process with other HTTP clients (reqwest is built
+/// with rustls and no provider of its own) calls it at start-up.
+pub fn install_crypto_provider() {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         // Another part of the process may have installed one already; that one is kept.

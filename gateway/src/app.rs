@@ -1,5 +1,6 @@
 //! The running service: the store, the read model in service, the GraphQL schema and the
-//! HTTP routes, and the jobs that keep the read model fresh.
+//! HTTP routes, and the jobs that keep the read model fresh: the scheduled refresh, and with
+//! harvesting on ([`App::serve_harvesting`]) a rebuild after harvests that stored something.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +15,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+use vuxnav_connectors::runner::Runner;
 use vuxnav_store::Store;
 
 use crate::config::{Config, ReadModelConfig};
@@ -32,12 +35,15 @@ pub struct App {
     graphiql: bool,
     max_body_bytes: usize,
     ready: Arc<AtomicBool>,
+    /// Counts the read models swapped in since start-up.
+    refreshed: Arc<watch::Sender<u64>>,
 }
 
 impl App {
     /// Builds the read model from the store and the schema over it. `today` fixes the date
     /// the API takes as today (tests); `None` uses the date in Europe/Stockholm.
     pub async fn start(config: &Config, store: Store, today: Option<NaiveDate>) -> anyhow::Result<App> {
+        vuxnav_connectors::fetch::install_crypto_provider();
         let model = build_read_model(&store).await?;
         let catalog: Catalog = Arc::new(ArcSwap::from_pointee(model));
         let limits = config.graphql;
@@ -59,6 +65,7 @@ impl App {
             graphiql: limits.graphiql,
             max_body_bytes: limits.max_body_bytes,
             ready: Arc::new(AtomicBool::new(true)),
+            refreshed: Arc::new(watch::Sender::new(0)),
         })
     }
 
@@ -67,7 +74,24 @@ impl App {
     pub async fn refresh(&self) -> anyhow::Result<()> {
         let model = build_read_model(&self.store).await?;
         self.catalog.store(Arc::new(model));
+        self.refreshed.send_modify(|n| *n += 1);
         Ok(())
+    }
+
+    /// The number of read models swapped in since start-up, to await a rebuild.
+    pub fn refreshes(&self) -> watch::Receiver<u64> {
+        self.refreshed.subscribe()
+    }
+
+    /// Makes every harvest of `runner` that stores something ask for a read-model rebuild, and
+    /// spawns the task that rebuilds: commits that arrive while a rebuild is under way are
+    /// covered by one more rebuild, not one each. Returns the runner to run (the hook must be
+    /// set before it is shared) and the task, which ends when the runner is dropped.
+    pub fn rebuild_after_harvests(&self, runner: Runner) -> (Runner, tokio::task::JoinHandle<()>) {
+        let (committed, commits) = watch::channel(0u64);
+        let runner = runner.on_committed(Arc::new(move |_| committed.send_modify(|n| *n += 1)));
+        let task = tokio::spawn(self.clone().rebuild_after_commits(commits));
+        (runner, task)
     }
 
     /// All HTTP routes: `/graphql`, `/healthz`, `/readyz`, `/metrics` and a landing page.
@@ -88,16 +112,68 @@ impl App {
 
     /// Serves on `listener` until SIGTERM or Ctrl-C, then finishes in-flight requests.
     pub async fn serve(self, listener: TcpListener, read_model: &ReadModelConfig) -> anyhow::Result<()> {
+        self.serve_with(listener, read_model, None).await
+    }
+
+    /// [`App::serve`] with `runner` harvesting its sources on their schedules alongside the
+    /// HTTP server. After each harvest that stored something the read model is rebuilt;
+    /// commits that arrive while a rebuild is under way are covered by one more rebuild, not
+    /// one each. On shutdown the HTTP server finishes its requests, no new run starts and the
+    /// runs under way finish (a failed or interrupted one leaves the store consistent).
+    pub async fn serve_harvesting(
+        self,
+        listener: TcpListener,
+        read_model: &ReadModelConfig,
+        runner: Runner,
+    ) -> anyhow::Result<()> {
+        self.serve_with(listener, read_model, Some(runner)).await
+    }
+
+    async fn serve_with(
+        self,
+        listener: TcpListener,
+        read_model: &ReadModelConfig,
+        runner: Option<Runner>,
+    ) -> anyhow::Result<()> {
         let _upkeep = self.metrics.spawn_upkeep(Duration::from_secs(5));
         let refresher = tokio::spawn(self.clone().refresh_on_schedule(read_model.clone()));
+        let harvesting = runner.map(|runner| {
+            let (runner, rebuilder) = self.rebuild_after_harvests(runner);
+            let (stop, stopped) = oneshot::channel::<()>();
+            let scheduled = tokio::spawn(runner.run_scheduled(async move {
+                let _ = stopped.await;
+            }));
+            (stop, scheduled, rebuilder)
+        });
         let result = axum::serve(listener, self.router())
             .with_graceful_shutdown(telemetry::shutdown_signal())
             .await
             .context("serving HTTP");
         self.ready.store(false, Ordering::SeqCst);
         refresher.abort();
+        if let Some((stop, scheduled, rebuilder)) = harvesting {
+            let _ = stop.send(());
+            if let Err(error) = scheduled.await {
+                tracing::error!(%error, "the harvest scheduler ended abnormally");
+            }
+            rebuilder.abort();
+        }
         tracing::info!("shut down");
         result
+    }
+
+    /// Rebuilds the read model whenever `commits` changes: a burst of commits during one
+    /// rebuild leads to one more rebuild. Ends when the sender is dropped.
+    async fn rebuild_after_commits(self, mut commits: watch::Receiver<u64>) {
+        while commits.changed().await.is_ok() {
+            commits.borrow_and_update();
+            if let Err(error) = self.refresh().await {
+                tracing::error!(
+                    error = format!("{error:#}"),
+                    "rebuilding the read model after a harvest failed; the old one stays"
+                );
+            }
+        }
     }
 
     async fn refresh_on_schedule(self, config: ReadModelConfig) {

@@ -4,14 +4,20 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
+use futures::StreamExt as _;
+use futures::stream::FuturesUnordered;
+use indicatif::{ProgressBar, ProgressStyle};
 use tokio::net::TcpListener;
+use vuxnav_connectors::config::ValidSource;
+use vuxnav_connectors::runner::{ReportOutcome, RunReport};
 use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::{Config, DatabaseLocation};
 use vuxnav_gateway::demo::{self, Scale};
+use vuxnav_gateway::harvest;
 use vuxnav_gateway::telemetry;
 use vuxnav_store::Store;
 
@@ -48,6 +54,18 @@ enum Command {
         /// Load the data and exit without serving.
         #[arg(long)]
         load_only: bool,
+    },
+    /// Harvest sources now: the named ones, or every enabled source when none is named. Shows
+    /// progress, then a summary table; exits non-zero if any run failed.
+    Harvest {
+        /// Ids of configured sources (`[[source]]` entries); every enabled source when none.
+        sources: Vec<String>,
+        /// Fetch and normalise, store nothing: show counts, sample records and rejections.
+        #[arg(long)]
+        dry_run: bool,
+        /// The TOML config file with the `[[source]]` entries.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
     },
     /// Check a config file and report every problem at once.
     CheckConfig {
@@ -97,9 +115,31 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             let config = load_config(config.as_deref())?;
             telemetry::init_logging(config.log_format);
             let started = Instant::now();
+            let process_started = chrono::Utc::now();
             let store = open_store(&config).await?;
+            harvest::recover_interrupted_runs(&store, process_started).await?;
+            let runner = harvest::build_runner(&config, &store).await?;
             let app = App::start(&config, store, None).await?;
-            serve(app, &config, started).await?;
+            let listener = bind(&app, &config, started).await?;
+            app.serve_harvesting(listener, &config.read_model, runner).await?;
+        }
+        Command::Harvest { sources, dry_run, config } => {
+            let config = load_config(config.as_deref())?;
+            // Log lines would break up the progress bar: only when asked for with RUST_LOG.
+            if std::env::var_os("RUST_LOG").is_some() {
+                telemetry::init_logging(config.log_format);
+            }
+            let chosen = harvest::select_sources(&config, &sources)?;
+            if chosen.is_empty() {
+                println!("no source to harvest: the configuration has no enabled [[source]] entry");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let ok = if dry_run {
+                dry_run_sources(&config, &chosen).await?
+            } else {
+                harvest_sources(&config, &chosen).await?
+            };
+            return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE });
         }
         Command::Demo { data_dir, listen, seed, scale, load_only } => {
             let config = Config { data_dir: data_dir.clone(), listen, ..Config::default() };
@@ -122,7 +162,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::CheckConfig { config } => {
             return Ok(match Config::load_with_process_env(config.as_deref()) {
                 Ok(config) => {
-                    println!("config is valid: serving on {}, store {}", config.listen, config.database);
+                    println!(
+                        "config is valid: serving on {}, store {}, {} source(s)",
+                        config.listen,
+                        config.database,
+                        config.sources.len()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(errors) => {
@@ -155,6 +200,11 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 }
 
 async fn serve(app: App, config: &Config, started: Instant) -> anyhow::Result<()> {
+    let listener = bind(&app, config, started).await?;
+    app.serve(listener, &config.read_model).await
+}
+
+async fn bind(app: &App, config: &Config, started: Instant) -> anyhow::Result<TcpListener> {
     let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
     tracing::info!(
         address = %config.listen,
@@ -162,7 +212,165 @@ async fn serve(app: App, config: &Config, started: Instant) -> anyhow::Result<()
         offerings = app.catalog.load().len(),
         "ready"
     );
-    app.serve(listener, &config.read_model).await
+    Ok(listener)
+}
+
+/// A progress bar over `len` sources on stderr (hidden when stderr is not a terminal).
+fn progress(len: usize) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} sources  {msg}")
+    {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Harvests `chosen` into the store now, concurrently up to `[harvest] concurrency`, and prints
+/// a summary table. True when every run succeeded.
+async fn harvest_sources(config: &Config, chosen: &[&ValidSource]) -> anyhow::Result<bool> {
+    let store = open_store(config).await?;
+    let runner = harvest::build_runner(config, &store).await?;
+    let bar = progress(chosen.len());
+    bar.set_message("harvesting");
+    let mut runs: FuturesUnordered<_> = chosen
+        .iter()
+        .enumerate()
+        .map(|(index, source)| {
+            let runner = runner.clone();
+            let id = source.id.clone();
+            async move { (index, runner.run_now(std::slice::from_ref(&id)).await) }
+        })
+        .collect();
+    let mut reports: Vec<Option<RunReport>> = vec![None; chosen.len()];
+    while let Some((index, mut report)) = runs.next().await {
+        if let Some(report) = report.pop() {
+            bar.set_message(format!("{} {}", report.source, outcome_text(report.outcome)));
+            reports[index] = Some(report);
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let reports: Vec<RunReport> = reports.into_iter().flatten().collect();
+    let rows: Vec<Vec<String>> = reports
+        .iter()
+        .map(|r| {
+            let c = r.counts;
+            vec![
+                r.source.to_string(),
+                outcome_text(r.outcome).to_owned(),
+                c.fetched.to_string(),
+                c.new.to_string(),
+                c.changed.to_string(),
+                c.unchanged.to_string(),
+                c.withdrawn.to_string(),
+                c.rejected.to_string(),
+                format!("{:.1} s", r.duration.as_secs_f64()),
+                r.error.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_table(
+        &["source", "outcome", "fetched", "new", "changed", "unchanged", "withdrawn", "rejected", "duration", "error"],
+        &rows,
+    );
+    let failed = reports.iter().filter(|r| r.outcome != ReportOutcome::Succeeded).count();
+    println!("\n{} source(s) harvested, {failed} failed", reports.len());
+    store.close().await.ok();
+    Ok(failed == 0)
+}
+
+fn outcome_text(outcome: ReportOutcome) -> &'static str {
+    match outcome {
+        ReportOutcome::Succeeded => "succeeded",
+        ReportOutcome::Failed => "failed",
+        ReportOutcome::Skipped => "skipped",
+    }
+}
+
+/// Reads `chosen` as a harvest would and prints what it found; stores nothing. True when every
+/// source could be read completely.
+async fn dry_run_sources(config: &Config, chosen: &[&ValidSource]) -> anyhow::Result<bool> {
+    let bar = progress(chosen.len());
+    bar.set_message("reading (dry run)");
+    let runs = futures::stream::iter(chosen.iter().map(|source| {
+        let bar = bar.clone();
+        async move {
+            let run = harvest::dry_run(config, source).await;
+            bar.inc(1);
+            run
+        }
+    }))
+    .buffered(config.harvest.concurrency.max(1))
+    .collect::<Vec<_>>()
+    .await;
+    bar.finish_and_clear();
+    let mut ok = true;
+    println!("dry run: nothing is stored\n");
+    for run in runs {
+        let run = run?;
+        let h = &run.harvest;
+        let outcome = match &run.error {
+            None => "would succeed".to_owned(),
+            Some(error) => {
+                ok = false;
+                format!("would fail: {error}")
+            }
+        };
+        println!("{}: {outcome} ({:.1} s)", run.source, run.duration.as_secs_f64());
+        println!(
+            "  fetched {}, offerings {}, courses {}, providers {}, withdrawn {}, rejected {}",
+            h.fetched,
+            h.catalogue.offerings.len(),
+            h.catalogue.courses.len(),
+            h.catalogue.providers.len(),
+            h.withdrawn.len(),
+            h.rejections.len()
+        );
+        let samples = run.samples(5);
+        if !samples.is_empty() {
+            println!("  sample records:");
+            for (title, start, municipality) in samples {
+                let start = start.map_or_else(|| "no start date".to_owned(), |d| d.to_string());
+                println!("    {title} | {start} | {municipality}");
+            }
+        }
+        let groups = run.rejections_by_reason();
+        if !groups.is_empty() {
+            println!("  rejections by reason:");
+            for (reason, entries) in groups {
+                println!("    {reason} ({}):", entries.len());
+                for (upstream_id, field) in entries.iter().take(10) {
+                    println!("      {upstream_id} | {field}");
+                }
+                if entries.len() > 10 {
+                    println!("      … and {} more", entries.len() - 10);
+                }
+            }
+        }
+        println!();
+    }
+    Ok(ok)
+}
+
+/// Prints `rows` under `header` with columns padded to their widest cell.
+fn print_table(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> =
+            cells.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}", width = *width)).collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(header.to_vec());
+    line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
 }
 
 /// Loads a generated data set as if each municipality's source had just been harvested.

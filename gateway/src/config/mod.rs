@@ -19,10 +19,19 @@
 //! `VUXNAV_TEST_DATABASE_URL`. A misspelt nested one (`VUXNAV_GRAPHQL__MAX_DEPHT`) is an
 //! unknown key like any other.
 //!
+//! # Sources
+//!
+//! Each `[[source]]` entry configures one municipality's course system (its nested
+//! `[source.connector]` table names the connector `kind`); the entries are parsed by
+//! [`vuxnav_connectors::config::parse_sources`], and every problem of every entry is reported
+//! together with the rest of the file's, keyed like `source[2].connector.url`. The `[harvest]`
+//! table sets how sources are fetched: [`HarvestConfig`].
+//!
 //! # Secrets
 //!
 //! `database_url` may hold a password: it is a [`Secret`], which prints as `[REDACTED]`, and a
 //! message about it shows the URL with the password masked (`postgres://user:***@host/db`).
+//! Sources never hold a secret: a connector names the environment variable that holds one.
 
 mod error;
 mod reader;
@@ -32,9 +41,12 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use vuxnav_connectors::config::{ValidSource, parse_sources};
+use vuxnav_connectors::fetch::FetchOptions;
 use vuxnav_schema::{MunicipalityCode, Region};
 
 pub use error::{ConfigError, ConfigErrors, Origin};
@@ -73,6 +85,52 @@ pub struct Config {
     pub graphql: GraphqlLimits,
     /// How the read model is kept up to date (`[read_model]`).
     pub read_model: ReadModelConfig,
+    /// The configured sources (`[[source]]`), in file order, each valid.
+    pub sources: Vec<ValidSource>,
+    /// How sources are harvested (`[harvest]`).
+    pub harvest: HarvestConfig,
+}
+
+/// How sources are harvested: the `[harvest]` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HarvestConfig {
+    /// Sources harvested at once (`concurrency`, default 4, at least 1).
+    pub concurrency: usize,
+    /// The limit of one request attempt, from connecting to the end of the body (`timeout`,
+    /// in seconds, default 30, at least 1).
+    pub timeout: Duration,
+    /// How many times a failed request is retried, with backoff and jitter (`retries`,
+    /// default 3).
+    pub retries: u32,
+    /// The largest response body read; a larger one fails the run (`max_body_bytes`, default
+    /// 268435456, 256 MiB, at least 1).
+    pub max_body_bytes: u64,
+}
+
+impl Default for HarvestConfig {
+    fn default() -> Self {
+        let fetch = FetchOptions::default();
+        Self {
+            concurrency: vuxnav_connectors::runner::DEFAULT_CONCURRENCY,
+            timeout: fetch.timeout,
+            retries: fetch.retries,
+            max_body_bytes: fetch.max_body_bytes,
+        }
+    }
+}
+
+impl HarvestConfig {
+    /// The fetch options of a source: these limits, and whether the source may reach private
+    /// addresses.
+    pub fn fetch_options(&self, allow_private_network: bool) -> FetchOptions {
+        FetchOptions {
+            timeout: self.timeout,
+            retries: self.retries,
+            max_body_bytes: self.max_body_bytes,
+            allow_private_network,
+            ..FetchOptions::default()
+        }
+    }
 }
 
 /// Where the store lives.
@@ -194,6 +252,8 @@ impl Default for Config {
             region: Region::default(),
             graphql: GraphqlLimits::default(),
             read_model: ReadModelConfig::default(),
+            sources: Vec::new(),
+            harvest: HarvestConfig::default(),
         }
     }
 }
@@ -224,6 +284,12 @@ impl Config {
         let read_model = read_read_model(&mut r, &mut read_model_table);
         r.finish(read_model_table);
 
+        let mut harvest_table = r.table(&mut root, "harvest");
+        let harvest = read_harvest(&mut r, &mut harvest_table);
+        r.finish(harvest_table);
+
+        let sources = read_sources(&mut r, &mut root);
+
         let data_dir = data_dir.unwrap_or(defaults.data_dir);
         let database = match database_url.filter(|url| !url.trim().is_empty()) {
             None => Some(DatabaseLocation::Sqlite { path: data_dir.join(SQLITE_FILE_NAME) }),
@@ -241,6 +307,8 @@ impl Config {
             region: region.unwrap_or(defaults.region),
             graphql,
             read_model: read_model.unwrap_or(defaults.read_model),
+            sources,
+            harvest,
         })
     }
 
@@ -324,6 +392,44 @@ fn read_graphql(r: &mut Reader, table: &mut Table) -> GraphqlLimits {
         max_body_bytes: r.bounded(table, "max_body_bytes", 1..=usize::MAX).unwrap_or(defaults.max_body_bytes),
         introspection: r.field(table, "introspection").unwrap_or(defaults.introspection),
         graphiql: r.field(table, "graphiql").unwrap_or(defaults.graphiql),
+    }
+}
+
+fn read_harvest(r: &mut Reader, table: &mut Table) -> HarvestConfig {
+    let defaults = HarvestConfig::default();
+    HarvestConfig {
+        concurrency: r.bounded(table, "concurrency", 1..=usize::MAX).unwrap_or(defaults.concurrency),
+        timeout: r
+            .bounded(table, "timeout", 1..=86_400)
+            .map(|seconds| Duration::from_secs(seconds as u64))
+            .unwrap_or(defaults.timeout),
+        retries: r
+            .bounded(table, "retries", 0..=100)
+            .and_then(|retries| u32::try_from(retries).ok())
+            .unwrap_or(defaults.retries),
+        max_body_bytes: r
+            .bounded(table, "max_body_bytes", 1..=usize::MAX)
+            .map(|bytes| bytes as u64)
+            .unwrap_or(defaults.max_body_bytes),
+    }
+}
+
+/// The `[[source]]` entries: every problem of every entry is recorded, keyed from the top of
+/// the file (`source[2].connector.url`) and naming the source's id when it has one.
+fn read_sources(r: &mut Reader, root: &mut Table) -> Vec<ValidSource> {
+    let Some(entries) = r.field::<Vec<toml::Value>>(root, "source") else { return Vec::new() };
+    match parse_sources(&entries) {
+        Ok(sources) => sources,
+        Err(problems) => {
+            for problem in problems {
+                let message = match &problem.source {
+                    Some(id) => format!("{} (source `{id}`)", problem.problem),
+                    None => problem.problem,
+                };
+                r.problem(&problem.field, message);
+            }
+            Vec::new()
+        }
     }
 }
 

@@ -13,10 +13,10 @@ use crate::read_model::{OfferingFilter, OfferingQuery, QueryError};
 
 #[derive(SimpleObject)]
 pub struct PageInfo {
-    has_next_page: bool,
-    has_previous_page: bool,
-    start_cursor: Option<String>,
-    end_cursor: Option<String>,
+    pub(super) has_next_page: bool,
+    pub(super) has_previous_page: bool,
+    pub(super) start_cursor: Option<String>,
+    pub(super) end_cursor: Option<String>,
 }
 
 #[derive(SimpleObject)]

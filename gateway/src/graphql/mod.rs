@@ -5,6 +5,7 @@ mod connection;
 pub mod errors;
 mod inputs;
 mod query;
+mod runs;
 mod types;
 
 use std::sync::Arc;

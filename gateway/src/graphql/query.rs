@@ -7,6 +7,7 @@ use vuxnav_schema::{CourseCode, Municipality as ModelMunicipality, PublicId};
 use super::connection::{CourseConnection, OfferingConnection, ProviderConnection, offerings_connection};
 use super::errors::ApiError;
 use super::inputs::{OfferingFilterInput, OfferingOrderInput};
+use super::runs::{HarvestRunConnection, harvest_runs};
 use super::types::{Course, Municipality, Node, Offering, Provider, SchoolForm, Source, snapshot};
 use super::{Settings, internal};
 
@@ -143,5 +144,17 @@ impl QueryRoot {
         let store = ctx.data_unchecked::<vuxnav_store::Store>();
         let sources = store.sources().await.map_err(internal)?;
         Ok(sources.into_iter().map(Source).collect())
+    }
+
+    /// Recorded harvest runs, newest first: of one source, or of every source.
+    #[graphql(complexity = "first.clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    async fn harvest_runs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A source's id; every source when left out.")] source: Option<String>,
+        #[graphql(default = 20, desc = "Page size, at most the configured limit (500).")] first: i32,
+        #[graphql(desc = "The cursor of the last edge of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<HarvestRunConnection> {
+        harvest_runs(ctx, source, Some(first), after).await
     }
 }

@@ -536,4 +536,9 @@ impl Source {
     async fn offering_count(&self) -> u64 {
         self.0.offering_count
     }
+
+    /// The latest recorded harvest run, if the source ever ran.
+    async fn last_run(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::runs::HarvestRun>> {
+        super::runs::last_run(ctx, &self.0.id).await
+    }
 }

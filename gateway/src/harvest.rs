@@ -1,0 +1,194 @@
+//! Harvesting into the store: the runner's persistence port ([`StoreSink`]) and the runner
+//! built from the configuration ([`build_runner`]).
+//!
+//! The connectors crate knows nothing of the store; this module is where the two meet. A full
+//! run replaces what its source holds (withdrawing what disappeared), an incremental one
+//! applies its changes; either way in one transaction, and only after a complete run.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use vuxnav_connectors::HarvestContext;
+use vuxnav_connectors::config::ValidSource;
+use vuxnav_connectors::fetch::Fetcher;
+use vuxnav_connectors::runner::{
+    DEFAULT_MAX_ITEMS, Harvest, Runner, RunnerOptions, RunnerSource, Sink, SinkError, SinkFuture, SystemClock, collect,
+};
+use vuxnav_schema::{RunCounts, RunId, RunRejection, SourceId};
+use vuxnav_store::{ReplaceOutcome, Store};
+
+use crate::config::Config;
+
+/// The runner's [`Sink`] over the store.
+#[derive(Debug, Clone)]
+pub struct StoreSink {
+    store: Store,
+}
+
+impl StoreSink {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+fn sink_error(error: impl std::fmt::Display) -> SinkError {
+    SinkError::new(error.to_string())
+}
+
+fn counts(outcome: ReplaceOutcome) -> RunCounts {
+    RunCounts {
+        new: outcome.new,
+        changed: outcome.changed,
+        unchanged: outcome.unchanged,
+        withdrawn: outcome.withdrawn,
+        ..RunCounts::default()
+    }
+}
+
+impl Sink for StoreSink {
+    fn start_run<'a>(&'a self, source: &'a SourceId, started: DateTime<Utc>, full: bool) -> SinkFuture<'a, RunId> {
+        Box::pin(async move { self.store.start_run(source, started, full).await.map_err(sink_error) })
+    }
+
+    fn commit<'a>(
+        &'a self,
+        source: &'a SourceId,
+        harvest: &'a Harvest,
+        at: DateTime<Utc>,
+    ) -> SinkFuture<'a, RunCounts> {
+        Box::pin(async move {
+            let outcome = if harvest.full {
+                self.store.replace_source(source, &harvest.catalogue, at).await
+            } else {
+                self.store.apply_changes(source, &harvest.catalogue, &harvest.withdrawn, at).await
+            };
+            outcome.map(counts).map_err(sink_error)
+        })
+    }
+
+    fn finish_run<'a>(
+        &'a self,
+        run: RunId,
+        finished: DateTime<Utc>,
+        outcome: Result<(), String>,
+        counts: RunCounts,
+        rejections: &'a [RunRejection],
+    ) -> SinkFuture<'a, ()> {
+        Box::pin(
+            async move { self.store.finish_run(run, finished, outcome, counts, rejections).await.map_err(sink_error) },
+        )
+    }
+}
+
+/// Registers every configured source in the store (its municipality, kind and enabled flag)
+/// and builds the runner over them: one [`Fetcher`] per source with the `[harvest]` limits and
+/// the source's `allow_private_network`, writing through a [`StoreSink`].
+pub async fn build_runner(config: &Config, store: &Store) -> anyhow::Result<Runner> {
+    let mut sources = Vec::with_capacity(config.sources.len());
+    for source in &config.sources {
+        store
+            .register_source(&source.id, source.municipality, source.connector.kind(), source.enabled)
+            .await
+            .with_context(|| format!("registering the source {}", source.id))?;
+        let options = config.harvest.fetch_options(source.allow_private_network);
+        let fetcher = Fetcher::new(source.id.clone(), options)
+            .with_context(|| format!("setting up the HTTP client of the source {}", source.id))?;
+        let connector = Arc::from(source.connector.build(fetcher));
+        sources.push(RunnerSource { source: source.clone(), connector });
+    }
+    let options = RunnerOptions { concurrency: config.harvest.concurrency, ..RunnerOptions::default() };
+    Ok(Runner::new(sources, Arc::new(StoreSink::new(store.clone())), Arc::new(SystemClock), options))
+}
+
+/// Marks the runs that an earlier process left `Running` as interrupted: call it once at
+/// start-up, before any run of this process starts, with the process's start time.
+pub async fn recover_interrupted_runs(store: &Store, process_started: DateTime<Utc>) -> anyhow::Result<u64> {
+    store.finish_stale_runs(process_started).await.context("marking interrupted harvest runs")
+}
+
+/// The sources `ids` names, in the order named; every enabled source when `ids` is empty. An
+/// id that names no configured source is an error naming it (all such ids at once).
+pub fn select_sources<'a>(config: &'a Config, ids: &[String]) -> anyhow::Result<Vec<&'a ValidSource>> {
+    if ids.is_empty() {
+        return Ok(config.sources.iter().filter(|s| s.enabled).collect());
+    }
+    let mut chosen = Vec::with_capacity(ids.len());
+    let mut unknown = Vec::new();
+    for id in ids {
+        match config.sources.iter().find(|s| s.id.as_str() == id) {
+            Some(source) if !chosen.iter().any(|c: &&ValidSource| c.id == source.id) => chosen.push(source),
+            Some(_) => {}
+            None => unknown.push(format!("`{id}`")),
+        }
+    }
+    if !unknown.is_empty() {
+        let configured: Vec<&str> = config.sources.iter().map(|s| s.id.as_str()).collect();
+        let configured = if configured.is_empty() { "none".to_owned() } else { configured.join(", ") };
+        anyhow::bail!("no source is configured with the id {} (configured: {configured})", unknown.join(", "));
+    }
+    Ok(chosen)
+}
+
+/// What a dry run of one source read, without storing anything.
+#[derive(Debug)]
+pub struct DryRun {
+    pub source: SourceId,
+    /// The harvest read: complete when `error` is `None`, else what was read before it.
+    pub harvest: Harvest,
+    /// Why the run would have failed.
+    pub error: Option<String>,
+    pub duration: std::time::Duration,
+}
+
+impl DryRun {
+    /// Up to `limit` offerings as (course title, start date, municipality name), in the
+    /// order read.
+    pub fn samples(&self, limit: usize) -> Vec<(String, Option<chrono::NaiveDate>, &'static str)> {
+        let catalogue = &self.harvest.catalogue;
+        catalogue
+            .offerings
+            .iter()
+            .take(limit)
+            .map(|offering| {
+                let title = catalogue
+                    .courses
+                    .iter()
+                    .find(|course| course.id == offering.course)
+                    .map_or_else(|| "(unknown course)".to_owned(), |course| course.title.clone());
+                (title, offering.schedule.start(), offering.municipality.municipality().name)
+            })
+            .collect()
+    }
+
+    /// The rejections grouped by reason, the largest group first, each with its
+    /// (upstream id, field) pairs in the order met.
+    pub fn rejections_by_reason(&self) -> Vec<(&str, Vec<(&str, &str)>)> {
+        let mut groups: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
+        for rejection in &self.harvest.rejections {
+            let entry = (rejection.upstream_id.as_str(), rejection.field.as_str());
+            match groups.iter_mut().find(|(reason, _)| *reason == rejection.reason) {
+                Some((_, entries)) => entries.push(entry),
+                None => groups.push((rejection.reason.as_str(), vec![entry])),
+            }
+        }
+        groups.sort_by_key(|group| std::cmp::Reverse(group.1.len()));
+        groups
+    }
+}
+
+/// Reads `source` as a full run would, storing nothing.
+pub async fn dry_run(config: &Config, source: &ValidSource) -> anyhow::Result<DryRun> {
+    let options = config.harvest.fetch_options(source.allow_private_network);
+    let fetcher = Fetcher::new(source.id.clone(), options)
+        .with_context(|| format!("setting up the HTTP client of the source {}", source.id))?;
+    let connector = source.connector.build(fetcher);
+    let started = Utc::now();
+    let ctx = HarvestContext { source: source.id.clone(), municipality: source.municipality, since: None, started };
+    let clock = std::time::Instant::now();
+    let (harvest, error) = match collect(connector.as_ref(), &ctx, DEFAULT_MAX_ITEMS).await {
+        Ok(harvest) => (harvest, None),
+        Err((error, harvest)) => (harvest, Some(error.to_string())),
+    };
+    Ok(DryRun { source: source.id.clone(), harvest, error, duration: clock.elapsed() })
+}
