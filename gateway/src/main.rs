@@ -13,12 +13,15 @@ use futures::stream::FuturesUnordered;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::net::TcpListener;
 use vuxnav_connectors::config::ValidSource;
+use vuxnav_connectors::runner::Runner;
 use vuxnav_connectors::runner::{ReportOutcome, RunReport};
 use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::{Config, DatabaseLocation};
+use vuxnav_gateway::demo::upstream::Upstreams;
 use vuxnav_gateway::demo::{self, Scale};
 use vuxnav_gateway::harvest;
 use vuxnav_gateway::telemetry;
+use vuxnav_schema::SourceId;
 use vuxnav_store::Store;
 
 #[derive(Parser)]
@@ -150,14 +153,24 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 DemoScale::Regional => Scale::Regional,
                 DemoScale::National => Scale::National,
             };
-            load_demo(&store, seed, scale).await?;
+            let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive();
+            let generated = tokio::task::spawn_blocking(move || demo::generate(seed, scale, today)).await?;
+            // Every municipality's system, simulated on loopback in its real format, and a
+            // source configured for each, as a municipal admin would.
+            let upstreams = Upstreams::start(&generated).context("starting the simulated municipal systems")?;
+            let config = Config { sources: demo_sources(&generated, &upstreams)?, ..config };
+            let started = Instant::now();
+            let runner = harvest::build_runner(&config, &store).await?;
+            let ids: Vec<SourceId> = config.sources.iter().map(|source| source.id.clone()).collect();
+            harvest_with_progress(&runner, &ids).await;
             if load_only {
                 return Ok(ExitCode::SUCCESS);
             }
-            let started = Instant::now();
             let app = App::start(&config, store, None).await?;
             print_welcome(&config);
-            serve(app, &config, started).await?;
+            let listener = bind(&app, &config, started).await?;
+            app.serve_harvesting(listener, &config.read_model, runner).await?;
+            drop(upstreams);
         }
         Command::CheckConfig { config } => {
             return Ok(match Config::load_with_process_env(config.as_deref()) {
@@ -199,11 +212,6 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(Store::connect(config.database.connection_url().expose()).await?)
 }
 
-async fn serve(app: App, config: &Config, started: Instant) -> anyhow::Result<()> {
-    let listener = bind(&app, config, started).await?;
-    app.serve(listener, &config.read_model).await
-}
-
 async fn bind(app: &App, config: &Config, started: Instant) -> anyhow::Result<TcpListener> {
     let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
     tracing::info!(
@@ -231,18 +239,23 @@ fn progress(len: usize) -> ProgressBar {
 async fn harvest_sources(config: &Config, chosen: &[&ValidSource]) -> anyhow::Result<bool> {
     let store = open_store(config).await?;
     let runner = harvest::build_runner(config, &store).await?;
-    let bar = progress(chosen.len());
+    let ids: Vec<SourceId> = chosen.iter().map(|source| source.id.clone()).collect();
+    let ok = harvest_with_progress(&runner, &ids).await;
+    store.close().await.ok();
+    Ok(ok)
+}
+
+/// Runs the sources now with a progress bar, prints a summary table, and says whether every
+/// run succeeded.
+async fn harvest_with_progress(runner: &Runner, ids: &[SourceId]) -> bool {
+    let bar = progress(ids.len());
     bar.set_message("harvesting");
-    let mut runs: FuturesUnordered<_> = chosen
+    let mut runs: FuturesUnordered<_> = ids
         .iter()
         .enumerate()
-        .map(|(index, source)| {
-            let runner = runner.clone();
-            let id = source.id.clone();
-            async move { (index, runner.run_now(std::slice::from_ref(&id)).await) }
-        })
+        .map(|(index, id)| async move { (index, runner.run_now(std::slice::from_ref(id)).await) })
         .collect();
-    let mut reports: Vec<Option<RunReport>> = vec![None; chosen.len()];
+    let mut reports: Vec<Option<RunReport>> = vec![None; ids.len()];
     while let Some((index, mut report)) = runs.next().await {
         if let Some(report) = report.pop() {
             bar.set_message(format!("{} {}", report.source, outcome_text(report.outcome)));
@@ -276,8 +289,7 @@ async fn harvest_sources(config: &Config, chosen: &[&ValidSource]) -> anyhow::Re
     );
     let failed = reports.iter().filter(|r| r.outcome != ReportOutcome::Succeeded).count();
     println!("\n{} source(s) harvested, {failed} failed", reports.len());
-    store.close().await.ok();
-    Ok(failed == 0)
+    failed == 0
 }
 
 fn outcome_text(outcome: ReportOutcome) -> &'static str {
@@ -373,11 +385,22 @@ fn print_table(header: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-/// Loads a generated data set as if each municipality's source had just been harvested.
-async fn load_demo(store: &Store, seed: u64, scale: Scale) -> anyhow::Result<()> {
-    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive();
-    demo::load(store, seed, scale, today, chrono::Utc::now()).await.context("loading the demo data")?;
-    Ok(())
+/// One source per generated municipality, harvested from its simulated system every 15
+/// minutes.
+fn demo_sources(generated: &[demo::DemoSource], upstreams: &Upstreams) -> anyhow::Result<Vec<ValidSource>> {
+    let schedule: cron::Schedule = "0 */15 * * * *".parse().context("the demo's harvest schedule")?;
+    Ok(generated
+        .iter()
+        .map(|source| ValidSource {
+            id: source.id.clone(),
+            municipality: source.municipality,
+            schedule: schedule.clone(),
+            enabled: true,
+            // The simulated systems listen on loopback.
+            allow_private_network: true,
+            connector: upstreams.connector_config(source),
+        })
+        .collect())
 }
 
 fn print_welcome(config: &Config) {
