@@ -20,8 +20,7 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use roaring::RoaringBitmap;
-use uuid::Uuid;
+use roaring::{MultiOps, RoaringBitmap};
 use vuxnav_schema::{
     Application, Catalogue, Course, CourseCode, Language, Municipality, MunicipalityCode, Offering, Pace, Provider,
     PublicId, SchoolForm, StudyMode, TimeOfStudy,
@@ -187,15 +186,30 @@ impl Sorted {
     }
 }
 
-/// Accumulated text scores per matched entity; an offering's score is the sum over its
-/// course, provider, municipality and place.
+/// Accumulated text scores per entity, dense by entity index (empty without a text); an
+/// offering's score is the sum over its course, provider, municipality and place.
 #[derive(Default)]
 struct Scores {
-    course: HashMap<u32, f32>,
-    provider: HashMap<u32, f32>,
-    municipality: HashMap<u32, f32>,
-    place: HashMap<u32, f32>,
+    course: Vec<f32>,
+    provider: Vec<f32>,
+    municipality: Vec<f32>,
+    place: Vec<f32>,
 }
+
+impl Scores {
+    fn table(&mut self, kind: EntityKind) -> &mut Vec<f32> {
+        match kind {
+            EntityKind::Course => &mut self.course,
+            EntityKind::Provider => &mut self.provider,
+            EntityKind::Municipality => &mut self.municipality,
+            EntityKind::Place => &mut self.place,
+        }
+    }
+}
+
+/// Below this many matches, a word filters them one by one; above it, the bitmaps of the
+/// entities it matched are unioned and intersected with them.
+const FILTER_ONE_BY_ONE: u64 = 50_000;
 
 fn start_key(offering: &Offering) -> i64 {
     match (offering.schedule.continuous_intake(), offering.schedule.start()) {
@@ -491,6 +505,9 @@ impl ReadModel {
         if words.len() > text::MAX_WORDS {
             return Err(QueryError::BadText(format!("the text has more than {} words", text::MAX_WORDS)));
         }
+        for kind in EntityKind::ALL {
+            *scores.table(kind) = vec![0.0; self.entity_count(kind)];
+        }
         for word in words {
             if matches.is_empty() {
                 break;
@@ -499,24 +516,58 @@ impl ReadModel {
                 tracing::error!(%error, "text search failed");
                 QueryError::Index
             })?;
-            let mut word_matches = RoaringBitmap::new();
-            for hit in hits {
-                let (bitmap, table) = match hit.kind {
-                    EntityKind::Course => (self.course.bitmap(hit.ord as usize), &mut scores.course),
-                    EntityKind::Provider => (self.provider.bitmap(hit.ord as usize), &mut scores.provider),
-                    EntityKind::Municipality => (self.municipality.bitmap(hit.ord as usize), &mut scores.municipality),
-                    EntityKind::Place => (self.place.bitmap(hit.ord as usize), &mut scores.place),
-                };
-                word_matches |= bitmap;
-                *table.entry(hit.ord).or_default() += hit.score;
+            for hit in &hits {
+                if let Some(score) = scores.table(hit.kind).get_mut(hit.ord as usize) {
+                    *score += hit.score;
+                }
             }
-            *matches &= word_matches;
+            if matches.len() < FILTER_ONE_BY_ONE {
+                let mut matched: [Vec<bool>; 4] = EntityKind::ALL.map(|kind| vec![false; self.entity_count(kind)]);
+                for hit in &hits {
+                    if let Some(mark) = matched[hit.kind as usize].get_mut(hit.ord as usize) {
+                        *mark = true;
+                    }
+                }
+                matches.retain(|doc| {
+                    EntityKind::ALL.iter().any(|&kind| matched[kind as usize][self.entity_of(kind, doc) as usize])
+                });
+            } else {
+                *matches &= hits.iter().map(|hit| self.entity_bitmap(hit.kind, hit.ord)).union();
+            }
         }
         Ok(())
     }
 
+    fn entity_count(&self, kind: EntityKind) -> usize {
+        match kind {
+            EntityKind::Course => self.course.values().len(),
+            EntityKind::Provider => self.provider.values().len(),
+            EntityKind::Municipality => self.municipality.values().len(),
+            EntityKind::Place => self.place.values().len(),
+        }
+    }
+
+    /// The index of the offering's entity of `kind` (its course, provider, ...).
+    fn entity_of(&self, kind: EntityKind, doc: u32) -> u32 {
+        match kind {
+            EntityKind::Course => self.course.index_of(doc),
+            EntityKind::Provider => self.provider.index_of(doc),
+            EntityKind::Municipality => self.municipality.index_of(doc),
+            EntityKind::Place => self.place.index_of(doc),
+        }
+    }
+
+    fn entity_bitmap(&self, kind: EntityKind, ord: u32) -> &RoaringBitmap {
+        match kind {
+            EntityKind::Course => self.course.bitmap(ord as usize),
+            EntityKind::Provider => self.provider.bitmap(ord as usize),
+            EntityKind::Municipality => self.municipality.bitmap(ord as usize),
+            EntityKind::Place => self.place.bitmap(ord as usize),
+        }
+    }
+
     fn score(&self, doc: u32, scores: &Scores) -> f32 {
-        let of = |table: &HashMap<u32, f32>, ord: u32| table.get(&ord).copied().unwrap_or(0.0);
+        let of = |table: &[f32], index: u32| table.get(index as usize).copied().unwrap_or(0.0);
         of(&scores.course, self.course.index_of(doc))
             + of(&scores.provider, self.provider.index_of(doc))
             + of(&scores.municipality, self.municipality.index_of(doc))
@@ -606,12 +657,9 @@ impl ReadModel {
         query: &OfferingQuery,
         after: Option<&SortKey>,
     ) -> (Vec<u32>, bool) {
+        // Offerings are sorted by id at build, so the doc number breaks ties as the id does.
         let key_of = |doc: u32| -> RelevanceKey {
-            (
-                Reverse(OrderedScore(self.score(doc, scores))),
-                self.start_key[doc as usize],
-                self.offerings[doc as usize].id.uuid(),
-            )
+            (Reverse(OrderedScore(self.score(doc, scores))), self.start_key[doc as usize], doc)
         };
         let mut candidates: Vec<(RelevanceKey, u32)> = matches
             .iter()
@@ -674,7 +722,7 @@ impl ReadModel {
 
     /// Number of offerings (cancelled ones included) in a municipality.
     pub fn offering_count(&self, municipality: MunicipalityCode) -> u64 {
-        self.municipality.any_of(&[municipality]).len()
+        self.municipality.values().binary_search(&municipality).map_or(0, |index| self.municipality.bitmap(index).len())
     }
 
     pub fn len(&self) -> usize {
@@ -690,8 +738,8 @@ fn municipality_rank_of(ranks: &HashMap<MunicipalityCode, u32>, code: Municipali
     ranks.get(&code).copied().unwrap_or(u32::MAX)
 }
 
-/// Best score first, then start, then id.
-type RelevanceKey = (Reverse<OrderedScore>, i64, Uuid);
+/// Best score first, then start, then id (as the doc number, in id order).
+type RelevanceKey = (Reverse<OrderedScore>, i64, u32);
 
 /// A score with a total order, for sorting.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -22,7 +22,7 @@ pub(crate) enum EntityKind {
 }
 
 impl EntityKind {
-    const ALL: [EntityKind; 4] = [Self::Course, Self::Provider, Self::Municipality, Self::Place];
+    pub(crate) const ALL: [EntityKind; 4] = [Self::Course, Self::Provider, Self::Municipality, Self::Place];
 
     /// How much a match on this kind counts towards relevance: a title match matters most.
     fn weight(self) -> f32 {
