@@ -253,6 +253,8 @@ async fn each_fault_fails_the_run_and_clearing_it_lets_the_next_run_succeed() {
 
 #[tokio::test]
 async fn a_source_with_more_offerings_than_the_page_size_is_served_over_several_pages() {
+    // This test's own HTTP client needs the process's TLS provider, as every client does.
+    vuxnav_connectors::fetch::install_crypto_provider();
     let source = of_kind(ConnectorKind::SusaNavet);
     let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
     let mut config = upstreams.connector_config(source);
@@ -289,6 +291,8 @@ async fn a_source_with_more_offerings_than_the_page_size_is_served_over_several_
 
 #[tokio::test]
 async fn updated_since_serves_only_what_was_edited_after_it() {
+    // This test's own HTTP client needs the process's TLS provider, as every client does.
+    vuxnav_connectors::fetch::install_crypto_provider();
     let source = of_kind(ConnectorKind::SusaNavet);
     let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
     let events = |since: &str| {

@@ -101,7 +101,9 @@ impl TestApp {
         let server = tokio::spawn(async move {
             axum::serve(listener, router).await.expect("serving the test app");
         });
-        // No proxy from the environment: the app is on the loopback interface.
+        // No proxy from the environment: the app is on the loopback interface. Every HTTP
+        // client of the process needs the TLS provider installed first.
+        vuxnav_connectors::fetch::install_crypto_provider();
         let client = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
         TestApp { backend: db.backend, address, client, server }
     }
