@@ -6,62 +6,14 @@
 //! `INSTA_UPDATE=always cargo test -p vuxnav-connectors --test csv` once, then read the
 //! snapshot before committing it.
 
+mod fixture;
+
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use vuxnav_connectors::{HarvestContext, Item, csv};
-use vuxnav_schema::{MunicipalityCode, PublicId, SourceId};
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Fixture {
-    source: FixtureSource,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FixtureSource {
-    id: String,
-    municipality: String,
-    connector: toml::Table,
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv")
-}
-
-fn cases() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = fs::read_dir(fixtures())
-        .expect("the fixture folder exists")
-        .map(|entry| entry.expect("a readable fixture entry").path())
-        .filter(|path| path.is_dir())
-        .collect();
-    cases.sort();
-    cases
-}
-
-/// The case's connector config and the context of a run that starts at a fixed time.
-fn load(case: &Path) -> (csv::Config, HarvestContext) {
-    let text = fs::read_to_string(case.join("config.toml")).expect("config.toml");
-    let fixture: Fixture = toml::from_str(&text).expect("config.toml is a [source] entry");
-    let mut connector = fixture.source.connector;
-    let kind = connector.remove("kind").expect("[source.connector] names its kind");
-    assert_eq!(kind.as_str(), Some("csv"), "{}", case.display());
-    let config: csv::Config = toml::Value::Table(connector).try_into().expect("a csv connector table");
-    assert_eq!(config.validate(), Vec::<(String, String)>::new(), "{}", case.display());
-    let started: DateTime<Utc> = "2026-11-01T03:00:00Z".parse().expect("a time");
-    let ctx = HarvestContext {
-        source: SourceId::parse(&fixture.source.id).expect("a source id"),
-        municipality: MunicipalityCode::parse(&fixture.source.municipality).expect("a kommunkod"),
-        since: None,
-        started,
-    };
-    (config, ctx)
-}
+use vuxnav_connectors::{Item, csv};
+use vuxnav_schema::PublicId;
 
 fn short(id: PublicId) -> String {
     id.to_string()[..8].to_owned()
@@ -128,18 +80,18 @@ fn render(items: &[Item]) -> String {
 
 #[test]
 fn every_fixture_case_normalises_to_its_snapshot() {
-    let cases = cases();
+    let cases = fixture::all("csv");
     assert!(cases.len() >= 5, "expected the csv fixture cases, found {cases:?}");
     for case in cases {
         let name = case.file_name().and_then(|n| n.to_str()).expect("a case name").to_owned();
-        let (config, ctx) = load(&case);
+        let (config, ctx) = fixture::csv(&case);
         let bytes = fs::read(case.join("input.csv")).expect("input.csv");
         let rendered = match csv::normalize(&config, &ctx, &bytes) {
             Ok(items) => render(&items),
             Err(error) => format!("error: {error}\n"),
         };
         let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(fixtures().join(&name));
+        settings.set_snapshot_path(fixture::folder("csv").join(&name));
         settings.set_prepend_module_to_snapshot(false);
         settings.set_omit_expression(true);
         settings.set_description(format!("csv case {name}"));
@@ -149,8 +101,8 @@ fn every_fixture_case_normalises_to_its_snapshot() {
 
 #[test]
 fn normalising_the_same_bytes_twice_gives_the_same_items() {
-    for case in cases() {
-        let (config, ctx) = load(&case);
+    for case in fixture::all("csv") {
+        let (config, ctx) = fixture::csv(&case);
         let bytes = fs::read(case.join("input.csv")).expect("input.csv");
         let first = csv::normalize(&config, &ctx, &bytes).map_err(|e| e.to_string());
         let second = csv::normalize(&config, &ctx, &bytes).map_err(|e| e.to_string());
@@ -160,8 +112,8 @@ fn normalising_the_same_bytes_twice_gives_the_same_items() {
 
 #[test]
 fn every_record_is_yielded_once_and_an_offering_follows_its_provider_and_course() {
-    for case in cases() {
-        let (config, ctx) = load(&case);
+    for case in fixture::all("csv") {
+        let (config, ctx) = fixture::csv(&case);
         let bytes = fs::read(case.join("input.csv")).expect("input.csv");
         let Ok(items) = csv::normalize(&config, &ctx, &bytes) else { continue };
         let mut seen = HashSet::new();
@@ -183,8 +135,8 @@ fn every_record_is_yielded_once_and_an_offering_follows_its_provider_and_course(
 
 #[test]
 fn a_missing_mapped_header_is_one_error_that_names_the_header() {
-    let case = fixtures().join("missing-mapped-header");
-    let (config, ctx) = load(&case);
+    let case = fixture::folder("csv").join("missing-mapped-header");
+    let (config, ctx) = fixture::csv(&case);
     let bytes = fs::read(case.join("input.csv")).expect("input.csv");
     let error = csv::normalize(&config, &ctx, &bytes).expect_err("the run fails");
     assert!(matches!(error, vuxnav_connectors::ConnectorError::Shape { .. }), "{error:?}");
@@ -193,8 +145,8 @@ fn a_missing_mapped_header_is_one_error_that_names_the_header() {
 
 #[test]
 fn a_windows_1252_export_read_as_utf_8_is_an_error_that_suggests_the_encoding() {
-    let case = fixtures().join("semicolon-decimal-comma-windows-1252");
-    let (mut config, ctx) = load(&case);
+    let case = fixture::folder("csv").join("semicolon-decimal-comma-windows-1252");
+    let (mut config, ctx) = fixture::csv(&case);
     config.encoding = csv::Encoding::Utf8;
     let bytes = fs::read(case.join("input.csv")).expect("input.csv");
     let error = csv::normalize(&config, &ctx, &bytes).expect_err("not UTF-8");
@@ -203,8 +155,8 @@ fn a_windows_1252_export_read_as_utf_8_is_an_error_that_suggests_the_encoding() 
 
 #[test]
 fn an_invalid_config_is_an_error_rather_than_a_guess() {
-    let case = fixtures().join("tidy-utf8");
-    let (mut config, ctx) = load(&case);
+    let case = fixture::folder("csv").join("tidy-utf8");
+    let (mut config, ctx) = fixture::csv(&case);
     config.columns.remove(&csv::Field::Title);
     assert_eq!(config.validate()[0].0, "columns.title");
     let bytes = fs::read(case.join("input.csv")).expect("input.csv");

@@ -3,74 +3,40 @@
 //! same items as the pure normaliser, and a file or body over the size limit is refused.
 
 mod conformance;
+mod fixture;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use axum::Router;
 use axum::http::header;
 use axum::routing::get;
-use chrono::{DateTime, Utc};
 use conformance::{Upstream, fetcher, run_and_assert_compliance, test_options};
-use serde::Deserialize;
 use vuxnav_connectors::config::ConnectorConfig;
 use vuxnav_connectors::csv::{self, fetch::CsvConnector};
 use vuxnav_connectors::fetch::FetchOptions;
 use vuxnav_connectors::{ConnectorError, HarvestContext, Item};
-use vuxnav_schema::{MunicipalityCode, SourceId};
 
 const EXPORT: &str = "/alvis/export/kurser.csv";
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Fixture {
-    source: FixtureSource,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FixtureSource {
-    id: String,
-    municipality: String,
-    connector: toml::Table,
-}
-
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv")
+    fixture::folder("csv")
 }
 
 fn cases() -> Vec<String> {
-    let mut cases: Vec<String> = fs::read_dir(fixtures())
-        .expect("the fixture folder")
-        .map(|entry| entry.expect("a fixture entry").path())
-        .filter(|path| path.is_dir())
-        .map(|path| path.file_name().and_then(|n| n.to_str()).expect("a case name").to_owned())
-        .collect();
-    cases.sort();
-    cases
-}
-
-fn input(case: &str) -> PathBuf {
-    fixtures().join(case).join("input.csv")
+    fixture::all("csv").iter().map(|case| fixture::name(case)).collect()
 }
 
 /// The case's connector config, reading neither its file nor its URL yet, and a run's context.
 fn load(case: &str) -> (csv::Config, HarvestContext) {
-    let text = fs::read_to_string(fixtures().join(case).join("config.toml")).expect("config.toml");
-    let fixture: Fixture = toml::from_str(&text).expect("config.toml is a [source] entry");
-    let mut connector = fixture.source.connector;
-    connector.remove("kind");
-    let mut config: csv::Config = toml::Value::Table(connector).try_into().expect("a csv connector table");
+    let (mut config, ctx) = fixture::csv(&fixtures().join(case));
     config.path = None;
     config.url = None;
-    let started: DateTime<Utc> = "2026-11-01T03:00:00Z".parse().expect("a time");
-    let ctx = HarvestContext {
-        source: SourceId::parse(&fixture.source.id).expect("a source id"),
-        municipality: MunicipalityCode::parse(&fixture.source.municipality).expect("a kommunkod"),
-        since: None,
-        started,
-    };
     (config, ctx)
+}
+
+fn input(case: &str) -> PathBuf {
+    fixtures().join(case).join("input.csv")
 }
 
 /// The pure normaliser's answer for the case's bytes.

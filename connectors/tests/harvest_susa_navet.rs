@@ -4,9 +4,10 @@
 //! whatever `size` the connector asks for, and that can be told to fail.
 
 mod conformance;
+mod fixture;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -16,51 +17,24 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{DateTime, Utc};
 use conformance::{Upstream, fetcher, run_and_assert_compliance, test_options};
-use serde::Deserialize;
 use serde_json::{Value, json};
 use vuxnav_connectors::config::ConnectorConfig;
 use vuxnav_connectors::susa_navet::fetch::SusaNavetConnector;
 use vuxnav_connectors::susa_navet::wire::{RawPage, RawRecord, updated_since_param};
 use vuxnav_connectors::susa_navet::{self, lookup, normalize};
 use vuxnav_connectors::{ConnectorError, HarvestContext, Item};
-use vuxnav_schema::{MunicipalityCode, SourceId};
 
 const EVENTS: &str = "/emil3/educationEvents";
 const INFOS: &str = "/emil3/educationInfos";
 const PROVIDERS: &str = "/emil3/educationProviders";
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/susa_navet")
-}
-
-/// A case's `context.toml`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Context {
-    source: String,
-    municipality: String,
-    /// RFC 3339.
-    started: String,
-    /// RFC 3339; present for an incremental run.
-    #[serde(default)]
-    since: Option<String>,
+    fixture::folder("susa_navet")
 }
 
 fn context(case: &str) -> HarvestContext {
-    let text = std::fs::read_to_string(fixtures().join(case).join("context.toml")).expect("context.toml");
-    let context: Context = toml::from_str(&text).expect("a valid context.toml");
-    HarvestContext {
-        source: SourceId::parse(&context.source).expect("a source id"),
-        municipality: MunicipalityCode::parse(&context.municipality).expect("a kommunkod"),
-        since: context.since.as_deref().map(instant),
-        started: instant(&context.started),
-    }
-}
-
-fn instant(text: &str) -> DateTime<Utc> {
-    text.parse().unwrap_or_else(|error| panic!("`{text}` is not an RFC 3339 time: {error}"))
+    fixture::susa_context(&fixtures().join(case))
 }
 
 /// The records of every page file of `case` whose name starts with `prefix`, in name order,
@@ -239,14 +213,7 @@ fn connector(upstream: &Upstream, ctx: &HarvestContext, page_size: u32) -> SusaN
 }
 
 fn cases() -> Vec<String> {
-    let mut cases: Vec<String> = std::fs::read_dir(fixtures())
-        .expect("the fixtures folder")
-        .map(|entry| entry.expect("a fixture entry").path())
-        .filter(|path| path.is_dir())
-        .map(|path| path.file_name().and_then(|n| n.to_str()).expect("a case name").to_owned())
-        .collect();
-    cases.sort();
-    cases
+    fixture::all("susa_navet").iter().map(|case| fixture::name(case)).collect()
 }
 
 #[tokio::test]

@@ -7,47 +7,16 @@
 //! Review a changed snapshot with `cargo insta review`, or write it with
 //! `INSTA_UPDATE=always cargo test -p vuxnav-connectors --test susa_navet` and read it.
 
+mod fixture;
+
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use vuxnav_connectors::susa_navet::wire::{RawPage, RawRecord};
 use vuxnav_connectors::susa_navet::{Normalizer, lookup, normalize};
 use vuxnav_connectors::{HarvestContext, Item};
-use vuxnav_schema::{MunicipalityCode, PublicId, SourceId};
-
-/// A case's `context.toml`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Context {
-    source: String,
-    municipality: String,
-    /// RFC 3339, such as `2026-11-01T03:00:00Z`.
-    started: String,
-    /// RFC 3339; present for an incremental run.
-    #[serde(default)]
-    since: Option<String>,
-}
-
-fn instant(text: &str) -> DateTime<Utc> {
-    text.parse().unwrap_or_else(|error| panic!("`{text}` is not an RFC 3339 time: {error}"))
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/susa_navet")
-}
-
-fn cases() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures())
-        .expect("the fixtures folder")
-        .map(|entry| entry.expect("a fixture entry").path())
-        .filter(|path| path.is_dir())
-        .collect();
-    cases.sort();
-    cases
-}
+use vuxnav_schema::PublicId;
 
 /// The pages whose file name starts with `prefix`, in name order.
 fn pages(case: &Path, prefix: &str) -> Vec<Vec<RawRecord>> {
@@ -84,14 +53,7 @@ fn check_case_files(case: &Path) {
 
 fn run(case: &Path) -> Vec<Item> {
     check_case_files(case);
-    let text = std::fs::read_to_string(case.join("context.toml")).expect("context.toml");
-    let context: Context = toml::from_str(&text).expect("a valid context.toml");
-    let ctx = HarvestContext {
-        source: SourceId::parse(&context.source).expect("a source id"),
-        municipality: MunicipalityCode::parse(&context.municipality).expect("a kommunkod"),
-        since: context.since.as_deref().map(instant),
-        started: instant(&context.started),
-    };
+    let ctx = fixture::susa_context(case);
     let event_pages = pages(case, "events");
     assert!(!event_pages.is_empty(), "{}: a case has events", case.display());
     let infos = lookup(&pages(case, "infos").concat());
@@ -240,8 +202,8 @@ fn render(items: &[Item]) -> String {
 
 #[test]
 fn every_fixture_case_normalises_to_its_snapshot() {
-    let cases = cases();
-    assert!(!cases.is_empty(), "no cases under {}", fixtures().display());
+    let cases = fixture::all("susa_navet");
+    assert!(!cases.is_empty(), "no cases under {}", fixture::folder("susa_navet").display());
     for case in cases {
         let name = case.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
         let rendering = render(&run(&case));
@@ -256,7 +218,7 @@ fn every_fixture_case_normalises_to_its_snapshot() {
 
 #[test]
 fn a_run_is_the_same_however_often_it_is_repeated() {
-    for case in cases() {
+    for case in fixture::all("susa_navet") {
         assert_eq!(run(&case), run(&case), "{}", case.display());
     }
 }
