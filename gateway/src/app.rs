@@ -110,54 +110,36 @@ impl App {
             .layer(axum::middleware::from_fn(telemetry::track_http_metrics))
     }
 
-    /// Serves on `listener` until SIGTERM or Ctrl-C, then finishes in-flight requests.
-    pub async fn serve(self, listener: TcpListener, read_model: &ReadModelConfig) -> anyhow::Result<()> {
-        self.serve_with(listener, read_model, None).await
-    }
-
-    /// [`App::serve`] with `runner` harvesting its sources on their schedules alongside the
-    /// HTTP server. After each harvest that stored something the read model is rebuilt;
-    /// commits that arrive while a rebuild is under way are covered by one more rebuild, not
-    /// one each. On shutdown the HTTP server finishes its requests, no new run starts and the
-    /// runs under way finish (a failed or interrupted one leaves the store consistent).
+    /// Serves on `listener` until SIGTERM or Ctrl-C, with `runner` harvesting its sources on
+    /// their schedules alongside. After each harvest that stored something the read model is
+    /// rebuilt; commits that arrive while a rebuild is under way are covered by one more
+    /// rebuild, not one each. On shutdown the HTTP server finishes its requests, no new run
+    /// starts and the runs under way finish (a failed or interrupted one leaves the store
+    /// consistent).
     pub async fn serve_harvesting(
         self,
         listener: TcpListener,
         read_model: &ReadModelConfig,
         runner: Runner,
     ) -> anyhow::Result<()> {
-        self.serve_with(listener, read_model, Some(runner)).await
-    }
-
-    async fn serve_with(
-        self,
-        listener: TcpListener,
-        read_model: &ReadModelConfig,
-        runner: Option<Runner>,
-    ) -> anyhow::Result<()> {
         let _upkeep = self.metrics.spawn_upkeep(Duration::from_secs(5));
         let refresher = tokio::spawn(self.clone().refresh_on_schedule(read_model.clone()));
-        let harvesting = runner.map(|runner| {
-            let (runner, rebuilder) = self.rebuild_after_harvests(runner);
-            let (stop, stopped) = oneshot::channel::<()>();
-            let scheduled = tokio::spawn(runner.run_scheduled(async move {
-                let _ = stopped.await;
-            }));
-            (stop, scheduled, rebuilder)
-        });
+        let (runner, rebuilder) = self.rebuild_after_harvests(runner);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let scheduled = tokio::spawn(runner.run_scheduled(async move {
+            let _ = stopped.await;
+        }));
         let result = axum::serve(listener, self.router())
             .with_graceful_shutdown(telemetry::shutdown_signal())
             .await
             .context("serving HTTP");
         self.ready.store(false, Ordering::SeqCst);
         refresher.abort();
-        if let Some((stop, scheduled, rebuilder)) = harvesting {
-            let _ = stop.send(());
-            if let Err(error) = scheduled.await {
-                tracing::error!(%error, "the harvest scheduler ended abnormally");
-            }
-            rebuilder.abort();
+        let _ = stop.send(());
+        if let Err(error) = scheduled.await {
+            tracing::error!(%error, "the harvest scheduler ended abnormally");
         }
+        rebuilder.abort();
         tracing::info!("shut down");
         result
     }
