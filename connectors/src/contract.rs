@@ -53,6 +53,9 @@ pub enum ConnectorError {
     TooLarge { url: String, limit: u64 },
     #[error("the run was cancelled")]
     Cancelled,
+    /// The source's configuration cannot be used as it stands: a secret it names is not set.
+    #[error("{0}")]
+    Config(String),
 }
 
 /// What a run knows besides the connector's own configuration.

@@ -31,6 +31,7 @@ use reqwest::{StatusCode, Url};
 use vuxnav_schema::SourceId;
 
 use crate::ConnectorError;
+use crate::config::{SecretRef, SecretValue};
 use crate::events::{RequestFailed, RequestSucceeded};
 
 /// The most redirects followed for one request.
@@ -84,12 +85,22 @@ pub struct Response {
 #[error("cannot set up the HTTP client: {0}")]
 pub struct ClientError(String);
 
+/// Where a [`Fetcher`] finds the value of a secret by its environment variable's name.
+pub type SecretLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// Fetches upstream resources for one source, under the rules in the module documentation.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     options: FetchOptions,
     source: SourceId,
+    secrets: SecretLookup,
+}
+
+impl fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Fetcher").field("source", &self.source).field("options", &self.options).finish_non_exhaustive()
+    }
 }
 
 impl Fetcher {
@@ -118,7 +129,21 @@ impl Fetcher {
             ));
         }
         let client = builder.build().map_err(|error| ClientError(root_cause(&error)))?;
-        Ok(Self { client, options, source })
+        Ok(Self { client, options, source, secrets: Arc::new(|_| None) })
+    }
+
+    /// Where [`secret`](Self::secret) looks secrets up: the gateway passes the process
+    /// environment, a test its own values. Without it, no secret is set.
+    #[must_use]
+    pub fn with_secrets(mut self, lookup: SecretLookup) -> Self {
+        self.secrets = lookup;
+        self
+    }
+
+    /// The value of a secret a kind's config names (`token_env = "HUDDINGE_TOKEN"`), to put in
+    /// a request header; an unset variable is an error naming the variable, never a value.
+    pub fn secret(&self, secret: &SecretRef) -> Result<SecretValue, ConnectorError> {
+        secret.resolve(|name| (self.secrets)(name)).map_err(ConnectorError::Config)
     }
 
     pub fn options(&self) -> &FetchOptions {

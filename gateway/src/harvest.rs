@@ -91,10 +91,7 @@ pub async fn build_runner(config: &Config, store: &Store) -> anyhow::Result<Runn
             .register_source(&source.id, source.municipality, source.connector.kind(), source.enabled)
             .await
             .with_context(|| format!("registering the source {}", source.id))?;
-        let options = config.harvest.fetch_options(source.allow_private_network);
-        let fetcher = Fetcher::new(source.id.clone(), options)
-            .with_context(|| format!("setting up the HTTP client of the source {}", source.id))?;
-        let connector = Arc::from(source.connector.build(fetcher));
+        let connector = Arc::from(source.connector.build(fetcher(config, source)?));
         sources.push(RunnerSource { source: source.clone(), connector });
     }
     let options = RunnerOptions { concurrency: config.harvest.concurrency, ..RunnerOptions::default() };
@@ -177,12 +174,18 @@ impl DryRun {
     }
 }
 
-/// Reads `source` as a full run would, storing nothing.
-pub async fn dry_run(config: &Config, source: &ValidSource) -> anyhow::Result<DryRun> {
+/// The source's HTTP client: the `[harvest]` limits, its `allow_private_network`, and secrets
+/// from the process environment.
+fn fetcher(config: &Config, source: &ValidSource) -> anyhow::Result<Fetcher> {
     let options = config.harvest.fetch_options(source.allow_private_network);
     let fetcher = Fetcher::new(source.id.clone(), options)
         .with_context(|| format!("setting up the HTTP client of the source {}", source.id))?;
-    let connector = source.connector.build(fetcher);
+    Ok(fetcher.with_secrets(Arc::new(|name| std::env::var(name).ok())))
+}
+
+/// Reads `source` as a full run would, storing nothing.
+pub async fn dry_run(config: &Config, source: &ValidSource) -> anyhow::Result<DryRun> {
+    let connector = source.connector.build(fetcher(config, source)?);
     let started = Utc::now();
     let ctx = HarvestContext { source: source.id.clone(), municipality: source.municipality, since: None, started };
     let clock = std::time::Instant::now();
