@@ -10,6 +10,7 @@ mod error;
 mod id;
 mod model;
 mod municipality;
+pub mod occasion;
 mod source;
 
 pub use codes::{

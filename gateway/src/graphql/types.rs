@@ -276,6 +276,13 @@ impl Offering {
     async fn provenance(&self) -> Provenance {
         Provenance(self.0.provenance.clone())
     }
+
+    /// Other sources that list this same occasion (the same course, provider, municipality,
+    /// start, study mode, time of study and pace). Their records are merged into this one, which
+    /// is the one changed last, so the occasion is listed once; their ids find it too.
+    async fn also_listed_by(&self, ctx: &Context<'_>) -> Vec<Provenance> {
+        snapshot(ctx).also_listed(self.0.id).iter().cloned().map(Provenance).collect()
+    }
 }
 
 /// Where an offering is studied.

@@ -10,6 +10,9 @@
 //! fuzzy terms) against the few thousand distinct courses, providers and places, and each hit
 //! contributes the bitmap of its offerings. Sorting walks precomputed orders (Swedish collation
 //! for titles) and stops after `first` hits past the cursor.
+//!
+//! An occasion listed by two sources is indexed once ([`occasion::merge_duplicates`]); the
+//! other source's id still finds it, and [`ReadModel::also_listed`] says where else it is listed.
 
 mod collation;
 mod cursor;
@@ -22,8 +25,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use roaring::{MultiOps, RoaringBitmap};
 use vuxnav_schema::{
-    Application, Catalogue, Course, CourseCode, Language, Municipality, MunicipalityCode, Offering, Pace, Provider,
-    PublicId, SchoolForm, StudyMode, TimeOfStudy,
+    Application, Catalogue, Course, CourseCode, Language, Municipality, MunicipalityCode, Offering, Pace, Provenance,
+    Provider, PublicId, SchoolForm, StudyMode, TimeOfStudy, occasion,
 };
 
 use collation::Swedish;
@@ -138,7 +141,10 @@ pub struct ReadModel {
     courses: Vec<Course>,
     /// Providers with offerings, by name in Swedish collation.
     providers: Vec<Provider>,
+    /// Every offering's id, and the id of each duplicate merged into one, to its position.
     offering_index: HashMap<PublicId, u32>,
+    /// Per offering with duplicates: where the merged records came from.
+    also_listed: HashMap<u32, Vec<Provenance>>,
     course_index: HashMap<PublicId, u32>,
     course_by_code: HashMap<String, u32>,
     provider_index: HashMap<PublicId, u32>,
@@ -246,6 +252,11 @@ impl ReadModel {
         }
         offerings.sort_by_key(|o| o.id);
         offerings.dedup_by_key(|o| o.id);
+        let (offerings, duplicates) = occasion::merge_duplicates(
+            offerings,
+            |id| known_courses.get(&id).map(|&i| &courses[i]),
+            |id| known_providers.get(&id).map(|&i| &providers[i]),
+        );
 
         // Keep the courses and providers that have offerings, in Swedish collation.
         let mut used_courses = vec![false; courses.len()];
@@ -269,7 +280,14 @@ impl ReadModel {
             .enumerate()
             .filter_map(|(i, c)| Some((c.code.as_ref()?.as_str().to_uppercase(), i as u32)))
             .collect();
-        let offering_index = offerings.iter().enumerate().map(|(i, o)| (o.id, i as u32)).collect();
+        let mut offering_index: HashMap<PublicId, u32> =
+            offerings.iter().enumerate().map(|(i, o)| (o.id, i as u32)).collect();
+        let mut also_listed: HashMap<u32, Vec<Provenance>> = HashMap::new();
+        for duplicate in duplicates {
+            let kept = offering_index[&duplicate.kept];
+            offering_index.insert(duplicate.id, kept);
+            also_listed.entry(kept).or_default().push(duplicate.provenance);
+        }
         let course_of = |o: &Offering| course_index[&o.course];
 
         let titles: Vec<&str> = courses.iter().map(|c| c.title.as_str()).collect();
@@ -354,6 +372,7 @@ impl ReadModel {
             text,
             swedish,
             offering_index,
+            also_listed,
             course_index,
             course_by_code,
             provider_index,
@@ -694,8 +713,17 @@ impl ReadModel {
         }
     }
 
+    /// The offering with this id; the id of a duplicate from another source names the
+    /// offering it was merged into (see [`occasion`]).
     pub fn offering(&self, id: PublicId) -> Option<&Offering> {
         self.offering_index.get(&id).map(|&i| &self.offerings[i as usize])
+    }
+
+    /// Where the duplicates merged into this offering came from; empty when no other source
+    /// lists it.
+    pub fn also_listed(&self, id: PublicId) -> &[Provenance] {
+        let doc = self.offering_index.get(&id);
+        doc.and_then(|doc| self.also_listed.get(doc)).map_or(&[], Vec::as_slice)
     }
 
     pub fn course(&self, id: PublicId) -> Option<&Course> {

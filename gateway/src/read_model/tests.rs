@@ -352,3 +352,32 @@ fn subjects_filter_by_name_or_subject_code() {
     assert_eq!(by("MAT"), 6);
     assert_eq!(by("no such subject"), 0);
 }
+
+#[test]
+fn an_occasion_two_sources_list_is_found_once_by_either_id_and_names_the_other_source() {
+    let mut catalogue = catalogue(vec![spec(1, "0126", Some("2027-01-18")), spec(1, "0126", Some("2027-08-16"))]);
+    // The same Huddinge occasion from the municipality's CSV export, with its own provider
+    // record (same name, no org number) and changed later.
+    let other = SourceId::parse("huddinge-csv").unwrap();
+    let mut provider = catalogue.providers[0].clone();
+    provider.id = PublicId::local_provider(&other, "VUX");
+    let mut duplicate = catalogue.offerings[0].clone();
+    duplicate.id = PublicId::offering(&other, "rad-7");
+    duplicate.provider = provider.id;
+    duplicate.provenance.source = other.clone();
+    duplicate.provenance.upstream_id = "rad-7".into();
+    duplicate.provenance.last_changed = "2026-11-20T03:00:00Z".parse().unwrap();
+    let original = catalogue.offerings[0].clone();
+    catalogue.providers.push(provider);
+    catalogue.offerings.push(duplicate.clone());
+    let model = ReadModel::build(catalogue).unwrap();
+
+    let page = model.search(&query()).unwrap();
+    assert_eq!(page.total_count, 2, "the two starts, the shared one once");
+    let found: Vec<PublicId> = page.items.iter().map(|(o, _)| o.id).collect();
+    assert!(found.contains(&duplicate.id), "the record changed last is the one listed: {found:?}");
+    assert!(!found.contains(&original.id));
+    assert_eq!(model.offering(original.id).map(|o| o.id), Some(duplicate.id));
+    assert_eq!(model.also_listed(duplicate.id), [original.provenance]);
+    assert!(model.also_listed(found.iter().copied().find(|id| *id != duplicate.id).unwrap()).is_empty());
+}
