@@ -78,4 +78,10 @@ pub trait Connector: Send + Sync {
     /// then (kinds that cannot ask for changes read everything). Dropping the stream cancels
     /// the run.
     fn harvest<'a>(&'a self, ctx: &'a HarvestContext) -> ItemStream<'a>;
+
+    /// Whether the kind can ask its upstream for only what changed (`ctx.since`); the runner
+    /// then runs it incrementally between full runs. Default `false`: every run is full.
+    fn incremental(&self) -> bool {
+        false
+    }
 }

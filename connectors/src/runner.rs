@@ -12,7 +12,11 @@
 //! A [`Runner`] runs many sources: now ([`Runner::run_now`]) or on their cron schedules
 //! ([`Runner::run_scheduled`]), never more than a configured number at once, with a
 //! [`CircuitBreaker`] per source that stops running a source that keeps failing until a
-//! cool-down has passed.
+//! cool-down has passed. A kind that can ask its upstream for what changed
+//! ([`Connector::incremental`]) runs incrementally between full runs: from a little before the
+//! start of its last successful run, until its last successful full run is
+//! [`RunnerOptions::full_every`] old ([`since_for`]). A full run withdraws what disappeared; an
+//! incremental one withdraws what the upstream says is gone.
 //!
 //! Errors: [`SinkError`] (the sink could not record or store) and [`HarvestError`] (the run
 //! could not read its source); both end in a report's `error` text, lowercase.
@@ -30,7 +34,7 @@ use chrono::{DateTime, Utc};
 use futures::{FutureExt, StreamExt};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
-use vuxnav_schema::{Catalogue, MunicipalityCode, PublicId, RunCounts, RunId, RunRejection, SourceId};
+use vuxnav_schema::{Catalogue, MunicipalityCode, PublicId, RunCounts, RunHistory, RunId, RunRejection, SourceId};
 
 use crate::config::ValidSource;
 use crate::events::RecordRejected;
@@ -43,6 +47,33 @@ pub const DEFAULT_MAX_ITEMS: u64 = 2_000_000;
 
 /// Sources run at once by default.
 pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// How long an incremental kind runs incrementally after a full run, by default: a full run a
+/// day finds what disappeared without a deletion notice.
+pub const DEFAULT_FULL_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How far before the last successful run's start an incremental run asks for changes: room
+/// for a clock that differs between the upstream and vuxnav.
+pub const SINCE_OVERLAP: Duration = Duration::from_secs(15 * 60);
+
+/// The `since` of a source's next run: `None` (a full run) when the kind cannot ask for
+/// changes, `full_every` is zero, the source has no successful full run, or its last one
+/// started `full_every` or longer before `now`; otherwise [`SINCE_OVERLAP`] before the start
+/// of its last successful run.
+pub fn since_for(
+    history: RunHistory,
+    incremental: bool,
+    full_every: Duration,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let full_every = chrono::Duration::from_std(full_every).ok()?;
+    let last_full = history.last_full_success?;
+    if !incremental || full_every.is_zero() || now - last_full >= full_every {
+        return None;
+    }
+    let overlap = chrono::Duration::from_std(SINCE_OVERLAP).ok()?;
+    Some(history.last_success.unwrap_or(last_full).max(last_full) - overlap)
+}
 
 /// The sink could not record a run or store a harvest.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,6 +103,13 @@ pub trait Sink: Send + Sync {
     /// the runner fills in the others.
     fn commit<'a>(&'a self, source: &'a SourceId, harvest: &'a Harvest, at: DateTime<Utc>)
     -> SinkFuture<'a, RunCounts>;
+
+    /// When `source` last harvested successfully, which decides whether its next run can be
+    /// incremental ([`since_for`]). Default: no history, so every run is full.
+    fn history<'a>(&'a self, source: &'a SourceId) -> SinkFuture<'a, RunHistory> {
+        let _ = source;
+        Box::pin(async { Ok(RunHistory::default()) })
+    }
 
     /// Records the end of a run: `Ok` succeeded, `Err(message)` failed with that error.
     fn finish_run<'a>(
@@ -457,12 +495,20 @@ pub struct RunnerOptions {
     pub concurrency: usize,
     /// Items one run may read: [`DEFAULT_MAX_ITEMS`].
     pub max_items: u64,
+    /// How long a kind that can ask for changes runs incrementally after a full run
+    /// ([`since_for`]): [`DEFAULT_FULL_EVERY`]; zero makes every run full.
+    pub full_every: Duration,
     pub breaker: BreakerPolicy,
 }
 
 impl Default for RunnerOptions {
     fn default() -> Self {
-        Self { concurrency: DEFAULT_CONCURRENCY, max_items: DEFAULT_MAX_ITEMS, breaker: BreakerPolicy::default() }
+        Self {
+            concurrency: DEFAULT_CONCURRENCY,
+            max_items: DEFAULT_MAX_ITEMS,
+            full_every: DEFAULT_FULL_EVERY,
+            breaker: BreakerPolicy::default(),
+        }
     }
 }
 
@@ -626,7 +672,7 @@ impl Inner {
         self.breakers.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// One full run of `entry` under the concurrency limit; a scheduled run (`guarded`) is
+    /// One run of `entry` under the concurrency limit, incremental when [`since_for`] says so; a scheduled run (`guarded`) is
     /// skipped while the source's breaker is open.
     async fn run(&self, entry: &RunnerSource, guarded: bool) -> RunReport {
         let id = &entry.source.id;
@@ -648,7 +694,18 @@ impl Inner {
         let Ok(_permit) = self.permits.acquire().await else {
             return failed(id, "the runner is closed".to_owned());
         };
-        let source = RunSource { max_items: self.options.max_items, ..RunSource::full(&entry.source) };
+        let since = if entry.connector.incremental() && !self.options.full_every.is_zero() {
+            match self.sink.history(id).await {
+                Ok(history) => since_for(history, true, self.options.full_every, self.clock.now()),
+                Err(error) => {
+                    tracing::warn!(source = %id, %error, "no run history: running in full");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let source = RunSource { since, max_items: self.options.max_items, ..RunSource::full(&entry.source) };
         let report = run_once(&source, entry.connector.as_ref(), self.sink.as_ref(), self.clock.as_ref()).await;
         self.record(id, report.outcome == ReportOutcome::Succeeded);
         if report.committed
@@ -688,5 +745,38 @@ impl<'a> Busy<'a> {
 impl Drop for Busy<'_> {
     fn drop(&mut self) {
         self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(&self.source);
+    }
+}
+
+#[cfg(test)]
+mod since_tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().expect("a time")
+    }
+
+    const DAY: Duration = Duration::from_secs(24 * 3600);
+
+    #[test]
+    fn an_incremental_kind_asks_for_changes_since_a_little_before_its_last_success() {
+        let history = RunHistory {
+            last_success: Some(at("2026-11-27T03:00:00Z")),
+            last_full_success: Some(at("2026-11-26T22:00:00Z")),
+        };
+        assert_eq!(since_for(history, true, DAY, at("2026-11-27T09:00:00Z")), Some(at("2026-11-27T02:45:00Z")));
+    }
+
+    #[test]
+    fn a_run_is_full_without_a_full_success_when_it_is_due_or_when_the_kind_cannot_ask_for_changes() {
+        let now = at("2026-11-27T09:00:00Z");
+        let recent = RunHistory { last_success: Some(now), last_full_success: Some(at("2026-11-27T03:00:00Z")) };
+        assert_eq!(since_for(RunHistory::default(), true, DAY, now), None, "never harvested in full");
+        let incremental_only = RunHistory { last_success: Some(now), last_full_success: None };
+        assert_eq!(since_for(incremental_only, true, DAY, now), None, "no full run yet");
+        assert_eq!(since_for(recent, false, DAY, now), None, "a kind that cannot ask for changes");
+        assert_eq!(since_for(recent, true, Duration::ZERO, now), None, "full runs forced");
+        let due = RunHistory { last_success: Some(now), last_full_success: Some(at("2026-11-26T09:00:00Z")) };
+        assert_eq!(since_for(due, true, DAY, now), None, "the last full run is a day old");
     }
 }

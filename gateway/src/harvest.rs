@@ -15,7 +15,7 @@ use vuxnav_connectors::fetch::Fetcher;
 use vuxnav_connectors::runner::{
     DEFAULT_MAX_ITEMS, Harvest, Runner, RunnerOptions, RunnerSource, Sink, SinkError, SinkFuture, SystemClock, collect,
 };
-use vuxnav_schema::{RunCounts, RunId, RunRejection, SourceId};
+use vuxnav_schema::{RunCounts, RunHistory, RunId, RunRejection, SourceId};
 use vuxnav_store::{ReplaceOutcome, Store};
 
 use crate::config::Config;
@@ -67,6 +67,10 @@ impl Sink for StoreSink {
         })
     }
 
+    fn history<'a>(&'a self, source: &'a SourceId) -> SinkFuture<'a, RunHistory> {
+        Box::pin(async move { self.store.run_history(source).await.map_err(sink_error) })
+    }
+
     fn finish_run<'a>(
         &'a self,
         run: RunId,
@@ -94,7 +98,11 @@ pub async fn build_runner(config: &Config, store: &Store) -> anyhow::Result<Runn
         let connector = Arc::from(source.connector.build(fetcher(config, source)?));
         sources.push(RunnerSource { source: source.clone(), connector });
     }
-    let options = RunnerOptions { concurrency: config.harvest.concurrency, ..RunnerOptions::default() };
+    let options = RunnerOptions {
+        concurrency: config.harvest.concurrency,
+        full_every: config.harvest.full_every,
+        ..RunnerOptions::default()
+    };
     Ok(Runner::new(sources, Arc::new(StoreSink::new(store.clone())), Arc::new(SystemClock), options))
 }
 

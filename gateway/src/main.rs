@@ -57,6 +57,11 @@ enum Command {
         /// Load the data and exit without serving.
         #[arg(long)]
         load_only: bool,
+        /// Only serve the simulated municipal systems: write the `[[source]]` entries that
+        /// harvest them to this file, then serve until stopped (for `vuxnav harvest` runs and
+        /// the harvest benchmark).
+        #[arg(long, value_name = "CONFIG_FILE", conflicts_with = "load_only")]
+        upstreams_only: Option<PathBuf>,
     },
     /// Harvest sources now: the named ones, or every enabled source when none is named. Shows
     /// progress, then a summary table; exits non-zero if any run failed.
@@ -66,6 +71,11 @@ enum Command {
         /// Fetch and normalise, store nothing: show counts, sample records and rejections.
         #[arg(long)]
         dry_run: bool,
+        /// Read everything, also from kinds that could ask for only what changed, and withdraw
+        /// what disappeared (otherwise such kinds run incrementally between full runs
+        /// `[harvest] full_every_hours` apart).
+        #[arg(long, conflicts_with = "dry_run")]
+        full: bool,
         /// The TOML config file with the `[[source]]` entries.
         #[arg(long, short)]
         config: Option<PathBuf>,
@@ -126,8 +136,11 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             let listener = bind(&app, &config, started).await?;
             app.serve_harvesting(listener, &config.read_model, runner).await?;
         }
-        Command::Harvest { sources, dry_run, config } => {
-            let config = load_config(config.as_deref())?;
+        Command::Harvest { sources, dry_run, full, config } => {
+            let mut config = load_config(config.as_deref())?;
+            if full {
+                config.harvest.full_every = std::time::Duration::ZERO;
+            }
             // Log lines would break up the progress bar: only when asked for with RUST_LOG.
             if std::env::var_os("RUST_LOG").is_some() {
                 telemetry::init_logging(config.log_format);
@@ -144,7 +157,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             };
             return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE });
         }
-        Command::Demo { data_dir, listen, seed, scale, load_only } => {
+        Command::Demo { data_dir, listen, seed, scale, load_only, upstreams_only } => {
             let config = Config { data_dir: data_dir.clone(), listen, ..Config::default() };
             let config = Config { database: DatabaseLocation::Sqlite { path: sqlite_path(&data_dir) }, ..config };
             telemetry::init_logging(config.log_format);
@@ -158,6 +171,18 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             // Every municipality's system, simulated on loopback in its real format, and a
             // source configured for each, as a municipal admin would.
             let upstreams = Upstreams::start(&generated).context("starting the simulated municipal systems")?;
+            if let Some(path) = upstreams_only {
+                std::fs::write(&path, sources_toml(&generated, &upstreams, "0 0 3 * * *"))
+                    .with_context(|| format!("writing {}", path.display()))?;
+                println!(
+                    "serving {} simulated systems at {}; sources in {}",
+                    generated.len(),
+                    upstreams.base_url(),
+                    path.display()
+                );
+                telemetry::shutdown_signal().await;
+                return Ok(ExitCode::SUCCESS);
+            }
             let config = Config { sources: demo_sources(&generated, &upstreams)?, ..config };
             let started = Instant::now();
             let runner = harvest::build_runner(&config, &store).await?;
@@ -387,20 +412,30 @@ fn print_table(header: &[&str], rows: &[Vec<String>]) {
 
 /// One source per generated municipality, harvested from its simulated system every 15
 /// minutes.
+/// The demo's sources, read from the `[[source]]` entries an admin would write
+/// ([`sources_toml`]), harvested every 15 minutes.
 fn demo_sources(generated: &[demo::DemoSource], upstreams: &Upstreams) -> anyhow::Result<Vec<ValidSource>> {
-    let schedule: cron::Schedule = "0 */15 * * * *".parse().context("the demo's harvest schedule")?;
-    Ok(generated
-        .iter()
-        .map(|source| ValidSource {
-            id: source.id.clone(),
-            municipality: source.municipality,
-            schedule: schedule.clone(),
-            enabled: true,
-            // The simulated systems listen on loopback.
-            allow_private_network: true,
-            connector: upstreams.connector_config(source),
-        })
-        .collect())
+    let text = sources_toml(generated, upstreams, "0 */15 * * * *");
+    let file: toml::Table = toml::from_str(&text).context("the demo's sources")?;
+    let entries = file.get("source").and_then(toml::Value::as_array).map_or(&[][..], Vec::as_slice);
+    vuxnav_connectors::config::parse_sources(entries).map_err(|problems| {
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("the demo's sources have problems:\n{}", problems.join("\n"))
+    })
+}
+
+/// The `[[source]]` entries a municipal admin would write to harvest the simulated systems.
+fn sources_toml(generated: &[demo::DemoSource], upstreams: &Upstreams, schedule: &str) -> String {
+    let mut text = String::from("# The simulated municipal systems of `vuxnav demo --upstreams-only`.\n");
+    for source in generated {
+        text.push_str(&format!(
+            "\n[[source]]\nid = \"{}\"\nmunicipality = \"{}\"\nschedule = \"{schedule}\"\nallow_private_network = true\n\n{}",
+            source.id.as_str(),
+            source.municipality.as_str(),
+            upstreams.connector_toml(source)
+        ));
+    }
+    text
 }
 
 fn print_welcome(config: &Config) {

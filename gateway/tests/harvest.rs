@@ -304,6 +304,7 @@ fn the_harvest_table_has_documented_defaults_and_bounds_and_env_overrides() {
     assert_eq!(defaults.harvest.timeout, std::time::Duration::from_secs(30));
     assert_eq!(defaults.harvest.retries, 3);
     assert_eq!(defaults.harvest.max_body_bytes, 256 * 1024 * 1024);
+    assert_eq!(defaults.harvest.full_every, std::time::Duration::from_secs(24 * 3600));
     assert!(defaults.sources.is_empty());
 
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -314,11 +315,66 @@ fn the_harvest_table_has_documented_defaults_and_bounds_and_env_overrides() {
     let keys: Vec<&str> = errors.iter().map(|e| e.key.as_str()).collect();
     assert_eq!(keys, ["harvest.concurrency", "harvest.retires"], "{errors}");
 
-    std::fs::write(&path, "[harvest]\nconcurrency = 2\ntimeout = 10\n").expect("the config is written");
+    std::fs::write(&path, "[harvest]\nconcurrency = 2\ntimeout = 10\nfull_every_hours = 0\n")
+        .expect("the config is written");
     let config = Config::load(Some(&path), env).expect("the config loads");
     assert_eq!(config.harvest.concurrency, 2);
+    assert!(config.harvest.full_every.is_zero());
     assert_eq!(config.harvest.max_body_bytes, 1024);
     let options = config.harvest.fetch_options(true);
     assert_eq!(options.timeout, std::time::Duration::from_secs(10));
     assert!(options.allow_private_network);
+}
+
+#[tokio::test]
+async fn a_susa_navet_source_runs_incrementally_after_a_full_run_and_in_full_when_forced() {
+    use vuxnav_gateway::demo::upstream::{Upstreams, served_kind};
+    use vuxnav_gateway::demo::{Scale, generate};
+
+    let generated = generate(7, Scale::Regional, chrono::NaiveDate::from_ymd_opt(2026, 5, 20).expect("a date"));
+    let demo = generated.iter().find(|source| served_kind(source) == "susa_navet").expect("a susa_navet source");
+    let upstreams = Upstreams::start(std::slice::from_ref(demo)).expect("the simulated system starts");
+    let source = vuxnav_connectors::config::ValidSource {
+        id: demo.id.clone(),
+        municipality: demo.municipality,
+        schedule: "0 0 3 * * *".parse().expect("a schedule"),
+        enabled: true,
+        allow_private_network: true,
+        connector: upstreams.connector_config(demo),
+    };
+    let config = Config { sources: vec![source], ..Config::default() };
+    let offerings = demo.catalogue.offerings.len() as u64;
+    for store in fresh_stores().await {
+        let backend = store.backend;
+        let run = |config: Config| {
+            let store = store.store.clone();
+            let id = demo.id.clone();
+            async move {
+                let runner = harvest::build_runner(&config, &store).await.expect("the runner is built");
+                let report = runner.run_now(&[id]).await.remove(0);
+                assert_eq!(report.outcome, ReportOutcome::Succeeded, "{:?}", report.error);
+                report
+            }
+        };
+        let first = run(config.clone()).await;
+        assert_eq!(first.counts.new, offerings, "{backend}");
+        let events_before = upstreams.requests(&demo.id);
+
+        // The records were last edited in May: asked for changes since the first run, the
+        // system has none, and nothing is withdrawn.
+        let second = run(config.clone()).await;
+        assert_eq!((second.counts.new, second.counts.changed, second.counts.withdrawn), (0, 0, 0), "{backend}");
+        assert!(second.counts.fetched < first.counts.fetched, "{backend}: {:?} vs {:?}", second.counts, first.counts);
+        assert!(upstreams.requests(&demo.id) > events_before, "{backend}: the second run asked the system");
+        let runs = store.store.runs(Some(&demo.id), 10, None).await.expect("the runs");
+        assert_eq!(runs.iter().map(|run| run.full).collect::<Vec<_>>(), [false, true], "{backend}");
+        assert_eq!(store.store.catalogue().await.expect("the catalogue").offerings.len() as u64, offerings);
+
+        let mut forced = config.clone();
+        forced.harvest.full_every = std::time::Duration::ZERO;
+        let third = run(forced).await;
+        assert_eq!(third.counts.unchanged, offerings, "{backend}: a full run reads everything again");
+        let runs = store.store.runs(Some(&demo.id), 1, None).await.expect("the runs");
+        assert!(runs[0].full, "{backend}");
+    }
 }

@@ -24,4 +24,4 @@ pub use model::{
 };
 pub use municipality::{County, Municipality, MunicipalityCode, Region};
 pub use source::{Catalogue, SourceState, SourceStatus};
-pub use source::{HarvestRun, RunCounts, RunId, RunOutcome, RunRejection};
+pub use source::{HarvestRun, RunCounts, RunHistory, RunId, RunOutcome, RunRejection};

@@ -56,6 +56,16 @@ code_list! {
     }
 }
 
+/// When a source last harvested successfully: what decides whether its next run can be
+/// incremental.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunHistory {
+    /// The start of the last successful run, full or incremental.
+    pub last_success: Option<DateTime<Utc>>,
+    /// The start of the last successful full run.
+    pub last_full_success: Option<DateTime<Utc>>,
+}
+
 /// The id of a recorded harvest run: assigned by the store, increasing with every run, so
 /// newer runs have larger ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,5 +1,5 @@
 //! Recorded harvest runs: [`Store::start_run`], [`Store::finish_run`],
-//! [`Store::finish_stale_runs`], [`Store::runs`] and [`Store::run`].
+//! [`Store::finish_stale_runs`], [`Store::runs`], [`Store::run`] and [`Store::run_history`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,7 +9,7 @@ use sea_orm::{
     ActiveValue, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, Iterable, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use vuxnav_schema::{HarvestRun, RunCounts, RunId, RunOutcome, RunRejection, SourceId};
+use vuxnav_schema::{HarvestRun, RunCounts, RunHistory, RunId, RunOutcome, RunRejection, SourceId};
 
 use crate::convert::{RunRow, count_column};
 use crate::entity::{harvest_run, harvest_run_rejection, source};
@@ -188,6 +188,23 @@ impl Store {
         let runs = with_rejections(&txn, rows).await?;
         txn.commit().await?;
         Ok(runs)
+    }
+
+    /// When `source` last harvested successfully, and last did so with a full run: two
+    /// lookups that walk the (source, id) index from the newest run.
+    pub async fn run_history(&self, source: &SourceId) -> Result<RunHistory, StoreError> {
+        let last = |full_only: bool| {
+            let mut query = harvest_run::Entity::find()
+                .filter(harvest_run::Column::SourceId.eq(source.as_str()))
+                .filter(harvest_run::Column::Outcome.eq(RunOutcome::Succeeded.code()));
+            if full_only {
+                query = query.filter(harvest_run::Column::Full.eq(true));
+            }
+            query.order_by_desc(harvest_run::Column::Id).one(&self.db)
+        };
+        let last_success = last(false).await?.map(|run| run.started);
+        let last_full_success = last(true).await?.map(|run| run.started);
+        Ok(RunHistory { last_success, last_full_success })
     }
 
     /// One run with the rejections it kept, or `None` if no run has this id.

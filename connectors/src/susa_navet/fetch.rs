@@ -7,7 +7,9 @@
 //! - `schoolType` as **one comma-separated list** (`schoolType=VUXGR,VUXGY`), the form the
 //!   upstream's own `links` use, which its array parameter also accepts;
 //! - `page`, from 0, and `size`, the config's `page_size`;
-//! - `updatedSince` (Swedish local time, [`updated_since_param`]) when the run is incremental;
+//! - for events only, `updatedSince` (Swedish local time, [`updated_since_param`]) when the run
+//!   is incremental: providers and infos are few and read whole, since a changed event may use
+//!   ones that did not change (an info or provider changed alone shows at the next full run);
 //! - for events only, `providerId` when the config lists providers: the parameter takes one id,
 //!   so the events are walked once per listed provider (an event seen twice is taken once).
 //!
@@ -83,7 +85,8 @@ impl SusaNavetConnector {
             if let Some(id) = provider_id {
                 query.append_pair("providerId", id.trim());
             }
-            if let Some(since) = ctx.since {
+            // Providers and infos are read whole: an event that changed may use ones that did not.
+            if let Some(since) = ctx.since.filter(|_| resource == "educationEvents") {
                 query.append_pair("updatedSince", &updated_since_param(since));
             }
             query.append_pair("page", &page.to_string());
@@ -186,6 +189,10 @@ impl SusaNavetConnector {
 }
 
 impl Connector for SusaNavetConnector {
+    fn incremental(&self) -> bool {
+        true
+    }
+
     fn harvest<'a>(&'a self, ctx: &'a HarvestContext) -> ItemStream<'a> {
         // The normaliser borrows the lookups, so the run lives in one future that sends its
         // items through a channel with no slack: it fetches the next page only when the

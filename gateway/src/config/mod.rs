@@ -105,6 +105,10 @@ pub struct HarvestConfig {
     /// The largest response body read; a larger one fails the run (`max_body_bytes`, default
     /// 268435456, 256 MiB, at least 1).
     pub max_body_bytes: u64,
+    /// How long a source whose kind can ask for changes (`susa_navet`) is harvested
+    /// incrementally after a full run (`full_every_hours`, default 24, at most 8760; 0 makes
+    /// every run full).
+    pub full_every: Duration,
 }
 
 impl Default for HarvestConfig {
@@ -115,6 +119,7 @@ impl Default for HarvestConfig {
             timeout: fetch.timeout,
             retries: fetch.retries,
             max_body_bytes: fetch.max_body_bytes,
+            full_every: vuxnav_connectors::runner::DEFAULT_FULL_EVERY,
         }
     }
 }
@@ -411,6 +416,10 @@ fn read_harvest(r: &mut Reader, table: &mut Table) -> HarvestConfig {
             .bounded(table, "max_body_bytes", 1..=usize::MAX)
             .map(|bytes| bytes as u64)
             .unwrap_or(defaults.max_body_bytes),
+        full_every: r
+            .bounded(table, "full_every_hours", 0..=8_760)
+            .map(|hours| Duration::from_secs(hours as u64 * 3_600))
+            .unwrap_or(defaults.full_every),
     }
 }
 

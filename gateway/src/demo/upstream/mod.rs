@@ -179,16 +179,27 @@ impl Upstreams {
         self.shared.sources.get(source.as_str()).map_or(0, |served| served.requests.load(Ordering::Relaxed))
     }
 
-    /// The `[source.connector]` table (without its header) a municipal admin would write to
-    /// harvest `source` from this server.
+    /// The `[source.connector]` table, with its header and the headers of its sub-tables
+    /// (`[source.connector.columns]`), that a municipal admin would write under a `[[source]]`
+    /// entry to harvest `source` from this server.
     pub fn connector_toml(&self, source: &DemoSource) -> String {
         let url = self.source_url(&source.id);
-        match served_kind(source) {
+        // Each kind writes its table with sub-table headers relative to it (`[columns]`).
+        let table = match served_kind(source) {
             "csv" => csv::connector_toml(&format!("{url}/kurser.csv")),
             _ => format!(
                 "kind = \"susa_navet\"\nbase_url = \"{url}\"\nschool_types = [\"VUXGR\", \"VUXGY\", \"VUXSFI\", \"VUXGRAN\", \"VUXGYAN\"]\npage_size = 500\n"
             ),
+        };
+        let mut text = String::from("[source.connector]\n");
+        for line in table.lines() {
+            match line.strip_prefix('[') {
+                Some(header) if !header.starts_with('[') => text.push_str(&format!("[source.connector.{header}")),
+                _ => text.push_str(line),
+            }
+            text.push('\n');
         }
+        text
     }
 
     /// [`connector_toml`](Self::connector_toml), parsed.
@@ -198,7 +209,13 @@ impl Upstreams {
     /// Never: the tables written are valid (the tests parse and validate them for every demo
     /// source).
     pub fn connector_config(&self, source: &DemoSource) -> ConnectorConfig {
-        toml::from_str(&self.connector_toml(source)).expect("the simulated systems write valid connector tables")
+        let file: toml::Table =
+            toml::from_str(&self.connector_toml(source)).expect("the simulated systems write valid TOML");
+        let table = file.get("source").and_then(|source| source.get("connector")).cloned();
+        table
+            .expect("a [source.connector] table")
+            .try_into()
+            .expect("the simulated systems write valid connector tables")
     }
 }
 
