@@ -124,7 +124,9 @@ impl PlannedEducationsConnector {
             // A page without records has no `_embedded`; without `page` either, it is no page.
             None if body.page.is_some() => Vec::new(),
             None => {
-                return Err(shape("not a page of adult-education events: it has neither `_embedded` nor `page`".into()));
+                return Err(shape(
+                    "not a page of adult-education events: it has neither `_embedded` nor `page`".into(),
+                ));
             }
         };
         for _ in &records {

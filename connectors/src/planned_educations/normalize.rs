@@ -5,7 +5,8 @@
 //! The rules, besides the obvious field-for-field ones:
 //!
 //! - **Municipality.** The run asks for the source's kommunkod (`geographicalAreaCode`); an
-//!   event that still names another municipality's code (read leniently: `126` is `0126`) is
+//!   event that still names another municipality's code (read leniently: `126` is `0126`, and
+//!   a town's code `0126-Flemingsberg` is its municipality's) is
 //!   another source's and is skipped silently. An event without a code is kept.
 //! - **Text.** `titleSv` arrives wrapped in CDATA, sometimes with HTML or entities: all of it is
 //!   reduced to plain text.
@@ -23,7 +24,7 @@
 //! - **Provider.** The API names the provider (`providerName`) and has no id or organisation
 //!   number, so a provider is local to the source, one per name. When `contractor` names
 //!   someone other than the provider, the contractor runs the event and is its provider. The
-//!   kind is read from the name: `… kommun` is `kommunal`, `Region …` is `region`, a company
+//!   kind is read from the name: `… kommun` and `… stad` are `kommunal`, `Region …` is `region`, a company
 //!   form (`AB`, `HB`, `KB`) is `enskild`, anything else `annan`.
 //! - **Offering.** `semesterStartFrom` is the start; the API has no end. Execution condition
 //!   `2` or `3` means continuous intake. `lastApplicationDate` is read in every format the API
@@ -135,7 +136,11 @@ impl<'a> Normalizer<'a> {
 fn in_municipality(event: &AdultEducationEvent, municipality: MunicipalityCode) -> bool {
     match present(event.geographical_area_code.as_ref()) {
         None => true,
-        Some(code) => MunicipalityCode::parse_lenient(code).is_ok_and(|code| code == municipality),
+        // A town's code is the kommunkod and the town's name: `2121-Alfta`.
+        Some(code) => {
+            let kommunkod = code.split('-').next().unwrap_or(code);
+            MunicipalityCode::parse_lenient(kommunkod).is_ok_and(|code| code == municipality)
+        }
     }
 }
 
@@ -291,7 +296,7 @@ fn provider(ctx: &HarvestContext, event: &AdultEducationEvent) -> Result<Provide
 fn kind_by_name(name: &str) -> ProviderKind {
     let lower = name.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    if words.last().is_some_and(|w| *w == "kommun") || words.contains(&"kommun") {
+    if words.contains(&"kommun") || words.last().is_some_and(|w| *w == "stad") {
         ProviderKind::Kommunal
     } else if words.first().is_some_and(|w| *w == "region") || words.contains(&"regionen") {
         ProviderKind::Region
@@ -433,6 +438,7 @@ mod tests {
     #[test]
     fn the_provider_kind_is_read_from_the_name() {
         assert_eq!(kind_by_name("Klippans kommun"), ProviderKind::Kommunal);
+        assert_eq!(kind_by_name("Stockholms stad"), ProviderKind::Kommunal);
         assert_eq!(kind_by_name("Lärcentrum Söder AB"), ProviderKind::Enskild);
         assert_eq!(kind_by_name("Region Stockholm"), ProviderKind::Region);
         assert_eq!(kind_by_name("Vuxenutbildningen Klippan S"), ProviderKind::Annan);
