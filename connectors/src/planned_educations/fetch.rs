@@ -30,7 +30,7 @@
 
 use futures::{StreamExt as _, stream};
 use reqwest::Url;
-use reqwest::header::{ACCEPT, HeaderName};
+use reqwest::header::ACCEPT;
 
 use super::Config;
 use super::normalize::Normalizer;
@@ -91,7 +91,7 @@ impl PlannedEducationsConnector {
     /// Page `page`, parsed, and whether another page follows.
     async fn page(&self, ctx: &HarvestContext, page: u64) -> Result<(Vec<serde_json::Value>, bool), ConnectorError> {
         let url = self.page_url(ctx, page)?;
-        let headers = [(HeaderName::from(ACCEPT), ACCEPT_V4.to_owned())];
+        let headers = [(ACCEPT, ACCEPT_V4.to_owned())];
         let response = self.fetcher.get(&url, &headers).await?;
         let shape = |reason: String| ConnectorError::Shape { url: url.as_str().to_owned(), reason };
         let envelope: Envelope = serde_json::from_slice(&response.body).map_err(|error| {
