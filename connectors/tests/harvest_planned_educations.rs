@@ -164,8 +164,8 @@ fn config(upstream: &Upstream, page_size: u32) -> planned_educations::Config {
     planned_educations::Config {
         base_url: upstream.url("/planned-educations/"),
         type_of_school: vec!["vuxgy".to_owned(), "vuxgr".to_owned(), "vuxsfi".to_owned()],
-        distance: None,
         page_size,
+        ..planned_educations::Config::default()
     }
 }
 
@@ -247,16 +247,29 @@ async fn an_incremental_run_is_a_full_run_because_the_api_has_no_parameter_for_c
 }
 
 #[tokio::test]
-async fn the_distance_filter_is_sent_when_configured() {
+async fn the_configured_filters_are_sent_and_a_copied_v4_url_is_read_as_its_base() {
     let ctx = context("huddinge_tidy");
     let api = api("huddinge_tidy", Fault::None).await;
     let mut config = config(&api.upstream, 200);
+    config.base_url = api.upstream.url(EVENTS);
+    config.type_of_school = vec!["VUXGY".to_owned()];
     config.distance = Some(true);
+    config.town = Some(vec!["Huddinge".to_owned(), "Flemingsberg".to_owned()]);
+    config.direction_ids = Some(vec!["20".to_owned()]);
+    config.search_term = Some("matematik".to_owned());
+    config.recommended_prior_knowledge = Some("grundlaggande".to_owned());
+    assert!(config.validate().is_empty(), "{:?}", config.validate());
     let connector = PlannedEducationsConnector::new(config, fetcher(&ctx, test_options()));
     run_and_assert_compliance(&connector, &ctx, Some(&api.upstream)).await.expect("a run");
     let requests = api.upstream.requests_to(EVENTS);
     assert_eq!(requests.len(), 1);
-    assert_eq!(requests[0].param("distance").as_deref(), Some("true"));
+    let seen = &requests[0];
+    assert_eq!(seen.param("typeOfSchool").as_deref(), Some("vuxgy"));
+    assert_eq!(seen.param("distance").as_deref(), Some("true"));
+    assert_eq!(seen.param("town").as_deref(), Some("Huddinge,Flemingsberg"));
+    assert_eq!(seen.param("directionIds").as_deref(), Some("20"));
+    assert_eq!(seen.param("searchTerm").as_deref(), Some("matematik"));
+    assert_eq!(seen.param("recommendedPriorKnowledge").as_deref(), Some("grundlaggande"));
 }
 
 #[tokio::test]

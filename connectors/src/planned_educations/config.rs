@@ -53,18 +53,34 @@ pub const MAX_PAGE_SIZE: u32 = 200;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// The API's base URL, without a trailing `/v4/adult-education-events`.
-    /// Default `https://api.skolverket.se/planned-educations`.
+    /// The API's base URL. Default `https://api.skolverket.se/planned-educations`. A URL that
+    /// ends in `/v4` or `/v4/adult-education-events` is read as the base URL before it.
     #[serde(default = "default_base_url")]
     pub base_url: String,
-    /// The `typeOfSchool` codes to fetch, sent as one comma-separated list. Default the komvux
-    /// forms: `vuxgr`, `vuxgy`, `vuxsfi`, `vuxgran`, `vuxgyan`, `komvuxcoursepackage`.
+    /// The `typeOfSchool` codes to fetch (any case), sent lowercase as one comma-separated
+    /// list. Default the komvux forms: `vuxgr`, `vuxgy`, `vuxsfi`, `vuxgran`, `vuxgyan`,
+    /// `komvuxcoursepackage`.
     #[serde(default = "default_types_of_school")]
     pub type_of_school: Vec<String>,
     /// Only distance (`true`) or only on-site (`false`) events (`distance`); leave it out for
     /// both.
     #[serde(default)]
     pub distance: Option<bool>,
+    /// Only events in these towns of the municipality (`town`, such as `["Flemingsberg"]`);
+    /// leave it out for every town.
+    #[serde(default)]
+    pub town: Option<Vec<String>>,
+    /// Only events in these directions (`directionIds`, from `/v4/adult-education-events/areas`);
+    /// leave it out for every direction.
+    #[serde(default)]
+    pub direction_ids: Option<Vec<String>>,
+    /// Only events that match this search term (`searchTerm`).
+    #[serde(default)]
+    pub search_term: Option<String>,
+    /// Only events that need no more than this prior knowledge (`recommendedPriorKnowledge`,
+    /// `grundlaggande`).
+    #[serde(default)]
+    pub recommended_prior_knowledge: Option<String>,
     /// Records per page (`size`), 1 to 200. Default 100.
     #[serde(default = "default_page_size")]
     pub page_size: u32,
@@ -88,6 +104,10 @@ impl Default for Config {
             base_url: default_base_url(),
             type_of_school: default_types_of_school(),
             distance: None,
+            town: None,
+            direction_ids: None,
+            search_term: None,
+            recommended_prior_knowledge: None,
             page_size: default_page_size(),
         }
     }
@@ -108,8 +128,6 @@ impl Config {
             problem("base_url", format!("`{base}` has a query or fragment: give the API's base URL only"));
         } else if base.contains(char::is_whitespace) {
             problem("base_url", format!("`{base}` contains white space"));
-        } else if base.trim_end_matches('/').ends_with("/v4") || base.contains("/v4/") {
-            problem("base_url", format!("`{base}` includes the API version: give the base URL without `/v4`"));
         }
 
         if self.type_of_school.is_empty() {
@@ -118,7 +136,7 @@ impl Config {
         for (i, code) in self.type_of_school.iter().enumerate() {
             let field = format!("type_of_school[{i}]");
             let code = code.trim();
-            if !TYPES_OF_SCHOOL.contains(&code) {
+            if !TYPES_OF_SCHOOL.iter().any(|known| known.eq_ignore_ascii_case(code)) {
                 problem(
                     &field,
                     format!(
@@ -126,8 +144,27 @@ impl Config {
                         TYPES_OF_SCHOOL.join(", ")
                     ),
                 );
-            } else if self.type_of_school[..i].iter().any(|earlier| earlier.trim() == code) {
+            } else if self.type_of_school[..i].iter().any(|earlier| earlier.trim().eq_ignore_ascii_case(code)) {
                 problem(&field, format!("`{code}` is listed twice"));
+            }
+        }
+
+        for (name, values) in [("town", &self.town), ("direction_ids", &self.direction_ids)] {
+            let Some(values) = values else { continue };
+            if values.is_empty() {
+                problem(name, format!("is empty: leave `{name}` out for no filter"));
+            }
+            for (i, value) in values.iter().enumerate() {
+                if value.trim().is_empty() || value.contains([',', ';', ':']) {
+                    problem(&format!("{name}[{i}]"), format!("`{value}` is not one value: give one per entry"));
+                }
+            }
+        }
+        for (name, value) in
+            [("search_term", &self.search_term), ("recommended_prior_knowledge", &self.recommended_prior_knowledge)]
+        {
+            if value.as_ref().is_some_and(|v| v.trim().is_empty()) {
+                problem(name, format!("is empty: leave `{name}` out for no filter"));
             }
         }
 
@@ -167,14 +204,28 @@ mod tests {
     fn every_problem_is_reported_at_once() {
         let config = parse(
             r#"
-            base_url = "https://api.skolverket.se/planned-educations/v4"
-            type_of_school = ["vuxgy", "Gymnasial vuxenutbildning", "VUXSFI", "vuxgy"]
+            base_url = "https://api.skolverket.se/planned-educations?x=1"
+            type_of_school = ["vuxgy", "Gymnasial vuxenutbildning", "VUXSFI", "VUXGY"]
+            town = ["Huddinge", "Flemingsberg,Stuvsta"]
+            direction_ids = []
+            search_term = " "
             page_size = 500
             "#,
         )
         .unwrap();
         let fields: Vec<String> = config.validate().into_iter().map(|(field, _)| field).collect();
-        assert_eq!(fields, ["base_url", "type_of_school[1]", "type_of_school[2]", "type_of_school[3]", "page_size"]);
+        assert_eq!(
+            fields,
+            [
+                "base_url",
+                "type_of_school[1]",
+                "type_of_school[3]",
+                "town[1]",
+                "direction_ids",
+                "search_term",
+                "page_size"
+            ]
+        );
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //!   selects API v4;
 //! - `geographicalAreaCode`, the source's kommunkod (from the [`HarvestContext`]);
 //! - `typeOfSchool` as **one comma-separated list** of the configured codes;
-//! - `distance` when the config sets it;
+//! - `distance`, `town`, `directionIds`, `searchTerm` and `recommendedPriorKnowledge` when the
+//!   config sets them;
 //! - `page`, from 0, and `size`, the config's `page_size` (at most 200).
 //!
 //! Paging: the walk ends when the page is the last (`page.number + 1 >= page.totalPages`), the
@@ -71,16 +72,32 @@ impl PlannedEducationsConnector {
     /// The URL of page `page`.
     fn page_url(&self, ctx: &HarvestContext, page: u64) -> Result<Url, ConnectorError> {
         let base = self.config.base_url.trim().trim_end_matches('/');
+        // An admin may copy the resource's own URL: its base is what comes before `/v4`.
+        let base = base.strip_suffix("/adult-education-events").unwrap_or(base);
+        let base = base.strip_suffix("/v4").unwrap_or(base);
         let text = format!("{base}/{EVENTS_PATH}");
         let mut url = Url::parse(&text)
             .map_err(|error| ConnectorError::Upstream { url: text.clone(), reason: format!("not a URL: {error}") })?;
         {
             let mut query = url.query_pairs_mut();
             query.append_pair("geographicalAreaCode", ctx.municipality.as_str());
-            let types: Vec<&str> = self.config.type_of_school.iter().map(|code| code.trim()).collect();
+            let types: Vec<String> = self.config.type_of_school.iter().map(|code| code.trim().to_lowercase()).collect();
             query.append_pair("typeOfSchool", &types.join(","));
             if let Some(distance) = self.config.distance {
                 query.append_pair("distance", if distance { "true" } else { "false" });
+            }
+            let list = |values: &[String]| values.iter().map(|v| v.trim()).collect::<Vec<_>>().join(",");
+            if let Some(towns) = &self.config.town {
+                query.append_pair("town", &list(towns));
+            }
+            if let Some(ids) = &self.config.direction_ids {
+                query.append_pair("directionIds", &list(ids));
+            }
+            if let Some(term) = &self.config.search_term {
+                query.append_pair("searchTerm", term.trim());
+            }
+            if let Some(knowledge) = &self.config.recommended_prior_knowledge {
+                query.append_pair("recommendedPriorKnowledge", knowledge.trim());
             }
             query.append_pair("page", &page.to_string());
             query.append_pair("size", &self.config.page_size.to_string());

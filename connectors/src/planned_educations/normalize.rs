@@ -164,10 +164,24 @@ fn text(value: Option<&str>) -> Option<String> {
 
 fn course(ctx: &HarvestContext, event: &AdultEducationEvent) -> Result<Course, FieldError> {
     let title = text(event.title_sv.as_deref()).ok_or(("titleSv", "is missing".to_owned()))?;
-    let type_text = text(event.type_of_school.as_deref()).ok_or(("typeOfSchool", "is missing".to_owned()))?;
-    let (school_form, package_type) = school_form(&type_text).ok_or_else(|| {
-        ("typeOfSchool", format!("`{type_text}` is not a form of adult education vuxnav holds (komvux, yh, fhs, aub)"))
-    })?;
+    let type_text = text(event.type_of_school.as_deref());
+    let (school_form, package_type) = match type_text.as_deref().map(|t| (t, school_form(t))) {
+        Some((_, Some(found))) => found,
+        Some((t, None)) if !says_only_komvux(t) => {
+            return Err((
+                "typeOfSchool",
+                format!("`{t}` is not a form of adult education vuxnav holds (komvux, yh, fhs, aub)"),
+            ));
+        }
+        _ => (
+            komvux_form_of(&title, event).ok_or_else(|| {
+                let said = type_text
+                    .map_or_else(|| "is missing".to_owned(), |t| format!("`{t}` does not say which komvux form"));
+                ("typeOfSchool", format!("{said}, and neither the title nor the credits system shows it"))
+            })?,
+            false,
+        ),
+    };
     let credits = credits(event, school_form)?;
     let large = credits.is_some_and(|c| c.system == CreditsSystem::Gy && c.value > LARGEST_COURSE_POINTS);
     let configuration = if package_type || (large && school_form.is_komvux()) {
@@ -236,6 +250,34 @@ fn school_form(value: &str) -> Option<(SchoolForm, bool)> {
     Some((form, package))
 }
 
+/// Whether a type of school says komvux and no more (`Kommunal vuxenutbildning`).
+fn says_only_komvux(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.contains("vuxenutbildning") || lower.contains("komvux")
+}
+
+/// The komvux form an event's title or credits system shows, when its type of school does not:
+/// SFI by its name, grundläggande by verksamhetspoäng, gymnasial by gymnasiepoäng.
+fn komvux_form_of(title: &str, event: &AdultEducationEvent) -> Option<SchoolForm> {
+    let lower = title.to_lowercase();
+    if lower.contains("svenska för invandrare") || lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "sfi") {
+        return Some(SchoolForm::VuxSfi);
+    }
+    match credits_system(event.credits_system.as_deref()?) {
+        Some(CreditsSystem::Vp) => Some(SchoolForm::VuxGr),
+        Some(CreditsSystem::Gy) => Some(SchoolForm::VuxGy),
+        _ => None,
+    }
+}
+
+/// A credits system by its code (`gy`) or its name (`gymnasiepoäng`), in any case.
+fn credits_system(text: &str) -> Option<CreditsSystem> {
+    let text = text.trim();
+    CreditsSystem::parse(text)
+        .ok()
+        .or_else(|| CreditsSystem::ALL.iter().copied().find(|system| system.label().eq_ignore_ascii_case(text)))
+}
+
 /// The credits system of a form when the record names none.
 fn form_credits_system(form: SchoolForm) -> Option<CreditsSystem> {
     match form {
@@ -261,7 +303,10 @@ fn credits(event: &AdultEducationEvent, form: SchoolForm) -> Result<Option<Credi
             None => return Ok(None),
         },
         Some(system) => {
-            let system = CreditsSystem::parse(&system.to_lowercase()).map_err(|e| ("creditsSystem", e.reason))?;
+            let system = credits_system(system).ok_or_else(|| {
+                let known: Vec<&str> = CreditsSystem::ALL.iter().map(|s| s.code()).collect();
+                ("creditsSystem", format!("`{system}` is not one of {}", known.join(", ")))
+            })?;
             // Grundläggande courses are counted in verksamhetspoäng; Klippan's say `gy`.
             if system == CreditsSystem::Gy && matches!(form, SchoolForm::VuxGr | SchoolForm::VuxGran) {
                 CreditsSystem::Vp
@@ -391,10 +436,18 @@ fn offering(
 }
 
 /// A date in any format the API mixes, as its date in Sweden: a plain date, a zone-less
-/// date-time (Swedish time) or a date-time with an offset.
+/// date-time (Swedish time), a date-time with an offset (`+02:00` or `+0200`), or milliseconds
+/// since 1970 (as Java services write dates).
 fn date(value: Option<&Scalar>, field: &'static str) -> Result<Option<chrono::NaiveDate>, FieldError> {
     let Some(text) = present(value) else { return Ok(None) };
     let instant = parse_local_date_time(text)
+        .or_else(|| {
+            chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z").ok().map(|t| t.with_timezone(&chrono::Utc))
+        })
+        .or_else(|| {
+            let millis: i64 = text.parse().ok().filter(|_| text.len() >= 11)?;
+            chrono::DateTime::from_timestamp_millis(millis)
+        })
         .ok_or_else(|| (field, format!("`{text}` is not a date such as `2026-08-17` or `2026-08-17T23:59:59`")))?;
     Ok(Some(instant.with_timezone(&chrono_tz::Europe::Stockholm).date_naive()))
 }
@@ -452,6 +505,8 @@ mod tests {
         assert_eq!(day("2024-10-15T00:00:00.000+02:00").as_deref(), Some("2024-10-15"));
         assert_eq!(day("2024-10-14T23:30:00Z").as_deref(), Some("2024-10-15"));
         assert_eq!(day("2025-01-06").as_deref(), Some("2025-01-06"));
+        assert_eq!(day("2024-10-15T00:00:00+0200").as_deref(), Some("2024-10-15"));
+        assert_eq!(day("1732834799000").as_deref(), Some("2024-11-28"));
         assert_eq!(day("null"), None);
         assert!(date(Some(&scalar("28/11/2024")), "x").is_err());
     }

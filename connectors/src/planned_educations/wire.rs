@@ -81,6 +81,7 @@ pub struct AdultEducationEvent {
     /// The event's id, the same as in Susa-navet (`e.IST.516052VUXFLEXMAT001A`).
     pub education_event_id: Option<String>,
     /// The title, often wrapped in CDATA (`<![CDATA[Matematik 1a]]>`).
+    #[serde(alias = "title")]
     pub title_sv: Option<String>,
     /// A course code, when a record carries one: the specification has no such field.
     #[serde(alias = "courseCode", alias = "code")]
