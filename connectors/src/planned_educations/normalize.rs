@@ -15,7 +15,9 @@
 //!   its subject is the title without its level (`Matematik`). A record that does carry a valid
 //!   code (`courseCode` or `code`, outside the specification) gets the national course of
 //!   that code. `typeOfSchool` is a display name (`Gymnasial vuxenutbildning`), read by its
-//!   words or as a filter code (`vuxgy`); a form outside adult education
+//!   words or as a filter code (`vuxgy`); when it is missing or says only `Kommunal
+//!   vuxenutbildning`, an SFI title or the credits system (`vp` grundläggande, `gy` gymnasial)
+//!   gives the form, and nothing giving it is a rejection; a form outside adult education
 //!   (`Högskoleutbildning`) is a rejection. `komvuxcoursepackage` and gymnasial events of more
 //!   than 300 points (no single course is that large: `Bagare och konditor`, 1400) are
 //!   packages. Credits are the number in `credits` (`"7.5 hp"` is 7.5); grundläggande events
@@ -28,7 +30,8 @@
 //!   form (`AB`, `HB`, `KB`) is `enskild`, anything else `annan`.
 //! - **Offering.** `semesterStartFrom` is the start; the API has no end. Execution condition
 //!   `2` or `3` means continuous intake. `lastApplicationDate` is read in every format the API
-//!   mixes (`2024-11-28T23:59:59`, `2024-10-15T00:00:00.000+02:00`, a plain date), zone-less
+//!   mixes (`2024-11-28T23:59:59`, `2024-10-15T00:00:00.000+02:00`, `+0200`, a plain date,
+//!   milliseconds since 1970), zone-less
 //!   times as Swedish time, and its date in Sweden is when the application closes; the
 //!   sentinel `2099-12-31` (any year from 2099) means continuous application, as does a missing
 //!   date on an event with continuous intake. A pace sent as `"null"` or not at all is full
