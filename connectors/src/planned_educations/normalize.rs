@@ -97,6 +97,11 @@ impl<'a> Normalizer<'a> {
     }
 
     fn record(&mut self, record: &serde_json::Value, items: &mut Vec<Item>) {
+        // Read from the raw record, so that a broken event of another municipality is not this
+        // source's rejection.
+        if !in_municipality(record.get("geographicalAreaCode"), self.ctx.municipality) {
+            return;
+        }
         let id = record
             .get("educationEventId")
             .and_then(serde_json::Value::as_str)
@@ -117,9 +122,6 @@ impl<'a> Normalizer<'a> {
                 return;
             }
         };
-        if !in_municipality(&event, self.ctx.municipality) {
-            return;
-        }
         match event_items(self.ctx, &id, &event) {
             Ok((provider, course, offering)) => {
                 if self.seen_providers.insert(provider.id) {
@@ -136,8 +138,13 @@ impl<'a> Normalizer<'a> {
 }
 
 /// Whether the event is the source's: its kommunkod is the source's, or it has none.
-fn in_municipality(event: &AdultEducationEvent, municipality: MunicipalityCode) -> bool {
-    match present(event.geographical_area_code.as_ref()) {
+fn in_municipality(code: Option<&serde_json::Value>, municipality: MunicipalityCode) -> bool {
+    let text = match code {
+        Some(serde_json::Value::String(text)) => Some(text.clone()),
+        Some(serde_json::Value::Number(number)) => Some(number.to_string()),
+        _ => None,
+    };
+    match text.as_deref().map(str::trim).filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("null")) {
         None => true,
         // A town's code is the kommunkod and the town's name: `2121-Alfta`.
         Some(code) => {
