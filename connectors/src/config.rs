@@ -82,6 +82,7 @@ fn kommunkod_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, 
 #[allow(clippy::large_enum_variant, reason = "one value per configured source, built once at load")]
 pub enum ConnectorConfig {
     Csv(crate::csv::Config),
+    PlannedEducations(crate::planned_educations::Config),
     SusaNavet(crate::susa_navet::Config),
 }
 
@@ -90,6 +91,7 @@ impl ConnectorConfig {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Csv(_) => "csv",
+            Self::PlannedEducations(_) => "planned_educations",
             Self::SusaNavet(_) => "susa_navet",
         }
     }
@@ -98,6 +100,7 @@ impl ConnectorConfig {
     pub fn validate(&self) -> Vec<(String, String)> {
         match self {
             Self::Csv(config) => config.validate(),
+            Self::PlannedEducations(config) => config.validate(),
             Self::SusaNavet(config) => config.validate(),
         }
     }
@@ -109,6 +112,9 @@ impl ConnectorConfig {
     pub fn build(&self, fetcher: crate::fetch::Fetcher) -> Box<dyn crate::Connector> {
         match self {
             Self::Csv(config) => Box::new(crate::csv::fetch::CsvConnector::new(config.clone(), fetcher)),
+            Self::PlannedEducations(config) => {
+                Box::new(crate::planned_educations::fetch::PlannedEducationsConnector::new(config.clone(), fetcher))
+            }
             Self::SusaNavet(config) => {
                 Box::new(crate::susa_navet::fetch::SusaNavetConnector::new(config.clone(), fetcher))
             }

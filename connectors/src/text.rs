@@ -1,5 +1,10 @@
 //! Upstream text reduced to plain text: CDATA markers, HTML tags and entities removed, white
 //! space collapsed. Every kind cleans its text fields through here, so they all read alike.
+//! Also the subject named by a course title, which every kind without a subject field derives
+//! the same way.
+
+use vuxnav_schema::{CourseConfiguration, SchoolForm};
+
 /// Plain text of a field: CDATA markers, HTML tags and entities removed, white space collapsed
 /// to single spaces. Empty when nothing but markup and space is left.
 pub(crate) fn plain(value: &str) -> String {
@@ -106,6 +111,28 @@ fn decode_entity(text: &str) -> Option<(char, usize)> {
     Some((c, end + 1))
 }
 
+/// The subject's name: the title without its level (`Matematik` of `Matematik 1c`, `Engelska`
+/// of `Engelska, grundläggande nivå`). Packages and programmes have none.
+pub(crate) fn subject(title: &str, form: SchoolForm, configuration: CourseConfiguration) -> Option<String> {
+    if form == SchoolForm::VuxSfi {
+        return Some("Svenska för invandrare".to_owned());
+    }
+    if configuration != CourseConfiguration::Course {
+        return None;
+    }
+    let head = title.split([',', '(', '–']).next().unwrap_or(title).split(" - ").next().unwrap_or(title).trim();
+    let mut words: Vec<&str> = head.split_whitespace().collect();
+    // A level is short and starts with a digit: `1`, `1c`, `1a1`, `05`.
+    let is_level = |word: &str| {
+        word.len() <= 4 && word.starts_with(|c: char| c.is_ascii_digit()) && word.chars().all(char::is_alphanumeric)
+    };
+    if words.len() > 1 && words.last().is_some_and(|w| is_level(w)) {
+        words.pop();
+    }
+    let subject = words.join(" ");
+    (!subject.is_empty()).then_some(subject)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +174,19 @@ mod tests {
             paragraphs(html),
             "Kursen ger dig grunderna i matematik & statistik.\nAlgebra\nFunktioner och grafer\nåäö &unknown; a < b"
         );
+    }
+
+    #[test]
+    fn the_subject_is_the_title_without_its_level() {
+        let kurs = CourseConfiguration::Course;
+        assert_eq!(subject("Matematik 1c", SchoolForm::VuxGy, kurs).as_deref(), Some("Matematik"));
+        assert_eq!(
+            subject("Svenska som andraspråk 3", SchoolForm::VuxGy, kurs).as_deref(),
+            Some("Svenska som andraspråk")
+        );
+        assert_eq!(subject("Historia 1a1", SchoolForm::VuxGy, kurs).as_deref(), Some("Historia"));
+        assert_eq!(subject("Engelska, grundläggande nivå", SchoolForm::VuxGr, kurs).as_deref(), Some("Engelska"));
+        assert_eq!(subject("SFI kurs B", SchoolForm::VuxSfi, kurs).as_deref(), Some("Svenska för invandrare"));
+        assert_eq!(subject("Undersköterska", SchoolForm::VuxGy, CourseConfiguration::Package), None);
     }
 }

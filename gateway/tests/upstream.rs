@@ -11,7 +11,7 @@ use vuxnav_connectors::fetch::{FetchOptions, Fetcher};
 use vuxnav_connectors::{ConnectorError, HarvestContext, Item, Rejection};
 use vuxnav_gateway::demo::upstream::{Fault, Upstreams, served_kind};
 use vuxnav_gateway::demo::{ConnectorKind, DemoSource, Scale, generate};
-use vuxnav_schema::{Offering, PublicId};
+use vuxnav_schema::{Course, Offering, Provider, PublicId, StudyMode};
 
 fn regional() -> &'static [DemoSource] {
     static SOURCES: OnceLock<Vec<DemoSource>> = OnceLock::new();
@@ -37,6 +37,8 @@ fn options() -> FetchOptions {
 
 struct Harvest {
     offerings: Vec<Offering>,
+    courses: Vec<Course>,
+    providers: Vec<Provider>,
     rejections: Vec<Rejection>,
 }
 
@@ -54,12 +56,15 @@ async fn harvest(
         started: Utc::now(),
     };
     let mut items = connector.harvest(&ctx);
-    let mut harvest = Harvest { offerings: Vec::new(), rejections: Vec::new() };
+    let mut harvest =
+        Harvest { offerings: Vec::new(), courses: Vec::new(), providers: Vec::new(), rejections: Vec::new() };
     while let Some(item) = items.next().await {
         match item? {
             Item::Offering(offering) => harvest.offerings.push(offering),
+            Item::Course(course) => harvest.courses.push(course),
+            Item::Provider(provider) => harvest.providers.push(provider),
             Item::Rejected(rejection) => harvest.rejections.push(rejection),
-            Item::Provider(_) | Item::Course(_) | Item::Withdrawn { .. } => {}
+            Item::Withdrawn { .. } => {}
         }
     }
     Ok(harvest)
@@ -151,6 +156,120 @@ async fn a_susa_navet_source_harvests_back_into_exactly_its_own_offerings() {
     assert!(providers.len() > 1, "the source has private providers");
 }
 
+/// What the Planned Educations list carries of an offering, with its course and provider by
+/// what the format names them: title, form, credits and configuration; the provider's name.
+#[derive(Debug, PartialEq)]
+struct PlannedKey {
+    id: PublicId,
+    upstream_id: String,
+    municipality: String,
+    title: String,
+    school_form: &'static str,
+    configuration: &'static str,
+    credits: Option<String>,
+    provider: String,
+    start: Option<NaiveDate>,
+    continuous_intake: bool,
+    closes: Option<NaiveDate>,
+    continuous_application: bool,
+    pace: u8,
+    /// Hybrid is served as distance: the API has only `distance`.
+    distance: bool,
+    town: Option<String>,
+    place: Option<String>,
+}
+
+fn planned_keys(offerings: &[Offering], courses: &[Course], providers: &[Provider]) -> Vec<PlannedKey> {
+    let mut keys: Vec<PlannedKey> = offerings
+        .iter()
+        .map(|o| {
+            let course = courses.iter().find(|c| c.id == o.course).expect("the offering's course");
+            let provider = providers.iter().find(|p| p.id == o.provider).expect("the offering's provider");
+            PlannedKey {
+                id: o.id,
+                upstream_id: o.provenance.upstream_id.clone(),
+                municipality: o.municipality.as_str().to_owned(),
+                title: course.title.clone(),
+                school_form: course.school_form.code(),
+                configuration: course.configuration.code(),
+                credits: course.credits.map(|c| format!("{} {}", c.value, c.system.code())),
+                provider: provider.name.clone(),
+                start: o.schedule.start(),
+                continuous_intake: o.schedule.continuous_intake(),
+                closes: o.application.closes(),
+                continuous_application: o.application.continuous(),
+                pace: o.pace.percent(),
+                distance: o.mode != StudyMode::OnSite,
+                town: o.location.town.clone(),
+                place: o.location.name.clone(),
+            }
+        })
+        .collect();
+    keys.sort_by_key(|k| k.id);
+    keys
+}
+
+#[tokio::test]
+async fn a_planned_educations_source_harvests_back_into_what_the_format_carries_of_its_offerings() {
+    let source = of_kind(ConnectorKind::PlannedEducations);
+    let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
+    assert_eq!(served_kind(source), "planned_educations");
+    let config = upstreams.connector_config(source);
+    assert!(matches!(config, ConnectorConfig::PlannedEducations(_)));
+    assert!(config.validate().is_empty(), "{:?}", config.validate());
+
+    let harvest = harvest(source, &config, options()).await.expect("the run succeeds");
+
+    assert!(harvest.rejections.is_empty(), "{:#?}", harvest.rejections);
+    let catalogue = &source.catalogue;
+    assert_eq!(harvest.offerings.len(), catalogue.offerings.len());
+    assert_eq!(
+        planned_keys(&harvest.offerings, &harvest.courses, &harvest.providers),
+        planned_keys(&catalogue.offerings, &catalogue.courses, &catalogue.providers)
+    );
+    // Entreprenörer come back as themselves, not as the municipality's unit that lists them.
+    let providers: std::collections::HashSet<PublicId> = harvest.offerings.iter().map(|o| o.provider).collect();
+    assert!(providers.len() > 1, "the source has private providers");
+}
+
+#[tokio::test]
+async fn a_planned_educations_source_is_paged_at_any_size_and_filtered_by_its_municipality() {
+    // This test's own HTTP client needs the process's TLS provider, as every client does.
+    vuxnav_connectors::fetch::install_crypto_provider();
+    let source = of_kind(ConnectorKind::PlannedEducations);
+    let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
+    let mut config = upstreams.connector_config(source);
+    let ConnectorConfig::PlannedEducations(planned) = &mut config else { panic!("a planned_educations table") };
+    planned.page_size = 7;
+    let offerings = source.catalogue.offerings.len() as u64;
+    assert!(offerings > 7 * 3);
+
+    let harvest = harvest(source, &config, options()).await.expect("the run succeeds");
+    assert_eq!(harvest.offerings.len() as u64, offerings);
+    assert!(upstreams.requests(&source.id) >= offerings.div_ceil(7));
+
+    let url = |query: &str| format!("{}/v4/adult-education-events?{query}", upstreams.source_url(&source.id));
+    let page: serde_json::Value =
+        reqwest::get(url(&format!("geographicalAreaCode={}&page=1&size=7", source.municipality.as_str())))
+            .await
+            .expect("an answer")
+            .json()
+            .await
+            .expect("JSON");
+    assert_eq!(page["status"], "OK");
+    assert_eq!(page["body"]["_embedded"]["listedAdultEducationEvents"].as_array().map(Vec::len), Some(7));
+    assert_eq!(page["body"]["page"]["number"], 1);
+    assert_eq!(page["body"]["page"]["totalElements"], offerings);
+    let first = &page["body"]["_embedded"]["listedAdultEducationEvents"][0];
+    assert!(first["titleSv"].as_str().is_some_and(|t| t.starts_with("<![CDATA[")), "{first}");
+    let elsewhere: serde_json::Value =
+        reqwest::get(url("geographicalAreaCode=2121")).await.expect("an answer").json().await.expect("JSON");
+    assert_eq!(elsewhere["body"]["page"]["totalElements"], 0);
+    assert!(elsewhere["body"].get("_embedded").is_none(), "an empty page has no _embedded");
+    let too_big = reqwest::get(url("size=500")).await.expect("an answer");
+    assert_eq!(too_big.status(), 400);
+}
+
 #[tokio::test]
 async fn a_csv_source_harvests_back_into_exactly_its_own_offerings() {
     let source = of_kind(ConnectorKind::Csv);
@@ -180,7 +299,7 @@ async fn every_demo_source_is_served_with_a_valid_connector_table() {
         assert!(config.validate().is_empty(), "{}: {:?}", source.id.as_str(), config.validate());
     }
     let kinds: std::collections::BTreeSet<&str> = regional().iter().map(served_kind).collect();
-    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["csv", "susa_navet"]);
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["csv", "planned_educations", "susa_navet"]);
 }
 
 #[tokio::test]
@@ -206,7 +325,11 @@ async fn all_twenty_six_demo_sources_harvest_back_at_once_without_rejections() {
 
 #[tokio::test]
 async fn each_fault_fails_the_run_and_clearing_it_lets_the_next_run_succeed() {
-    let sources = [of_kind(ConnectorKind::SusaNavet).clone(), of_kind(ConnectorKind::Csv).clone()];
+    let sources = [
+        of_kind(ConnectorKind::SusaNavet).clone(),
+        of_kind(ConnectorKind::Csv).clone(),
+        of_kind(ConnectorKind::PlannedEducations).clone(),
+    ];
     let upstreams = Upstreams::start(&sources).expect("the server starts");
     for source in &sources {
         let config = upstreams.connector_config(source);

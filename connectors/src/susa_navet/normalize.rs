@@ -296,7 +296,7 @@ fn course(
         (Some(code), CourseConfiguration::Course) => PublicId::course_by_code(code),
         _ => PublicId::local_course(&ctx.source, info_id),
     };
-    let subject = subject(&title, school_form, configuration);
+    let subject = crate::text::subject(&title, school_form, configuration);
     let sun_field = info.subjects.iter().find(|s| s.is("C_Subject_SUN")).and_then(|s| s.value()).map(str::to_owned);
     Ok(Course {
         id,
@@ -355,28 +355,6 @@ fn school_form(
          education level shows it"
             .to_owned(),
     ))
-}
-
-/// The subject's name: the title without its level (`Matematik` of `Matematik 1c`, `Engelska`
-/// of `Engelska, grundläggande nivå`). Packages and programmes have none.
-fn subject(title: &str, form: SchoolForm, configuration: CourseConfiguration) -> Option<String> {
-    if form == SchoolForm::VuxSfi {
-        return Some("Svenska för invandrare".to_owned());
-    }
-    if configuration != CourseConfiguration::Course {
-        return None;
-    }
-    let head = title.split([',', '(', '–']).next().unwrap_or(title).split(" - ").next().unwrap_or(title).trim();
-    let mut words: Vec<&str> = head.split_whitespace().collect();
-    // A level is short and starts with a digit: `1`, `1c`, `1a1`, `05`.
-    let is_level = |word: &str| {
-        word.len() <= 4 && word.starts_with(|c: char| c.is_ascii_digit()) && word.chars().all(char::is_alphanumeric)
-    };
-    if words.len() > 1 && words.last().is_some_and(|w| is_level(w)) {
-        words.pop();
-    }
-    let subject = words.join(" ");
-    (!subject.is_empty()).then_some(subject)
 }
 
 fn provider(ctx: &HarvestContext, provider_id: &str, upstream: &EducationProvider) -> Result<Provider, FieldError> {
@@ -583,20 +561,6 @@ fn url(value: Option<&LangUrl>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_subject_is_the_title_without_its_level() {
-        let kurs = CourseConfiguration::Course;
-        assert_eq!(subject("Matematik 1c", SchoolForm::VuxGy, kurs).as_deref(), Some("Matematik"));
-        assert_eq!(
-            subject("Svenska som andraspråk 3", SchoolForm::VuxGy, kurs).as_deref(),
-            Some("Svenska som andraspråk")
-        );
-        assert_eq!(subject("Historia 1a1", SchoolForm::VuxGy, kurs).as_deref(), Some("Historia"));
-        assert_eq!(subject("Engelska, grundläggande nivå", SchoolForm::VuxGr, kurs).as_deref(), Some("Engelska"));
-        assert_eq!(subject("SFI kurs B", SchoolForm::VuxSfi, kurs).as_deref(), Some("Svenska för invandrare"));
-        assert_eq!(subject("Undersköterska", SchoolForm::VuxGy, CourseConfiguration::Package), None);
-    }
 
     #[test]
     fn urls_without_a_scheme_get_https() {

@@ -9,10 +9,14 @@
 //!   `updatedSince` and, for events, `providerId`), one record by id at
 //!   `/<source-id>/<resource>/<id>`, and `/<source-id>/api-info`. The `susa_navet` submodule
 //!   documents how the canonical model is written.
+//! - `planned_educations`: Skolverket's Planned Educations API v4 at
+//!   `/<source-id>/v4/adult-education-events` (with `geographicalAreaCode`, `typeOfSchool`,
+//!   `distance`, `page` and `size`); the `planned_educations` submodule documents how the
+//!   canonical model is written and which quirks of the real API it keeps.
 //! - `csv`: an Alvis-like export at `/<source-id>/kurser.csv` (the `csv` submodule documents
 //!   its columns).
-//! - `ss12000`, `planned_educations` and `json_api` have no connector yet, so their sources are
-//!   served as `susa_navet` for now ([`served_kind`]); every demo source is served.
+//! - `ss12000` and `json_api` have no connector yet, so their sources are served as
+//!   `susa_navet` for now ([`served_kind`]); every demo source is served.
 //!
 //! [`Upstreams::connector_config`] and [`Upstreams::connector_toml`] give the
 //! `[source.connector]` table a municipal admin would write to harvest a source from this
@@ -20,6 +24,7 @@
 //! requests are in flight; each request reads the fault once, when it arrives.
 
 mod csv;
+mod planned_educations;
 mod susa_navet;
 
 use std::collections::HashMap;
@@ -48,36 +53,38 @@ pub enum Fault {
     None,
     /// Waits this long before answering (normally) each request.
     Slow(Duration),
-    /// `503 Service Unavailable` with `Retry-After: 1` and Susa-navet's own error body ("The
-    /// system is currently updating education resources").
+    /// `503 Service Unavailable` with `Retry-After: 1` and the format's own error body
+    /// (Susa-navet's "The system is currently updating education resources"; the Planned
+    /// Educations API's `{status, message}` envelope).
     Unavailable,
-    /// `200` with a body that is not what it claims to be: broken JSON for a `susa_navet`
-    /// source, an HTML login page instead of the export for a `csv` source.
+    /// `200` with a body that is not what it claims to be: broken JSON for a `susa_navet` or
+    /// `planned_educations` source, an HTML login page instead of the export for a `csv`
+    /// source.
     MalformedJson,
     /// `200`, and the connection is dropped half-way through the body.
     TruncatedBody,
     /// The format changed: a `susa_navet` list envelope names its records `events`, `infos`
-    /// or `providers` instead of `educationEvents`, …; a `csv` export renames its `Namn`
-    /// column to `Kursnamn`.
+    /// or `providers` instead of `educationEvents`, …; a `planned_educations` page names its
+    /// list `adultEducationEvents` instead of `listedAdultEducationEvents`; a `csv` export
+    /// renames its `Namn` column to `Kursnamn`.
     SchemaDrift,
 }
 
 /// The upstream kind a source is served as: its own for the kinds that have a connector,
-/// `susa_navet` for the others (`ss12000`, `planned_educations`, `json_api`) until theirs exist.
+/// `susa_navet` for the others (`ss12000`, `json_api`) until theirs exist.
 pub fn served_kind(source: &DemoSource) -> &'static str {
     match source.kind {
         ConnectorKind::Csv => ConnectorKind::Csv.code(),
+        ConnectorKind::PlannedEducations => ConnectorKind::PlannedEducations.code(),
         // No server of their own format yet: served as Susa-navet.
-        ConnectorKind::SusaNavet
-        | ConnectorKind::PlannedEducations
-        | ConnectorKind::Ss12000
-        | ConnectorKind::JsonApi => ConnectorKind::SusaNavet.code(),
+        ConnectorKind::SusaNavet | ConnectorKind::Ss12000 | ConnectorKind::JsonApi => ConnectorKind::SusaNavet.code(),
     }
 }
 
 /// What one source serves, rendered once at start.
 enum Content {
     SusaNavet(susa_navet::Data),
+    PlannedEducations(planned_educations::Data),
     /// The export, and the export with its drifted header.
     Csv {
         export: Bytes,
@@ -130,11 +137,14 @@ impl Upstreams {
         let sources = sources
             .iter()
             .map(|source| {
-                let content = match source.kind {
-                    ConnectorKind::Csv => Content::Csv {
+                let content = match served_kind(source) {
+                    "csv" => Content::Csv {
                         export: Bytes::from(csv::export(source, false)),
                         drifted: Bytes::from(csv::export(source, true)),
                     },
+                    "planned_educations" => {
+                        Content::PlannedEducations(planned_educations::Data::new(source, &base_url))
+                    }
                     _ => Content::SusaNavet(susa_navet::Data::new(source)),
                 };
                 let served = Served { content, fault: RwLock::new(Fault::None), requests: AtomicU64::new(0) };
@@ -187,6 +197,9 @@ impl Upstreams {
         // Each kind writes its table with sub-table headers relative to it (`[columns]`).
         let table = match served_kind(source) {
             "csv" => csv::connector_toml(&format!("{url}/kurser.csv")),
+            "planned_educations" => format!(
+                "kind = \"planned_educations\"\nbase_url = \"{url}\"\ntype_of_school = [\"vuxgr\", \"vuxgy\", \"vuxsfi\", \"vuxgran\", \"vuxgyan\", \"komvuxcoursepackage\"]\npage_size = 200\n"
+            ),
             _ => format!(
                 "kind = \"susa_navet\"\nbase_url = \"{url}\"\nschool_types = [\"VUXGR\", \"VUXGY\", \"VUXSFI\", \"VUXGRAN\", \"VUXGYAN\"]\npage_size = 500\n"
             ),
@@ -233,7 +246,10 @@ async fn handle(
     match fault {
         Fault::Slow(delay) => tokio::time::sleep(delay).await,
         Fault::Unavailable => {
-            let mut response = json_error(503, "The system is currently updating education resources");
+            let mut response = match &served.content {
+                Content::PlannedEducations(_) => planned_error(503, "Service temporarily unavailable"),
+                _ => json_error(503, "The system is currently updating education resources"),
+            };
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             return response;
         }
@@ -248,6 +264,20 @@ async fn handle(
             "kurser.csv" => (StatusCode::OK, "text/csv; charset=utf-8", if drift { drifted } else { export }.clone()),
             _ => return (StatusCode::NOT_FOUND, "Not found").into_response(),
         },
+        Content::PlannedEducations(data) => {
+            if path.trim_end_matches('/') != planned_educations::EVENTS_PATH {
+                return planned_error(404, &format!("No resource {path}"));
+            }
+            match data.list(&query, drift) {
+                Ok(value) if fault == Fault::MalformedJson => {
+                    // A proxy's error page glued to the JSON: not JSON any more.
+                    let text = format!("{value}\n<html><body>502 Bad Gateway</body></html>");
+                    (StatusCode::OK, planned_educations::MEDIA_TYPE, Bytes::from(text))
+                }
+                Ok(value) => (StatusCode::OK, planned_educations::MEDIA_TYPE, Bytes::from(value.to_string())),
+                Err(error) => return planned_error(error.status, &error.message),
+            }
+        }
         Content::SusaNavet(data) => {
             let answer = susa_navet_answer(data, &shared.base_url, &source, &path, &query, drift);
             match answer {
@@ -294,6 +324,13 @@ fn susa_navet_answer(
     // Drift: the legacy names (`events` for `educationEvents`).
     let key = if drift { path.trim_start_matches("education").to_ascii_lowercase() } else { path.to_owned() };
     data.list(path, &query, &key, &format!("{base_url}/{source}/{path}"))
+}
+
+/// An error in the Planned Educations API's envelope.
+fn planned_error(status: u16, message: &str) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = planned_educations::error_body(status, message).to_string();
+    (code, [(header::CONTENT_TYPE, planned_educations::MEDIA_TYPE)], body).into_response()
 }
 
 fn json_error(status: u16, message: &str) -> Response {
