@@ -83,6 +83,7 @@ fn kommunkod_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, 
 pub enum ConnectorConfig {
     Csv(crate::csv::Config),
     SusaNavet(crate::susa_navet::Config),
+    Ss12000(crate::ss12000::Config),
 }
 
 impl ConnectorConfig {
@@ -91,6 +92,7 @@ impl ConnectorConfig {
         match self {
             Self::Csv(_) => "csv",
             Self::SusaNavet(_) => "susa_navet",
+            Self::Ss12000(_) => "ss12000",
         }
     }
 
@@ -99,6 +101,7 @@ impl ConnectorConfig {
         match self {
             Self::Csv(config) => config.validate(),
             Self::SusaNavet(config) => config.validate(),
+            Self::Ss12000(config) => config.validate(),
         }
     }
 }
@@ -112,6 +115,7 @@ impl ConnectorConfig {
             Self::SusaNavet(config) => {
                 Box::new(crate::susa_navet::fetch::SusaNavetConnector::new(config.clone(), fetcher))
             }
+            Self::Ss12000(config) => Box::new(crate::ss12000::fetch::Ss12000Connector::new(config.clone(), fetcher)),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod csv;
 pub mod events;
 pub mod fetch;
 pub mod runner;
+pub mod ss12000;
 pub mod susa_navet;
 mod text;
 
