@@ -26,10 +26,11 @@
 //! - **Offering.** Dates are the activity's `startDate`/`endDate`, else those of the
 //!   SchoolUnitOffering that offers the syllabus at the unit. The place is the school unit
 //!   (its name and address). SS 12000 has no fields for pace, time of study, study mode,
-//!   language, seats, fees or application: the activity's name tells what it can (`distans`,
-//!   `halvfart`, `kväll`, as komvux names its groups), the rest is full time, mixed time of
-//!   day, on site, Swedish, no application period. Offerings are open to the region (the county
-//!   agreement on komvux).
+//!   language, continuous intake, seats, fees or application: the activity's name tells what it
+//!   can, as komvux names its groups (`distans`, `delvis distans`, `dagtid`, `kvällstid`,
+//!   `helg`, `50 %`, `halvfart`, `på engelska`, `löpande antagning`); the rest is full time,
+//!   mixed time of day, on site, Swedish, no application period. Offerings are open to the
+//!   region (the county agreement on komvux).
 //! - **Deletions.** An activity id listed by `/deletedEntities` is [`Item::Withdrawn`].
 //! - **Rejections** name the activity's id and the field as SS 12000 names it; a field of the
 //!   linked syllabus or organisation is named `syllabus.<field>` or `organisation.<field>`.
@@ -368,30 +369,7 @@ fn offering(
     course: &Course,
     provider: &Provider,
 ) -> Result<Offering, FieldError> {
-    let name = activity.display_name.as_deref().map(crate::text::plain).unwrap_or_default().to_lowercase();
-    let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let has = |wanted: &[&str]| words.iter().any(|w| wanted.contains(w));
-    let mode = if has(&["distans", "distansundervisning"]) {
-        StudyMode::Distance
-    } else if has(&["flex", "hybrid"]) {
-        StudyMode::Hybrid
-    } else {
-        StudyMode::OnSite
-    };
-    let pace = if has(&["halvfart"]) {
-        Pace::from_percentage(50.0)
-    } else if has(&["kvartsfart"]) {
-        Pace::from_percentage(25.0)
-    } else {
-        Ok(Pace::FULL_TIME)
-    };
-    let time_of_study = if has(&["kväll", "kvällstid", "kvall"]) {
-        TimeOfStudy::Evening
-    } else if has(&["dag", "dagtid"]) {
-        TimeOfStudy::Day
-    } else {
-        TimeOfStudy::Mixed
-    };
+    let tags = NameTags::read(activity.display_name.as_deref().unwrap_or_default());
     let address = unit.address.clone().unwrap_or_default();
     let location = Location {
         name: plain(unit.display_name.as_deref()),
@@ -409,10 +387,10 @@ fn offering(
         schedule,
         // SS 12000 says nothing about applying.
         application: Application::new(None, None, false, None).map_err(|e| field_error("application", e.reason))?,
-        pace: pace.unwrap_or(Pace::FULL_TIME),
-        time_of_study,
-        mode,
-        language: Language::SWEDISH,
+        pace: tags.pace,
+        time_of_study: tags.time_of_study,
+        mode: tags.mode,
+        language: tags.language,
         seats: None,
         cancelled: false,
         apprenticeship: false,
@@ -430,6 +408,70 @@ fn offering(
     };
     offering.provenance.content_hash = offering.content_hash();
     Ok(offering)
+}
+
+/// What an activity's name tells about how it is taught, as komvux names its groups
+/// (`Matematik 1c, distans, kvällstid, 50 %`): SS 12000 has no fields for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NameTags {
+    /// `distans`; `delvis distans`, `hybrid` or `flex` is hybrid; else on site.
+    mode: StudyMode,
+    /// `dag`/`dagtid`, `kväll`/`kvällstid`, `helg`; else mixed.
+    time_of_study: TimeOfStudy,
+    /// `NN %` (1 to 100), `halvfart` (50), `kvartsfart` (25); else full time.
+    pace: Pace,
+    /// `på engelska` is English; else Swedish.
+    language: Language,
+    /// `löpande` (löpande antagning) on an activity without dates.
+    continuous_intake: bool,
+}
+
+impl NameTags {
+    fn read(name: &str) -> Self {
+        let name = crate::text::plain(name).to_lowercase();
+        let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let has = |wanted: &[&str]| words.iter().any(|w| wanted.contains(w));
+        let mode = if name.contains("delvis distans") || has(&["hybrid", "flex"]) {
+            StudyMode::Hybrid
+        } else if has(&["distans", "distansundervisning"]) {
+            StudyMode::Distance
+        } else {
+            StudyMode::OnSite
+        };
+        let time_of_study = if has(&["kväll", "kvällstid", "kvall"]) {
+            TimeOfStudy::Evening
+        } else if has(&["helg", "helgtid", "veckoslut"]) {
+            TimeOfStudy::Weekend
+        } else if has(&["dag", "dagtid"]) {
+            TimeOfStudy::Day
+        } else {
+            TimeOfStudy::Mixed
+        };
+        let percent = name.split('%').next().filter(|_| name.contains('%')).and_then(|head| {
+            let digits: String = head
+                .trim_end()
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            digits.parse::<i64>().ok()
+        });
+        let pace = match percent {
+            Some(percent) => Pace::new(percent).unwrap_or(Pace::FULL_TIME),
+            None if has(&["halvfart"]) => Pace::new(50).unwrap_or(Pace::FULL_TIME),
+            None if has(&["kvartsfart"]) => Pace::new(25).unwrap_or(Pace::FULL_TIME),
+            None => Pace::FULL_TIME,
+        };
+        let language = if name.contains("på engelska") {
+            Language::parse("eng").unwrap_or(Language::SWEDISH)
+        } else {
+            Language::SWEDISH
+        };
+        Self { mode, time_of_study, pace, language, continuous_intake: has(&["löpande"]) }
+    }
 }
 
 /// Plain text (CDATA, HTML and entities removed), `None` when nothing is left.
@@ -471,6 +513,26 @@ mod tests {
         let (field, reason) = school_form(&syllabus("VUXX", "MATMAT01c", "")).unwrap_err();
         assert_eq!(field, "syllabus.schoolType");
         assert!(reason.contains("VUXX"), "{reason}");
+    }
+
+    #[test]
+    fn an_activity_name_tells_mode_time_pace_language_and_intake() {
+        let tags = NameTags::read("Matematik 1c, delvis distans, kvällstid, 75 %, på engelska");
+        assert_eq!(tags.mode, StudyMode::Hybrid);
+        assert_eq!(tags.time_of_study, TimeOfStudy::Evening);
+        assert_eq!(tags.pace.percent(), 75);
+        assert_eq!(tags.language.as_str(), "eng");
+        let tags = NameTags::read("<![CDATA[SFI D distans helg halvfart löpande antagning]]>");
+        assert_eq!(
+            (tags.mode, tags.time_of_study, tags.pace.percent()),
+            (StudyMode::Distance, TimeOfStudy::Weekend, 50)
+        );
+        assert!(tags.continuous_intake);
+        let tags = NameTags::read("Matematik 1c HT26");
+        assert_eq!(
+            (tags.mode, tags.time_of_study, tags.pace, tags.language),
+            (StudyMode::OnSite, TimeOfStudy::Mixed, Pace::FULL_TIME, Language::SWEDISH)
+        );
     }
 
     #[test]
