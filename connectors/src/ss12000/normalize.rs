@@ -370,6 +370,11 @@ fn offering(
     provider: &Provider,
 ) -> Result<Offering, FieldError> {
     let tags = NameTags::read(activity.display_name.as_deref().unwrap_or_default());
+    let schedule = if tags.continuous_intake && schedule.start().is_none() && schedule.end().is_none() {
+        Schedule::new(None, None, true).map_err(|e| field_error("startDate", e.reason))?
+    } else {
+        schedule
+    };
     let address = unit.address.clone().unwrap_or_default();
     let location = Location {
         name: plain(unit.display_name.as_deref()),
