@@ -126,11 +126,14 @@ struct Api {
     fault: Fault,
     unavailable_left: Arc<AtomicU32>,
     /// The `Accept` and `Authorization` of every request, in order.
-    headers: Arc<Mutex<Vec<(Option<String>, Option<String>)>>>,
+    headers: Arc<Mutex<Vec<Headers>>>,
 }
 
+/// The `Accept` and `Authorization` of one request.
+type Headers = (Option<String>, Option<String>);
+
 impl Api {
-    fn headers_seen(&self) -> Vec<(Option<String>, Option<String>)> {
+    fn headers_seen(&self) -> Vec<Headers> {
         self.headers.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 }
@@ -146,24 +149,27 @@ fn error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// Why a page request is refused: its status and message.
+type Refusal = (StatusCode, &'static str);
+
 /// One page of `items` from the offset a token names, and the next token.
-fn slice<T: Clone>(items: &[T], params: &HashMap<String, String>) -> Result<(Vec<T>, Option<String>), Response> {
+fn slice<T: Clone>(items: &[T], params: &HashMap<String, String>) -> Result<(Vec<T>, Option<String>), Refusal> {
     let limit: usize = params
         .get("limit")
         .and_then(|l| l.parse().ok())
         .filter(|l| *l >= 1)
-        .ok_or_else(|| error(StatusCode::BAD_REQUEST, "limit is 1 or more"))?;
+        .ok_or((StatusCode::BAD_REQUEST, "limit is 1 or more"))?;
     let offset = match params.get("pageToken") {
         None => 0,
         Some(token) => {
             let filtered = params.keys().any(|key| key.starts_with("meta.") || key == "after" || key == "entities");
             if filtered {
-                return Err(error(StatusCode::BAD_REQUEST, "filters cannot be combined with pageToken"));
+                return Err((StatusCode::BAD_REQUEST, "filters cannot be combined with pageToken"));
             }
             token
                 .strip_prefix("offset-")
                 .and_then(|o| o.parse().ok())
-                .ok_or_else(|| error(StatusCode::BAD_REQUEST, "not a page token"))?
+                .ok_or((StatusCode::BAD_REQUEST, "not a page token"))?
         }
     };
     let start = usize::min(offset, items.len());
@@ -194,13 +200,13 @@ async fn resource(
             Ok((ids, next)) => json_body(
                 json!({"data": {"activitites": ids, "persons": []}, "pageToken": next}).to_string().into_bytes(),
             ),
-            Err(response) => response,
+            Err((status, message)) => error(status, message),
         };
     }
     let Some(list) = api.lists.get(name.as_str()) else { return error(StatusCode::NOT_FOUND, "no such resource") };
     let (page, next) = match slice(list, &params) {
         Ok(page) => page,
-        Err(response) => return response,
+        Err((status, message)) => return error(status, message),
     };
     let fault = if name == "activities" { api.fault } else { Fault::None };
     let body = json!({"data": page, "pageToken": next}).to_string().into_bytes();

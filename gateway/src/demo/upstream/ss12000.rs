@@ -81,6 +81,14 @@ fn meta(instant: DateTime<Utc>) -> Value {
     json!({"created": rfc3339(instant), "modified": rfc3339(instant)})
 }
 
+/// A school unit: a provider at one study place, and the syllabuses (id, title) offered there.
+struct Unit<'p> {
+    provider: &'p Provider,
+    place: String,
+    town: String,
+    syllabuses: Vec<(String, String)>,
+}
+
 /// The id of the unit for `provider` at a study place.
 fn unit_id(provider: &Provider, place: &str, town: &str) -> String {
     Uuid::new_v5(&provider.id.uuid(), format!("{place}\u{1f}{town}").as_bytes()).to_string()
@@ -137,8 +145,7 @@ impl Data {
         let harvested = catalogue.offerings.iter().map(|o| o.provenance.last_harvest).max().unwrap_or_default();
 
         let mut activities = Vec::with_capacity(catalogue.offerings.len());
-        // Units by id: the provider, the place and town, and the syllabuses offered there.
-        let mut units: BTreeMap<String, (&Provider, String, String, Vec<(String, String)>)> = BTreeMap::new();
+        let mut units: BTreeMap<String, Unit<'_>> = BTreeMap::new();
         for offering in &catalogue.offerings {
             let (Some(course), Some(provider)) = (courses.get(&offering.course), providers.get(&offering.provider))
             else {
@@ -148,9 +155,14 @@ impl Data {
             let town = offering.location.town.clone().unwrap_or_default();
             let unit = unit_id(provider, &place, &town);
             let (syllabus, _) = syllabus_id(course);
-            let entry = units.entry(unit.clone()).or_insert_with(|| (*provider, place.clone(), town, Vec::new()));
-            if !entry.3.iter().any(|(id, _)| *id == syllabus) {
-                entry.3.push((syllabus.clone(), course.title.clone()));
+            let entry = units.entry(unit.clone()).or_insert_with(|| Unit {
+                provider,
+                place: place.clone(),
+                town,
+                syllabuses: Vec::new(),
+            });
+            if !entry.syllabuses.iter().any(|(id, _)| *id == syllabus) {
+                entry.syllabuses.push((syllabus.clone(), course.title.clone()));
             }
             let modified = offering.provenance.last_changed;
             let id = &offering.provenance.upstream_id;
@@ -204,7 +216,7 @@ impl Data {
             })
             .collect();
         let mut offerings = Vec::with_capacity(units.len());
-        for (id, (provider, place, town, syllabuses)) in &units {
+        for (id, Unit { provider, place, town, syllabuses }) in &units {
             let school_types: Vec<&str> = syllabuses
                 .iter()
                 .filter_map(|(syllabus, _)| {
