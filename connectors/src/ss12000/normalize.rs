@@ -22,7 +22,8 @@
 //!   usually the huvudman, or the entreprenör's own company. Its kind follows the number
 //!   (`212…` a municipality, `232…` a region, `202…` the state, else enskild). When no
 //!   organisation up the chain has a valid number, the school unit itself is the provider,
-//!   local to the source. No e-mail address is copied (it may be a named person's).
+//!   local to the source and `kommunal` (it is in the municipality's own system). An
+//!   organisation number that fails its check digit is dropped, not a rejection. No e-mail address is copied (it may be a named person's).
 //! - **Offering.** Dates are the activity's `startDate`/`endDate`, else those of the
 //!   SchoolUnitOffering that offers the syllabus at the unit. The place is the school unit
 //!   (its name and address). SS 12000 has no fields for pace, time of study, study mode,
@@ -31,7 +32,8 @@
 //!   `helg`, `50 %`, `halvfart`, `på engelska`, `löpande antagning`); the rest is full time,
 //!   mixed time of day, on site, Swedish, no application period. Offerings are open to the
 //!   region (the county agreement on komvux).
-//! - **Deletions.** An activity id listed by `/deletedEntities` is [`Item::Withdrawn`].
+//! - **Deletions.** An activity id listed by `/deletedEntities` is [`Item::Withdrawn`], unless
+//!   the same run still listed the activity itself: what `/activities` lists exists.
 //! - **Rejections** name the activity's id and the field as SS 12000 names it; a field of the
 //!   linked syllabus or organisation is named `syllabus.<field>` or `organisation.<field>`.
 
