@@ -117,6 +117,8 @@ enum Fault {
     WrongShape,
     /// Every page hands out another token.
     Endless,
+    /// `/schoolUnitOfferings` and `/deletedEntities` answer 404, as in APIs without them.
+    WithoutOptional,
 }
 
 #[derive(Clone)]
@@ -194,6 +196,9 @@ async fn resource(
     if authorization.as_deref() != Some(&format!("Bearer {TOKEN}")) {
         return error(StatusCode::UNAUTHORIZED, "a bearer token is required");
     }
+    if api.fault == Fault::WithoutOptional && (name == "deletedEntities" || name == "schoolUnitOfferings") {
+        return error(StatusCode::NOT_FOUND, "no such resource");
+    }
     if name == "deletedEntities" {
         return match slice(&api.deleted, &params) {
             // The DNP interface's spelling.
@@ -211,7 +216,7 @@ async fn resource(
     let fault = if name == "activities" { api.fault } else { Fault::None };
     let body = json!({"data": page, "pageToken": next}).to_string().into_bytes();
     match fault {
-        Fault::None => json_body(body),
+        Fault::None | Fault::WithoutOptional => json_body(body),
         Fault::Unavailable(_) if api.unavailable_left.load(Ordering::SeqCst) > 0 => {
             api.unavailable_left.fetch_sub(1, Ordering::SeqCst);
             let mut response = error(StatusCode::SERVICE_UNAVAILABLE, "maintenance");
@@ -457,4 +462,31 @@ async fn the_items_of_an_activity_page_arrive_before_the_next_page_is_asked_for(
     let rest: Vec<_> = stream.collect().await;
     assert_eq!(upstream.requests_to(ACTIVITIES).len(), 2, "then the second");
     assert!(rest.iter().all(Result::is_ok));
+}
+
+#[tokio::test]
+async fn an_api_without_school_unit_offerings_or_deleted_entities_is_read_without_them() {
+    let (upstream, _) = api("sundbyberg_quirks", Fault::WithoutOptional).await;
+    let (mut config, mut ctx) = setup("sundbyberg_quirks", &upstream, 2);
+    ctx.since = Some(ctx.started - chrono::Duration::days(1));
+    let results = conformance::collect(&connector(config.clone(), &ctx), &ctx).await;
+    let items: Vec<Item> = results.into_iter().collect::<Result<_, _>>().expect("the run completes");
+    // The activities that took their dates from a school-unit offering now have none.
+    let undated: Vec<&str> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Offering(o) if o.schedule.start().is_none() => Some(o.provenance.upstream_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(undated, ["act-ma1a-hermods", "act-sfi-d"]);
+    assert!(!items.iter().any(|item| matches!(item, Item::Withdrawn { .. } | Item::Rejected(_))), "{items:?}");
+    let statuses: Vec<(String, u16)> = upstream.requests().into_iter().map(|seen| (seen.path, seen.status)).collect();
+    assert!(statuses.contains(&("/ss12000/v2/deletedEntities".to_owned(), 404)), "{statuses:?}");
+
+    // Any other resource answering 404 is the source lost.
+    config.base_url = upstream.url("/ss12000/v1");
+    let results = conformance::collect(&connector(config, &ctx), &ctx).await;
+    let [Err(error)] = results.as_slice() else { panic!("one error: {results:?}") };
+    assert!(error.to_string().contains("/ss12000/v1/organisations"), "{error}");
 }

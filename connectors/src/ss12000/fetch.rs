@@ -22,6 +22,12 @@
 //! Activities are normalised one page at a time and a page's items are yielded before the next
 //! page is asked for; dropping the stream stops the run: no request is sent after that.
 //!
+//! `/schoolUnitOfferings` and `/deletedEntities` are optional: many implementations have
+//! neither (Skolverket's DNP interface has no school-unit offerings). When the first page of
+//! either answers 404 the run goes on without it: activities keep only their own dates, and an
+//! incremental run withdraws nothing (a later full run withdraws what is gone). Every other
+//! resource answering 404 fails the run.
+//!
 //! A body that is not JSON, or JSON that is not a list page ([`wire::parse_page`]), is
 //! [`ConnectorError::Shape`] naming the URL. 503 (with its `Retry-After`), 429, other 5xx and
 //! bodies cut off in transfer are retried by the [`Fetcher`].
@@ -184,7 +190,8 @@ impl Ss12000Connector {
         let headers = self.headers()?;
         let organisations = self.all(ctx, &headers, "organisations").await?;
         let syllabuses = self.all(ctx, &headers, "syllabuses").await?;
-        let offerings = self.all(ctx, &headers, "schoolUnitOfferings").await?;
+        // Optional: it only gives dates to activities without their own.
+        let offerings = absent_as(self.all(ctx, &headers, "schoolUnitOfferings").await, Vec::new())?;
         let catalogue = Catalogue::new(&organisations, &syllabuses, &offerings);
         drop((organisations, syllabuses, offerings));
         let mut normalizer = Normalizer::new(ctx, &self.school_forms, &catalogue);
@@ -195,9 +202,22 @@ impl Ss12000Connector {
         self.walk(ctx, &headers, "activities", &filters, &mut send).await?;
         if let Some(since) = since {
             let filters = [("after", since), ("entities", "Activity".to_owned())];
-            self.walk(ctx, &headers, "deletedEntities", &filters, &mut send).await?;
+            absent_as(self.walk(ctx, &headers, "deletedEntities", &filters, &mut send).await, ())?;
         }
         Ok(())
+    }
+}
+
+/// `fallback` when the resource's first page answered 404 (an API without this optional
+/// resource); the result as it is otherwise.
+fn absent_as<T>(result: Result<T, ConnectorError>, fallback: T) -> Result<T, ConnectorError> {
+    match result {
+        Err(ConnectorError::Upstream { url, reason })
+            if reason.starts_with("HTTP 404") && !url.contains("pageToken=") =>
+        {
+            Ok(fallback)
+        }
+        other => other,
     }
 }
 
