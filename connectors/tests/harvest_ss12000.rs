@@ -117,6 +117,8 @@ enum Fault {
     WrongShape,
     /// Every page hands out another token.
     Endless,
+    /// Every page hands back the token it was given (the first page a fixed one).
+    SameToken,
     /// `/schoolUnitOfferings` and `/deletedEntities` answer 404, as in APIs without them.
     WithoutOptional,
 }
@@ -231,6 +233,10 @@ async fn resource(
             let chunks: Vec<Result<Bytes, std::io::Error>> =
                 vec![Ok(half), Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "cut off"))];
             Response::new(Body::from_stream(futures::stream::iter(chunks)))
+        }
+        Fault::SameToken => {
+            let token = params.get("pageToken").cloned().unwrap_or_else(|| "offset-1".to_owned());
+            json_body(json!({"data": page, "pageToken": token}).to_string().into_bytes())
         }
         Fault::WrongShape => json_body(json!({"items": page, "nextPageToken": next}).to_string().into_bytes()),
         Fault::Endless => {
@@ -489,4 +495,17 @@ async fn an_api_without_school_unit_offerings_or_deleted_entities_is_read_withou
     let results = conformance::collect(&connector(config, &ctx), &ctx).await;
     let [Err(error)] = results.as_slice() else { panic!("one error: {results:?}") };
     assert!(error.to_string().contains("/ss12000/v1/organisations"), "{error}");
+}
+
+#[tokio::test]
+async fn an_upstream_that_hands_back_the_token_it_was_given_fails_at_once() {
+    let (upstream, error) = failed_run(Fault::SameToken).await;
+    let ConnectorError::Shape { url, reason } = &error else { panic!("a shape error: {error:?}") };
+    assert!(url.contains("pageToken=offset-1"), "{url}");
+    assert!(reason.contains("the `pageToken` it was given"), "{reason}");
+
+    upstream.forget_requests();
+    let (config, ctx) = setup("solna_tidy", &upstream, 3);
+    let _ = conformance::collect(&connector(config, &ctx), &ctx).await;
+    assert_eq!(upstream.requests_to(ACTIVITIES).len(), 2, "the first page, and the one asked for again");
 }

@@ -13,7 +13,8 @@
 //! the `pageToken` the previous page returned, and nothing else (SS 12000 answers 400 when
 //! filters come with a `pageToken`). A resource is done when a page has no `pageToken` (absent,
 //! `null` or empty) or no records. At most [`MAX_PAGES`] pages of one resource are read: an
-//! upstream that never stops handing out tokens fails the run instead of looping.
+//! upstream that never stops handing out tokens fails the run instead of looping, and so does
+//! one that hands back the token it was given.
 //!
 //! Every request sends `Accept: application/json` and, when the config names `token_env`,
 //! `Authorization: Bearer <token>`. The token is resolved when the run starts; an unset
@@ -159,6 +160,14 @@ impl Ss12000Connector {
             }
             each.call(page).await?;
             match next {
+                Some(next) if token.as_deref() == Some(next.as_str()) => {
+                    return Err(ConnectorError::Shape {
+                        url: url.as_str().to_owned(),
+                        reason: format!(
+                            "the upstream answered with the `pageToken` it was given (`{next}`): giving up"
+                        ),
+                    });
+                }
                 Some(next) if !empty => token = Some(next),
                 _ => return Ok(()),
             }

@@ -179,7 +179,10 @@ impl<'a> Normalizer<'a> {
             return Ok(None);
         }
         let syllabus_ref = activity.syllabus.as_ref().ok_or_else(|| field_error("syllabus", "is missing"))?;
-        let syllabus = linked(&self.catalogue.syllabuses, "syllabus", &syllabus_ref.id)?;
+        let syllabus = match (self.catalogue.syllabuses.get(&syllabus_ref.id), activity.embedded.as_ref()) {
+            (None, Some(wire::Embedded { syllabus: Some(embedded) })) => embedded,
+            _ => linked(&self.catalogue.syllabuses, "syllabus", &syllabus_ref.id)?,
+        };
         let Some(form) = school_form(syllabus)? else { return Ok(None) };
         if !self.school_forms.contains(&form) {
             return Ok(None);
@@ -205,9 +208,7 @@ impl<'a> Normalizer<'a> {
         let mut visited = HashSet::new();
         loop {
             let (id, organisation) = &at;
-            if let Some(org_number) =
-                organisation.organisation_number.as_ref().and_then(|n| OrgNumber::parse(&n.0).ok())
-            {
+            if let Some(org_number) = organisation.organisation_number.as_ref().and_then(|n| org_number(&n.0)) {
                 let name = plain(organisation.display_name.as_deref())
                     .ok_or_else(|| field_error("organisation.displayName", format!("of `{id}` is missing")))?;
                 let school_unit_code = if id == unit_id { school_unit_code(organisation) } else { None };
@@ -342,6 +343,17 @@ fn course(
         vocational: false,
         configuration: CourseConfiguration::Course,
     })
+}
+
+/// A valid organisation number, written with or without a hyphen, and with or without the
+/// century `16` that some registers put in front (`16212000-0209`).
+fn org_number(text: &str) -> Option<OrgNumber> {
+    let digits: String = text.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    let digits = match digits.strip_prefix("16") {
+        Some(rest) if digits.len() == 12 => rest,
+        _ => digits.as_str(),
+    };
+    OrgNumber::parse(digits).ok()
 }
 
 /// The kind of body an organisation number belongs to: its first digits say.
@@ -540,6 +552,15 @@ mod tests {
             (tags.mode, tags.time_of_study, tags.pace, tags.language),
             (StudyMode::OnSite, TimeOfStudy::Mixed, Pace::FULL_TIME, Language::SWEDISH)
         );
+    }
+
+    #[test]
+    fn an_organisation_number_is_read_with_or_without_hyphen_and_century() {
+        for written in ["212000-0209", "2120000209", "16212000-0209", "162120000209", " 212000 0209 "] {
+            assert_eq!(org_number(written).map(|n| n.as_str().to_owned()).as_deref(), Some("2120000209"), "{written}");
+        }
+        assert_eq!(org_number("212000-0208"), None);
+        assert_eq!(org_number("16"), None);
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //! - a date as `2026-08-17` or as a date-time (`2026-08-17T00:00:00+02:00`, or with a space);
 //! - numbers sent as text (`"points": "100"`), text sent as numbers (`"organisationNumber":
 //!   2120000142`), and text wrapped in CDATA or HTML (cleaned by the normaliser);
-//! - `offeredSyllabus` as one reference (the 2020 draft) or `offeredSyllabuses` as a list.
+//! - `offeredSyllabus` as one reference (the 2020 draft) or `offeredSyllabuses` as a list;
+//! - an expanded activity's syllabus in `_embedded.syllabus`, for APIs without `/syllabuses`;
+//! - organisation numbers with the century (`16` + ten digits, as some registers write them).
 
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
@@ -315,6 +317,17 @@ pub struct Activity {
     pub organisation: Option<Reference>,
     #[serde(default)]
     pub comment: Option<String>,
+    /// What an expanded activity (`ActivityExpanded`) carries besides its references.
+    #[serde(default, rename = "_embedded")]
+    pub embedded: Option<Embedded>,
+}
+
+/// The `_embedded` objects of an expanded activity.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Embedded {
+    /// The whole Syllabus, used when `/syllabuses` does not list it.
+    #[serde(default)]
+    pub syllabus: Option<Syllabus>,
 }
 
 /// What a `schoolType` code of any version of the standard says.
