@@ -10,8 +10,9 @@
 //! - **School types** of every version of the standard are read ([`wire::school_type`]):
 //!   `VUXGY`/`GYVUX`, `VUXGR`/`GRVUX`, `VUXSFI`/`SFI`, `VUXSARGR`/`SARVUXGR`/`VUXSARTR`,
 //!   `VUXSARGY`/`SARVUXGY`. The level-less `VUX`, `KOMVUX` and `SARVUX` are read from the
-//!   course: an `SFI` code or name is SFI, a `GRN` code grundläggande nivå, a gymnasial
-//!   curriculum (`Gy11`, `GY2011`, `Gysär13`) gymnasial nivå; otherwise a rejection. An unknown
+//!   course: an `SFI` code or name is SFI, a `GRS` code anpassad grundläggande nivå, a `GRN`
+//!   code or an `Lgr` curriculum grundläggande nivå, a gymnasial curriculum (`Gy11`, `GY2011`,
+//!   `Gysär13`) or a gymnasial code (`MATMAT01c`) gymnasial nivå; otherwise a rejection. An unknown
 //!   code is a rejection naming `syllabus.schoolType`.
 //! - **Course** from the activity's Syllabus: national ([`PublicId::course_by_code`]) when its
 //!   `courseCode` is a course code and the syllabus is not marked `official: false`, else local
@@ -283,9 +284,11 @@ fn school_form(syllabus: &Syllabus) -> Result<Option<SchoolForm>, FieldError> {
     let curriculum = syllabus.curriculum.as_deref().unwrap_or_default().trim().to_lowercase();
     let inferred = if !adapted && (course_code.starts_with("SFI") || names.contains("svenska för invandrare")) {
         Some(SchoolForm::VuxSfi)
+    } else if course_code.starts_with("GRS") {
+        Some(SchoolForm::VuxGran)
     } else if course_code.starts_with("GRN") || curriculum.starts_with("lgr") {
         Some(if adapted { SchoolForm::VuxGran } else { SchoolForm::VuxGr })
-    } else if curriculum.starts_with("gy") {
+    } else if curriculum.starts_with("gy") || is_gymnasial_code(&course_code) {
         Some(if adapted { SchoolForm::VuxGyan } else { SchoolForm::VuxGy })
     } else {
         None
@@ -298,6 +301,16 @@ fn school_form(syllabus: &Syllabus) -> Result<Option<SchoolForm>, FieldError> {
             ),
         )
     })
+}
+
+/// Whether a course code has the shape of a gymnasial one: six letters (subject and course)
+/// and two digits, then perhaps a letter and a digit (`MATMAT01c`, `SVASVA01`, `HISHIS01a1`).
+fn is_gymnasial_code(code: &str) -> bool {
+    let chars: Vec<char> = code.chars().collect();
+    (8..=10).contains(&chars.len())
+        && chars.iter().take(6).all(|c| c.is_alphabetic())
+        && chars.iter().skip(6).take(2).all(char::is_ascii_digit)
+        && chars.iter().skip(8).all(|c| c.is_alphanumeric())
 }
 
 fn course(
@@ -523,6 +536,8 @@ mod tests {
         assert_eq!(school_form(&syllabus("VUX", "GRNMATa", "")), Ok(Some(SchoolForm::VuxGr)));
         assert_eq!(school_form(&syllabus("VUX", "MATMAT01c", "Gy11")), Ok(Some(SchoolForm::VuxGy)));
         assert_eq!(school_form(&syllabus("SARVUX", "X", "Gysär13")), Ok(Some(SchoolForm::VuxGyan)));
+        assert_eq!(school_form(&syllabus("VUX", "HISHIS01a1", "")), Ok(Some(SchoolForm::VuxGy)));
+        assert_eq!(school_form(&syllabus("SARVUX", "GRSSVE1", "")), Ok(Some(SchoolForm::VuxGran)));
         assert!(school_form(&syllabus("KOMVUX", "LOKAL1", "")).is_err());
     }
 
