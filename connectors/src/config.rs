@@ -84,6 +84,7 @@ pub enum ConnectorConfig {
     Csv(crate::csv::Config),
     PlannedEducations(crate::planned_educations::Config),
     SusaNavet(crate::susa_navet::Config),
+    Ss12000(crate::ss12000::Config),
 }
 
 impl ConnectorConfig {
@@ -93,6 +94,7 @@ impl ConnectorConfig {
             Self::Csv(_) => "csv",
             Self::PlannedEducations(_) => "planned_educations",
             Self::SusaNavet(_) => "susa_navet",
+            Self::Ss12000(_) => "ss12000",
         }
     }
 
@@ -102,6 +104,7 @@ impl ConnectorConfig {
             Self::Csv(config) => config.validate(),
             Self::PlannedEducations(config) => config.validate(),
             Self::SusaNavet(config) => config.validate(),
+            Self::Ss12000(config) => config.validate(),
         }
     }
 }
@@ -118,6 +121,7 @@ impl ConnectorConfig {
             Self::SusaNavet(config) => {
                 Box::new(crate::susa_navet::fetch::SusaNavetConnector::new(config.clone(), fetcher))
             }
+            Self::Ss12000(config) => Box::new(crate::ss12000::fetch::Ss12000Connector::new(config.clone(), fetcher)),
         }
     }
 }

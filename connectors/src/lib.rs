@@ -16,6 +16,7 @@ pub mod events;
 pub mod fetch;
 pub mod planned_educations;
 pub mod runner;
+pub mod ss12000;
 pub mod susa_navet;
 mod text;
 

@@ -288,6 +288,84 @@ async fn a_csv_source_harvests_back_into_exactly_its_own_offerings() {
     assert_eq!(sorted(&harvest.offerings, key, by_id), sorted(expected, key, by_id));
 }
 
+/// What SS 12000 carries of an offering: no application period, seats or web page of its own
+/// (see the `ss12000` upstream's module documentation).
+#[derive(Debug, PartialEq)]
+struct Ss12000Key {
+    key: Key,
+    continuous_intake: bool,
+}
+
+fn ss12000_key(offering: &Offering) -> Ss12000Key {
+    let key = Key { opens: None, closes: None, seats: None, web: None, ..key(offering) };
+    Ss12000Key { key, continuous_intake: offering.schedule.continuous_intake() }
+}
+
+#[tokio::test]
+async fn an_ss12000_source_harvests_back_into_exactly_its_own_offerings() {
+    let source = of_kind(ConnectorKind::Ss12000);
+    let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
+    assert_eq!(served_kind(source), "ss12000");
+    let config = upstreams.connector_config(source);
+    assert!(matches!(config, ConnectorConfig::Ss12000(_)));
+    assert!(config.validate().is_empty(), "{:?}", config.validate());
+
+    let harvest = harvest(source, &config, options()).await.expect("the run succeeds");
+
+    assert!(harvest.rejections.is_empty(), "{:#?}", harvest.rejections);
+    let expected = &source.catalogue.offerings;
+    assert_eq!(harvest.offerings.len(), expected.len());
+    let by_id = |o: &Offering| o.id;
+    // One pair at a time, so a difference prints as one offering and not as all of them.
+    for (got, want) in sorted(&harvest.offerings, ss12000_key, by_id).iter().zip(sorted(expected, ss12000_key, by_id)) {
+        assert_eq!(*got, want);
+    }
+    // Entreprenörer come back as themselves, by their organisation numbers.
+    let providers: std::collections::HashSet<PublicId> = harvest.offerings.iter().map(|o| o.provider).collect();
+    assert!(providers.len() > 1, "the source has private providers");
+}
+
+#[tokio::test]
+async fn an_ss12000_source_is_paged_by_page_token_and_rejects_a_filter_beside_a_token() {
+    vuxnav_connectors::fetch::install_crypto_provider();
+    let source = of_kind(ConnectorKind::Ss12000);
+    let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
+    let mut config = upstreams.connector_config(source);
+    let ConnectorConfig::Ss12000(ss12000) = &mut config else { panic!("an ss12000 table") };
+    ss12000.limit = 7;
+    let offerings = source.catalogue.offerings.len() as u64;
+    assert!(offerings > 7 * 3);
+
+    let harvest = harvest(source, &config, options()).await.expect("the run succeeds");
+    let mut got: Vec<PublicId> = harvest.offerings.iter().map(|o| o.id).collect();
+    let mut want: Vec<PublicId> = source.catalogue.offerings.iter().map(|o| o.id).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(upstreams.requests(&source.id) >= offerings.div_ceil(7) + 3);
+
+    let base = upstreams.source_url(&source.id);
+    let first: serde_json::Value =
+        reqwest::get(format!("{base}/activities?limit=2")).await.expect("an answer").json().await.expect("JSON");
+    assert_eq!(first["data"].as_array().map(Vec::len), Some(2));
+    let token = first["pageToken"].as_str().expect("a next page");
+    let with_filter =
+        reqwest::get(format!("{base}/activities?limit=2&pageToken={token}&meta.modified.after=2026-01-01T00:00:00Z"))
+            .await
+            .expect("an answer");
+    assert_eq!(with_filter.status(), 400);
+    // The demo's records were all last changed on 2026-05-20 at 03:00 UTC.
+    let since = |after: &str| {
+        let url = format!("{base}/activities?limit=10000&meta.modified.after={after}");
+        async move {
+            let page: serde_json::Value = reqwest::get(&url).await.expect("an answer").json().await.expect("JSON");
+            page["data"].as_array().map_or(0, Vec::len) as u64
+        }
+    };
+    assert_eq!(since("2026-05-20T02:59:59Z").await, offerings);
+    assert_eq!(since("2026-05-20T03:00:00Z").await, 0);
+}
+
 #[tokio::test]
 async fn every_demo_source_is_served_with_a_valid_connector_table() {
     let upstreams = Upstreams::start(regional()).expect("the server starts");
@@ -299,7 +377,7 @@ async fn every_demo_source_is_served_with_a_valid_connector_table() {
         assert!(config.validate().is_empty(), "{}: {:?}", source.id.as_str(), config.validate());
     }
     let kinds: std::collections::BTreeSet<&str> = regional().iter().map(served_kind).collect();
-    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["csv", "planned_educations", "susa_navet"]);
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["csv", "planned_educations", "ss12000", "susa_navet"]);
 }
 
 #[tokio::test]
@@ -329,6 +407,7 @@ async fn each_fault_fails_the_run_and_clearing_it_lets_the_next_run_succeed() {
         of_kind(ConnectorKind::SusaNavet).clone(),
         of_kind(ConnectorKind::Csv).clone(),
         of_kind(ConnectorKind::PlannedEducations).clone(),
+        of_kind(ConnectorKind::Ss12000).clone(),
     ];
     let upstreams = Upstreams::start(&sources).expect("the server starts");
     for source in &sources {

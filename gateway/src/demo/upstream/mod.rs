@@ -15,7 +15,10 @@
 //!   canonical model is written and which quirks of the real API it keeps.
 //! - `csv`: an Alvis-like export at `/<source-id>/kurser.csv` (the `csv` submodule documents
 //!   its columns).
-//! - `ss12000` and `json_api` have no connector yet, so their sources are served as
+//! - `ss12000`: an SS 12000 API at `/<source-id>/organisations`, `/syllabuses`,
+//!   `/schoolUnitOfferings`, `/activities` and `/deletedEntities` (with `limit`, `pageToken`,
+//!   `meta.modified.after`); the `ss12000` submodule documents how the model is written.
+//! - `json_api` has no connector yet, so its sources are served as
 //!   `susa_navet` for now ([`served_kind`]); every demo source is served.
 //!
 //! [`Upstreams::connector_config`] and [`Upstreams::connector_toml`] give the
@@ -25,6 +28,7 @@
 
 mod csv;
 mod planned_educations;
+mod ss12000;
 mod susa_navet;
 
 use std::collections::HashMap;
@@ -55,29 +59,31 @@ pub enum Fault {
     Slow(Duration),
     /// `503 Service Unavailable` with `Retry-After: 1` and the format's own error body
     /// (Susa-navet's "The system is currently updating education resources"; the Planned
-    /// Educations API's `{status, message}` envelope).
+    /// Educations API's `{status, message}` envelope; SS 12000's `{code, message}`).
     Unavailable,
-    /// `200` with a body that is not what it claims to be: broken JSON for a `susa_navet` or
-    /// `planned_educations` source, an HTML login page instead of the export for a `csv`
-    /// source.
+    /// `200` with a body that is not what it claims to be: broken JSON for a `susa_navet`,
+    /// `planned_educations` or `ss12000` source, an HTML login page instead of the export for a
+    /// `csv` source.
     MalformedJson,
     /// `200`, and the connection is dropped half-way through the body.
     TruncatedBody,
     /// The format changed: a `susa_navet` list envelope names its records `events`, `infos`
     /// or `providers` instead of `educationEvents`, …; a `planned_educations` page names its
-    /// list `adultEducationEvents` instead of `listedAdultEducationEvents`; a `csv` export
-    /// renames its `Namn` column to `Kursnamn`.
+    /// list `adultEducationEvents` instead of `listedAdultEducationEvents`; an `ss12000` page
+    /// names its list `items` and its token `nextPageToken`; a `csv` export renames its `Namn`
+    /// column to `Kursnamn`.
     SchemaDrift,
 }
 
 /// The upstream kind a source is served as: its own for the kinds that have a connector,
-/// `susa_navet` for the others (`ss12000`, `json_api`) until theirs exist.
+/// `susa_navet` for the others (`json_api`) until theirs exist.
 pub fn served_kind(source: &DemoSource) -> &'static str {
     match source.kind {
         ConnectorKind::Csv => ConnectorKind::Csv.code(),
         ConnectorKind::PlannedEducations => ConnectorKind::PlannedEducations.code(),
-        // No server of their own format yet: served as Susa-navet.
-        ConnectorKind::SusaNavet | ConnectorKind::Ss12000 | ConnectorKind::JsonApi => ConnectorKind::SusaNavet.code(),
+        ConnectorKind::Ss12000 => ConnectorKind::Ss12000.code(),
+        // No server of its own format yet: served as Susa-navet.
+        ConnectorKind::SusaNavet | ConnectorKind::JsonApi => ConnectorKind::SusaNavet.code(),
     }
 }
 
@@ -85,6 +91,7 @@ pub fn served_kind(source: &DemoSource) -> &'static str {
 enum Content {
     SusaNavet(susa_navet::Data),
     PlannedEducations(planned_educations::Data),
+    Ss12000(ss12000::Data),
     /// The export, and the export with its drifted header.
     Csv {
         export: Bytes,
@@ -145,6 +152,7 @@ impl Upstreams {
                     "planned_educations" => {
                         Content::PlannedEducations(planned_educations::Data::new(source, &base_url))
                     }
+                    "ss12000" => Content::Ss12000(ss12000::Data::new(source)),
                     _ => Content::SusaNavet(susa_navet::Data::new(source)),
                 };
                 let served = Served { content, fault: RwLock::new(Fault::None), requests: AtomicU64::new(0) };
@@ -200,6 +208,7 @@ impl Upstreams {
             "planned_educations" => format!(
                 "kind = \"planned_educations\"\nbase_url = \"{url}\"\ntype_of_school = [\"vuxgr\", \"vuxgy\", \"vuxsfi\", \"vuxgran\", \"vuxgyan\", \"komvuxcoursepackage\"]\npage_size = 200\n"
             ),
+            "ss12000" => ss12000::connector_toml(&url),
             _ => format!(
                 "kind = \"susa_navet\"\nbase_url = \"{url}\"\nschool_types = [\"VUXGR\", \"VUXGY\", \"VUXSFI\", \"VUXGRAN\", \"VUXGYAN\"]\npage_size = 500\n"
             ),
@@ -241,15 +250,17 @@ async fn handle(
     let Some(served) = shared.sources.get(&source) else {
         return json_error(404, &format!("No source {source} is served here"));
     };
+    let error = |status: u16, message: &str| match &served.content {
+        Content::Ss12000(_) => ss12000_error(status, message),
+        Content::PlannedEducations(_) => planned_error(status, message),
+        _ => json_error(status, message),
+    };
     served.requests.fetch_add(1, Ordering::Relaxed);
     let fault = *served.fault.read().unwrap_or_else(PoisonError::into_inner);
     match fault {
         Fault::Slow(delay) => tokio::time::sleep(delay).await,
         Fault::Unavailable => {
-            let mut response = match &served.content {
-                Content::PlannedEducations(_) => planned_error(503, "Service temporarily unavailable"),
-                _ => json_error(503, "The system is currently updating education resources"),
-            };
+            let mut response = error(503, "The system is currently updating education resources");
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             return response;
         }
@@ -279,15 +290,18 @@ async fn handle(
             }
         }
         Content::SusaNavet(data) => {
-            let answer = susa_navet_answer(data, &shared.base_url, &source, &path, &query, drift);
-            match answer {
-                Ok(value) if fault == Fault::MalformedJson => {
-                    // A proxy's error page glued to the JSON: not JSON any more.
-                    let text = format!("{value}\n<html><body>502 Bad Gateway</body></html>");
-                    (StatusCode::OK, "application/json", Bytes::from(text))
-                }
-                Ok(value) => (StatusCode::OK, "application/json", Bytes::from(value.to_string())),
-                Err(error) => return json_error(error.status, &error.message),
+            let answer = susa_navet_answer(data, &shared.base_url, &source, &path, &query, drift)
+                .map_err(|error| (error.status, error.message));
+            match json_answer(answer, fault) {
+                Ok(answer) => answer,
+                Err((status, message)) => return error(status, &message),
+            }
+        }
+        Content::Ss12000(data) => {
+            let answer = ss12000_answer(data, &path, &query, drift).map_err(|error| (error.status, error.message));
+            match json_answer(answer, fault) {
+                Ok(answer) => answer,
+                Err((status, message)) => return error(status, &message),
             }
         }
     };
@@ -300,6 +314,41 @@ async fn handle(
         return response;
     }
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// A JSON answer as sent, broken as `fault` says, or the status and message of an error.
+fn json_answer(
+    answer: Result<Value, (u16, String)>,
+    fault: Fault,
+) -> Result<(StatusCode, &'static str, Bytes), (u16, String)> {
+    match answer {
+        Ok(value) if fault == Fault::MalformedJson => {
+            // A proxy's error page glued to the JSON: not JSON any more.
+            let text = format!("{value}\n<html><body>502 Bad Gateway</body></html>");
+            Ok((StatusCode::OK, "application/json", Bytes::from(text)))
+        }
+        Ok(value) => Ok((StatusCode::OK, "application/json", Bytes::from(value.to_string()))),
+        Err(error) => Err(error),
+    }
+}
+
+fn ss12000_answer(
+    data: &ss12000::Data,
+    path: &str,
+    query: &[(String, String)],
+    drift: bool,
+) -> Result<Value, ss12000::ApiError> {
+    let path = path.trim_end_matches('/');
+    if !ss12000::RESOURCES.contains(&path) && path != "deletedEntities" {
+        return Err(ss12000::ApiError { status: 404, message: format!("No resource {path}") });
+    }
+    data.page(path, query, drift)
+}
+
+fn ss12000_error(status: u16, message: &str) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = ss12000::error_body(status, message).to_string();
+    (code, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 fn susa_navet_answer(
