@@ -83,6 +83,7 @@ fn kommunkod_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, 
 pub enum ConnectorConfig {
     Csv(crate::csv::Config),
     SusaNavet(crate::susa_navet::Config),
+    JsonApi(crate::json_api::Config),
 }
 
 impl ConnectorConfig {
@@ -91,6 +92,7 @@ impl ConnectorConfig {
         match self {
             Self::Csv(_) => "csv",
             Self::SusaNavet(_) => "susa_navet",
+            Self::JsonApi(_) => "json_api",
         }
     }
 
@@ -99,6 +101,7 @@ impl ConnectorConfig {
         match self {
             Self::Csv(config) => config.validate(),
             Self::SusaNavet(config) => config.validate(),
+            Self::JsonApi(config) => config.validate(),
         }
     }
 }
@@ -112,6 +115,7 @@ impl ConnectorConfig {
             Self::SusaNavet(config) => {
                 Box::new(crate::susa_navet::fetch::SusaNavetConnector::new(config.clone(), fetcher))
             }
+            Self::JsonApi(config) => Box::new(crate::json_api::fetch::JsonApiConnector::new(config.clone(), fetcher)),
         }
     }
 }

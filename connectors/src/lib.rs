@@ -14,6 +14,7 @@ pub mod contract;
 pub mod csv;
 pub mod events;
 pub mod fetch;
+pub mod json_api;
 mod mapping;
 pub mod runner;
 pub mod susa_navet;

@@ -39,7 +39,7 @@ pub fn normalize(config: &Config, ctx: &HarvestContext, bytes: &[u8]) -> Result<
     }
     let columns = Columns::resolve(config, &headers).map_err(shape)?;
     let names = columns.index.iter().map(|(field, (_, name))| (*field, name.clone())).collect();
-    let mut mapper = Mapper::new(&prepared.mapping, ctx, names, &config.values);
+    let mut mapper = Mapper::new(prepared.mapping, ctx, names, &config.values);
 
     let mut items = Vec::new();
     for (index, record) in reader.records().enumerate() {

@@ -15,7 +15,7 @@ use crate::{HarvestContext, Item, Rejection};
 /// Turns the records of one run into items: each provider and course once, before the first
 /// offering that uses it, and each offering once.
 pub(crate) struct Mapper<'a> {
-    prepared: &'a Prepared,
+    prepared: Prepared,
     ctx: &'a HarvestContext,
     /// Canonical field → the upstream's name for it, to name the field in rejections.
     names: BTreeMap<Field, String>,
@@ -30,7 +30,7 @@ impl<'a> Mapper<'a> {
     /// A mapper for one run. `names` gives the upstream's name of every mapped field (a
     /// header, a pointer); `values` the value maps as configured.
     pub fn new(
-        prepared: &'a Prepared,
+        prepared: Prepared,
         ctx: &'a HarvestContext,
         names: BTreeMap<Field, String>,
         values: &BTreeMap<Field, BTreeMap<String, String>>,
@@ -90,7 +90,7 @@ impl<'a> Mapper<'a> {
     }
 
     fn build(&self, record: &Record<'_>) -> Result<(Provider, Course, Offering), Rejection> {
-        let (prepared, ctx) = (self.prepared, self.ctx);
+        let (prepared, ctx) = (&self.prepared, self.ctx);
         let source = &ctx.source;
         let upstream_id = record.required(Field::UpstreamId)?;
         let title = record.required(Field::Title)?;

@@ -1,10 +1,16 @@
-//! Reading cell values: dates in declared formats, and decimals with a point or a comma.
+//! Reading values: dates in declared formats, and decimals with a point or a comma.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono_tz::Europe::Stockholm;
 
-/// Reads a date in the first of `formats` that fits; of a date-time only the date is kept.
+/// Reads a date in the first of `formats` that fits; of a date-time only the date is kept (the
+/// time is local). An RFC 3339 instant with an offset (`2026-08-16T22:00:00Z`) is the date it
+/// is in Sweden (`2026-08-17`), whatever the formats.
 pub(crate) fn parse_date(value: &str, formats: &[String]) -> Option<NaiveDate> {
     let value = value.trim();
+    if let Ok(instant) = DateTime::parse_from_rfc3339(value) {
+        return Some(instant.with_timezone(&Stockholm).date_naive());
+    }
     formats.iter().find_map(|format| {
         NaiveDate::parse_from_str(value, format)
             .ok()
@@ -40,6 +46,9 @@ mod tests {
         assert_eq!(parse_date("16/10/2023", &formats), None);
         assert_eq!(parse_date("2023-02-30", &formats), None);
         assert_eq!(parse_date("16.10.2023", &["%d.%m.%Y".to_owned()]), expected);
+        // An instant is the date it is in Sweden.
+        assert_eq!(parse_date("2023-10-15T22:00:00Z", &formats), expected);
+        assert_eq!(parse_date("2023-10-16T23:30:00+02:00", &formats), expected);
     }
 
     #[test]
