@@ -17,5 +17,6 @@ pub mod fetch;
 pub mod normalize;
 pub mod wire;
 
+pub use crate::mapping::Field;
 pub use config::{Config, Deleted, Header, NextLinkPaging, OffsetPaging, PagePaging, Paging, SecretHeader};
 pub use normalize::{Normalizer, normalize};
