@@ -170,6 +170,29 @@ async fn a_csv_source_harvests_back_into_exactly_its_own_offerings() {
 }
 
 #[tokio::test]
+async fn a_json_api_source_harvests_back_into_exactly_its_own_offerings() {
+    let source = of_kind(ConnectorKind::JsonApi);
+    let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
+    assert_eq!(served_kind(source), "json_api");
+    let config = upstreams.connector_config(source);
+    assert!(matches!(config, ConnectorConfig::JsonApi(_)));
+    assert!(config.validate().is_empty(), "{:?}", config.validate());
+    // More offerings than one page holds: the run follows the next links.
+    assert!(source.catalogue.offerings.len() > 100, "{}", source.catalogue.offerings.len());
+
+    let harvest = harvest(source, &config, options()).await.expect("the run succeeds");
+
+    assert!(harvest.rejections.is_empty(), "{:#?}", harvest.rejections);
+    let expected = &source.catalogue.offerings;
+    assert_eq!(harvest.offerings.len(), expected.len());
+    let by_id = |o: &Offering| o.id;
+    assert_eq!(sorted(&harvest.offerings, key, by_id), sorted(expected, key, by_id));
+    assert!(upstreams.requests(&source.id) >= (expected.len() as u64).div_ceil(100));
+    let providers: std::collections::HashSet<PublicId> = harvest.offerings.iter().map(|o| o.provider).collect();
+    assert!(providers.len() > 1, "the source has private providers");
+}
+
+#[tokio::test]
 async fn every_demo_source_is_served_with_a_valid_connector_table() {
     let upstreams = Upstreams::start(regional()).expect("the server starts");
     for source in regional() {
@@ -180,7 +203,7 @@ async fn every_demo_source_is_served_with_a_valid_connector_table() {
         assert!(config.validate().is_empty(), "{}: {:?}", source.id.as_str(), config.validate());
     }
     let kinds: std::collections::BTreeSet<&str> = regional().iter().map(served_kind).collect();
-    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["csv", "susa_navet"]);
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["csv", "json_api", "susa_navet"]);
 }
 
 #[tokio::test]
@@ -206,7 +229,11 @@ async fn all_twenty_six_demo_sources_harvest_back_at_once_without_rejections() {
 
 #[tokio::test]
 async fn each_fault_fails_the_run_and_clearing_it_lets_the_next_run_succeed() {
-    let sources = [of_kind(ConnectorKind::SusaNavet).clone(), of_kind(ConnectorKind::Csv).clone()];
+    let sources = [
+        of_kind(ConnectorKind::SusaNavet).clone(),
+        of_kind(ConnectorKind::Csv).clone(),
+        of_kind(ConnectorKind::JsonApi).clone(),
+    ];
     let upstreams = Upstreams::start(&sources).expect("the server starts");
     for source in &sources {
         let config = upstreams.connector_config(source);

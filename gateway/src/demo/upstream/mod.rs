@@ -11,8 +11,11 @@
 //!   documents how the canonical model is written.
 //! - `csv`: an Alvis-like export at `/<source-id>/kurser.csv` (the `csv` submodule documents
 //!   its columns).
-//! - `ss12000`, `planned_educations` and `json_api` have no connector yet, so their sources are
-//!   served as `susa_navet` for now ([`served_kind`]); every demo source is served.
+//! - `json_api`: a municipality's own "kurskatalog" REST API at
+//!   `/<source-id>/api/v1/kurstillfallen`, paged by next links (the `json_api` submodule
+//!   documents its shape).
+//! - `ss12000` and `planned_educations` have no connector yet, so their sources are served as
+//!   `susa_navet` for now ([`served_kind`]); every demo source is served.
 //!
 //! [`Upstreams::connector_config`] and [`Upstreams::connector_toml`] give the
 //! `[source.connector]` table a municipal admin would write to harvest a source from this
@@ -20,6 +23,7 @@
 //! requests are in flight; each request reads the fault once, when it arrives.
 
 mod csv;
+mod json_api;
 mod susa_navet;
 
 use std::collections::HashMap;
@@ -51,27 +55,28 @@ pub enum Fault {
     /// `503 Service Unavailable` with `Retry-After: 1` and Susa-navet's own error body ("The
     /// system is currently updating education resources").
     Unavailable,
-    /// `200` with a body that is not what it claims to be: broken JSON for a `susa_navet`
-    /// source, an HTML login page instead of the export for a `csv` source.
+    /// `200` with a body that is not what it claims to be: broken JSON for a `susa_navet` or
+    /// `json_api` source, an HTML login page instead of the export for a `csv` source.
     MalformedJson,
     /// `200`, and the connection is dropped half-way through the body.
     TruncatedBody,
     /// The format changed: a `susa_navet` list envelope names its records `events`, `infos`
     /// or `providers` instead of `educationEvents`, …; a `csv` export renames its `Namn`
-    /// column to `Kursnamn`.
+    /// column to `Kursnamn`; a `json_api` page holds its records under `tillfallen` (the
+    /// API's next version) instead of `kurstillfallen`.
     SchemaDrift,
 }
 
 /// The upstream kind a source is served as: its own for the kinds that have a connector,
-/// `susa_navet` for the others (`ss12000`, `planned_educations`, `json_api`) until theirs exist.
+/// `susa_navet` for the others (`ss12000`, `planned_educations`) until theirs exist.
 pub fn served_kind(source: &DemoSource) -> &'static str {
     match source.kind {
         ConnectorKind::Csv => ConnectorKind::Csv.code(),
+        ConnectorKind::JsonApi => ConnectorKind::JsonApi.code(),
         // No server of their own format yet: served as Susa-navet.
-        ConnectorKind::SusaNavet
-        | ConnectorKind::PlannedEducations
-        | ConnectorKind::Ss12000
-        | ConnectorKind::JsonApi => ConnectorKind::SusaNavet.code(),
+        ConnectorKind::SusaNavet | ConnectorKind::PlannedEducations | ConnectorKind::Ss12000 => {
+            ConnectorKind::SusaNavet.code()
+        }
     }
 }
 
@@ -83,6 +88,7 @@ enum Content {
         export: Bytes,
         drifted: Bytes,
     },
+    JsonApi(json_api::Data),
 }
 
 struct Served {
@@ -135,6 +141,7 @@ impl Upstreams {
                         export: Bytes::from(csv::export(source, false)),
                         drifted: Bytes::from(csv::export(source, true)),
                     },
+                    ConnectorKind::JsonApi => Content::JsonApi(json_api::Data::new(source)),
                     _ => Content::SusaNavet(susa_navet::Data::new(source)),
                 };
                 let served = Served { content, fault: RwLock::new(Fault::None), requests: AtomicU64::new(0) };
@@ -185,6 +192,7 @@ impl Upstreams {
         let url = self.source_url(&source.id);
         match served_kind(source) {
             "csv" => csv::connector_toml(&format!("{url}/kurser.csv")),
+            "json_api" => json_api::connector_toml(&url),
             _ => format!(
                 "kind = \"susa_navet\"\nbase_url = \"{url}\"\nschool_types = [\"VUXGR\", \"VUXGY\", \"VUXSFI\", \"VUXGRAN\", \"VUXGYAN\"]\npage_size = 500\n"
             ),
@@ -230,6 +238,18 @@ async fn handle(
             }
             "kurser.csv" => (StatusCode::OK, "text/csv; charset=utf-8", if drift { drifted } else { export }.clone()),
             _ => return (StatusCode::NOT_FOUND, "Not found").into_response(),
+        },
+        Content::JsonApi(data) => match path.trim_end_matches('/') {
+            json_api::PATH => match data.page(&format!("/{source}/{}", json_api::PATH), &query, drift) {
+                Ok(value) if fault == Fault::MalformedJson => {
+                    // A proxy's error page glued to the JSON: not JSON any more.
+                    let text = format!("{value}\n<html><body>502 Bad Gateway</body></html>");
+                    (StatusCode::OK, "application/json", Bytes::from(text))
+                }
+                Ok(value) => (StatusCode::OK, "application/json; charset=utf-8", Bytes::from(value.to_string())),
+                Err(error) => return json_error(error.status, &error.message),
+            },
+            _ => return json_error(404, &format!("No resource {path}")),
         },
         Content::SusaNavet(data) => {
             let answer = susa_navet_answer(data, &shared.base_url, &source, &path, &query, drift);
