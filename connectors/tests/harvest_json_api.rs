@@ -9,7 +9,7 @@ mod fixture;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
@@ -67,6 +67,8 @@ struct Api {
     fault: Fault,
     unavailable_left: Arc<AtomicU32>,
     headers: Arc<Mutex<Vec<HeaderMap>>>,
+    /// The most records a page holds, whatever is asked for.
+    cap: Arc<AtomicUsize>,
 }
 
 fn number(params: &HashMap<String, String>, name: &str) -> Option<usize> {
@@ -95,11 +97,11 @@ impl Api {
         };
         let mut next = None;
         match &self.config.paging {
-            Paging::None => set(&mut page, &self.config.records, Value::Array(self.records.to_vec())),
+            Paging::None(_) => set(&mut page, &self.config.records, Value::Array(self.records.to_vec())),
             Paging::Page(paging) => {
                 let first = paging.first_page as usize;
                 let number = number(params, &paging.page_param).unwrap_or(first);
-                let size = number_or(params, &paging.size_param, 20);
+                let size = number_or(params, &paging.size_param, 20).min(self.cap.load(Ordering::SeqCst));
                 let endless = self.fault == Fault::Endless;
                 let start = if endless { 0 } else { number.saturating_sub(first) * size };
                 set(&mut page, &self.config.records, slice(start, size));
@@ -114,7 +116,7 @@ impl Api {
             Paging::Offset(paging) => {
                 let offset =
                     if self.fault == Fault::Endless { 0 } else { number(params, &paging.offset_param).unwrap_or(0) };
-                let limit = number_or(params, &paging.limit_param, 20);
+                let limit = number_or(params, &paging.limit_param, 20).min(self.cap.load(Ordering::SeqCst));
                 set(&mut page, &self.config.records, slice(offset, limit));
                 if let Some(pointer) = &paging.total_count {
                     set(&mut page, pointer, json!(if self.fault == Fault::Endless { 1_000_000_000 } else { total }));
@@ -203,10 +205,8 @@ async fn api(
         .collect();
     let original = reqwest::Url::parse(&config.url).expect("the case's URL");
     let path = original.path().to_owned();
-    if link_header {
-        if let Paging::NextLink(paging) = &mut config.paging {
-            paging.next = None;
-        }
+    if let (true, Paging::NextLink(paging)) = (link_header, &mut config.paging) {
+        paging.next = None;
     }
     let state = Api {
         config: Arc::new(config.clone()),
@@ -221,6 +221,7 @@ async fn api(
             _ => 0,
         })),
         headers: Arc::default(),
+        cap: Arc::new(AtomicUsize::new(usize::MAX)),
     };
     // The server learns its own address after binding; a placeholder router first.
     let shared: Arc<Mutex<Option<(Api, String)>>> = Arc::default();
@@ -261,7 +262,7 @@ fn with_size(mut config: json_api::Config, size: u32) -> json_api::Config {
     match &mut config.paging {
         Paging::Page(paging) => paging.size = size,
         Paging::Offset(paging) => paging.limit = size,
-        Paging::None | Paging::NextLink(_) => {}
+        Paging::None(_) | Paging::NextLink(_) => {}
     }
     config
 }
@@ -465,4 +466,40 @@ async fn the_items_of_a_page_arrive_before_the_next_page_is_asked_for() {
     let rest: Vec<_> = stream.collect().await;
     assert_eq!(upstream.requests().len(), 3, "then the other two");
     assert!(rest.iter().all(Result::is_ok));
+}
+
+#[tokio::test]
+async fn an_api_that_serves_fewer_records_than_asked_for_and_states_no_total_is_read_to_the_end() {
+    for case in ["taby-page-numbers", "nacka-offset-quirks"] {
+        let (upstream, state, mut config, ctx) = api(case, Fault::None, 2, false).await;
+        match &mut config.paging {
+            Paging::Page(paging) => (paging.total_pages, paging.total_count) = (None, None),
+            Paging::Offset(paging) => paging.total_count = None,
+            Paging::None(_) | Paging::NextLink(_) => unreachable!("{case} pages by number or offset"),
+        }
+        // Asked for 100, the API serves 2 at a time and says nothing of the rest.
+        state.cap.store(2, Ordering::SeqCst);
+        let connector = connector(&with_size(config, 100), &ctx);
+        let items = run_and_assert_compliance(&connector, &ctx, Some(&upstream)).await.expect("a run");
+        assert_eq!(items, expected(case), "{case}");
+        upstream.forget_requests();
+        let _ = conformance::collect(&connector, &ctx).await;
+        // Five or six records in pages of two, then an empty page or a short one.
+        let records = state.records.len();
+        assert_eq!(upstream.requests().len(), records / 2 + 1, "{case}");
+    }
+}
+
+#[tokio::test]
+async fn an_api_without_paging_is_read_in_one_request() {
+    let case = "taby-page-numbers";
+    let (upstream, _, mut config, ctx) = api(case, Fault::None, 2, false).await;
+    config.paging = Paging::default();
+    let items = run_and_assert_compliance(&connector(&config, &ctx), &ctx, Some(&upstream)).await.expect("a run");
+    assert_eq!(items, expected(case));
+    upstream.forget_requests();
+    let _ = conformance::collect(&connector(&config, &ctx), &ctx).await;
+    let requests = upstream.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].query, "published=true");
 }

@@ -130,12 +130,11 @@ pub struct Config {
 }
 
 /// How the API pages, selected by `style`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "style", rename_all = "snake_case")]
 pub enum Paging {
     /// One request answers everything.
-    #[default]
-    None,
+    None(NoPaging),
     /// Numbered pages: `?page=1&size=100`.
     Page(PagePaging),
     /// An offset and a limit: `?offset=200&limit=100`.
@@ -143,6 +142,17 @@ pub enum Paging {
     /// Each page names the next one, in its body or in an HTTP `Link: <…>; rel="next"` header.
     NextLink(NextLinkPaging),
 }
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self::None(NoPaging {})
+    }
+}
+
+/// `style = "none"`: no keys of its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoPaging {}
 
 /// `style = "page"`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -198,7 +208,7 @@ pub struct NextLinkPaging {
 
 /// A request header's value.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a header value as text, or a secret as { env = \"VARIABLE\", prefix = \"Bearer \" }")]
 pub enum Header {
     /// Written in the config as it is sent.
     Literal(String),
@@ -318,7 +328,7 @@ impl Config {
         let param = |name: &str| !name.trim().is_empty() && !name.contains(['&', '=', '#', '?']);
         let mut params: Vec<(&str, &str)> = Vec::new();
         match &self.paging {
-            Paging::None => {}
+            Paging::None(_) => {}
             Paging::Page(page) => {
                 params
                     .extend([("paging.page_param", page.page_param.as_str()), ("paging.size_param", &page.size_param)]);
@@ -444,7 +454,7 @@ mod tests {
         let config = parse(MINIMAL).unwrap();
         assert_eq!(config.validate(), Vec::<(String, String)>::new());
         assert_eq!(config.records, "");
-        assert_eq!(config.paging, Paging::None);
+        assert_eq!(config.paging, Paging::None(NoPaging {}));
         assert_eq!(config.since_param, None);
         assert!(config.headers.is_empty());
         assert_eq!(config.deleted, None);
@@ -506,6 +516,7 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_rejected_at_every_level() {
+        assert!(parse(&format!("{MINIMAL}\n[paging]\nstyle = \"none\"\nsize = 10\n")).is_err());
         assert!(parse(&format!("colour = \"blue\"\n{MINIMAL}")).is_err());
         assert!(parse(&MINIMAL.replace("title = ", "titel = ")).is_err());
         assert!(parse(&format!("{MINIMAL}\n[paging]\nstyle = \"page\"\npage_size = 10\n")).is_err());

@@ -12,10 +12,13 @@
 //!   reads everything;
 //! - the paging parameters of its style, added to the URL's own query:
 //!   - `page`: `page_param` from `first_page` and `size_param`; the walk ends at an empty page,
-//!     at the last page by `total_pages`, when `total_count` records have been read, or, when
-//!     the page says neither, at a page shorter than `size`;
+//!     at the last page by `total_pages`, or when `total_count` records have been read;
 //!   - `offset`: `offset_param` from 0, advanced by the records received, and `limit_param`;
-//!     the walk ends at an empty page, at `total_count`, or at a page shorter than `limit`;
+//!     the walk ends at an empty page or at `total_count`;
+//!   - for both, when the page states no total, at a page shorter than the first: APIs cap the
+//!     page size below what is asked for without saying so, and the first page shows the size
+//!     they really serve (so a run whose first page is its only one asks once more, for an
+//!     empty page);
 //!   - `next_link`: the next page's URL from the pointer `next` in the page (absolute or
 //!     relative to the page's URL), or from the `Link` header's `rel="next"`; the walk ends
 //!     when there is none or it is empty. A next link to another host or port is refused
@@ -63,10 +66,11 @@ pub struct JsonApiConnector {
 
 /// Where a run is: the next request, or the end.
 enum Cursor {
-    /// Numbered pages: the page number and how many records were read so far.
-    Page { number: u64, read: u64 },
-    /// Offsets: the next offset.
-    Offset { offset: u64 },
+    /// Numbered pages: the page number, how many records were read so far, and how many the
+    /// first page held.
+    Page { number: u64, read: u64, full: Option<u64> },
+    /// Offsets: the next offset, and how many records the first page held.
+    Offset { offset: u64, full: Option<u64> },
     /// The URL of the next page.
     Link(Url),
     /// The one request of a `none` run.
@@ -118,9 +122,9 @@ impl JsonApiConnector {
 
     fn first(&self) -> Cursor {
         match &self.config.paging {
-            Paging::None => Cursor::Once,
-            Paging::Page(page) => Cursor::Page { number: u64::from(page.first_page), read: 0 },
-            Paging::Offset(_) => Cursor::Offset { offset: 0 },
+            Paging::None(_) => Cursor::Once,
+            Paging::Page(page) => Cursor::Page { number: u64::from(page.first_page), read: 0, full: None },
+            Paging::Offset(_) => Cursor::Offset { offset: 0, full: None },
             Paging::NextLink(_) => Cursor::Once,
         }
     }
@@ -141,7 +145,7 @@ impl JsonApiConnector {
                     query.append_pair(page.page_param.trim(), &number.to_string());
                     query.append_pair(page.size_param.trim(), &page.size.to_string());
                 }
-                (Paging::Offset(offset), Cursor::Offset { offset: at }) => {
+                (Paging::Offset(offset), Cursor::Offset { offset: at, .. }) => {
                     query.append_pair(offset.offset_param.trim(), &at.to_string());
                     query.append_pair(offset.limit_param.trim(), &offset.limit.to_string());
                 }
@@ -201,24 +205,26 @@ impl JsonApiConnector {
             value.as_u64().or_else(|| value.as_str().and_then(|text| text.trim().parse().ok()))
         };
         Ok(match (&self.config.paging, cursor) {
-            (Paging::Page(paging), Cursor::Page { number, read }) => {
+            (Paging::Page(paging), Cursor::Page { number, read, full }) => {
                 let read = read + count;
+                let full = full.unwrap_or(count);
                 let done = match (number_at(&paging.total_pages), number_at(&paging.total_count)) {
                     _ if count == 0 => true,
                     (Some(total), _) => number.saturating_sub(u64::from(paging.first_page)) + 1 >= total,
                     (None, Some(total)) => read >= total,
-                    (None, None) => count < u64::from(paging.size),
+                    (None, None) => count < full,
                 };
-                (!done).then(|| Cursor::Page { number: number + 1, read })
+                (!done).then_some(Cursor::Page { number: number + 1, read, full: Some(full) })
             }
-            (Paging::Offset(paging), Cursor::Offset { offset }) => {
+            (Paging::Offset(paging), Cursor::Offset { offset, full }) => {
                 let offset = offset + count;
+                let full = full.unwrap_or(count);
                 let done = match number_at(&paging.total_count) {
                     _ if count == 0 => true,
                     Some(total) => offset >= total,
-                    None => count < u64::from(paging.limit),
+                    None => count < full,
                 };
-                (!done).then_some(Cursor::Offset { offset })
+                (!done).then_some(Cursor::Offset { offset, full: Some(full) })
             }
             (Paging::NextLink(paging), _) => {
                 let link = match &paging.next {

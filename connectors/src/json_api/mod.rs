@@ -18,5 +18,5 @@ pub mod normalize;
 pub mod wire;
 
 pub use crate::mapping::Field;
-pub use config::{Config, Deleted, Header, NextLinkPaging, OffsetPaging, PagePaging, Paging, SecretHeader};
+pub use config::{Config, Deleted, Header, NextLinkPaging, NoPaging, OffsetPaging, PagePaging, Paging, SecretHeader};
 pub use normalize::{Normalizer, normalize};

@@ -24,7 +24,10 @@ pub fn records<'p>(page: &'p Value, pointer: &str) -> Result<&'p [Value], String
     match page.pointer(pointer) {
         Some(Value::Array(records)) => Ok(records),
         Some(Value::Null) => Ok(&[]),
-        Some(other) => Err(format!("the records at {shown} are {}, not an array", kind(other))),
+        Some(other) => Err(format!(
+            "the records at {shown} are {}, not an array: set `records` to the pointer of the array",
+            kind(other)
+        )),
         None => Err(format!("the page has nothing at `{pointer}`, where the records should be")),
     }
 }
