@@ -84,8 +84,9 @@ pub struct Config {
     #[serde(default)]
     pub values: BTreeMap<Field, BTreeMap<String, String>>,
     /// chrono `strftime` formats tried in order for every date field; only the date part of a
-    /// local date-time is kept, and an RFC 3339 instant with an offset is the date it is in
-    /// Sweden. Default `["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%.f"]`.
+    /// local date-time is kept, and an instant with an offset (RFC 3339 always, other forms
+    /// with `%z`) is the date it is in Sweden. Default
+    /// `["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f%z"]`.
     #[serde(default = "default_date_formats")]
     pub date_formats: Vec<String>,
     /// Whether decimals sent as text are written with a comma (`"25,0"`). Default `false`.
@@ -238,7 +239,7 @@ pub struct Deleted {
 }
 
 fn default_date_formats() -> Vec<String> {
-    vec!["%Y-%m-%d".to_owned(), "%Y-%m-%dT%H:%M:%S%.f".to_owned()]
+    vec!["%Y-%m-%d".to_owned(), "%Y-%m-%dT%H:%M:%S%.f".to_owned(), "%Y-%m-%dT%H:%M:%S%.f%z".to_owned()]
 }
 
 fn default_page_param() -> String {
@@ -458,7 +459,7 @@ mod tests {
         assert_eq!(config.since_param, None);
         assert!(config.headers.is_empty());
         assert_eq!(config.deleted, None);
-        assert_eq!(config.date_formats, ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%.f"]);
+        assert_eq!(config.date_formats, ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f%z"]);
         assert!(!config.decimal_comma);
         assert_eq!(config.default_mode, "plats");
         assert_eq!(config.default_language, "swe");

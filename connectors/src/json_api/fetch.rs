@@ -21,9 +21,10 @@
 //!     empty page);
 //!   - `next_link`: the next page's URL from the pointer `next` in the page (absolute or
 //!     relative to the page's URL), or from the `Link` header's `rel="next"`; the walk ends
-//!     when there is none or it is empty. A next link to another host or port is refused
-//!     ([`ConnectorError::Shape`]): the source's headers, secrets included, go only to the
-//!     configured host;
+//!     when there is none or it is empty. A next link to another scheme, host or port (an API
+//!     behind a proxy writes its internal address, or `http` for `https`) is taken as its path
+//!     and query on the configured host: the source's headers, secrets included, go only to
+//!     the configured host;
 //!   - `none`: the one answer is everything.
 //!
 //! At most [`MAX_PAGES`] pages are read: an upstream that never says it is done fails the run
@@ -169,7 +170,9 @@ impl JsonApiConnector {
         }
         walk.pages += 1;
         let response = self.fetcher.get(&url, &walk.headers).await?;
-        let page: Value = serde_json::from_slice(&response.body).map_err(|error| {
+        // A byte order mark before the JSON, as some .NET APIs send, is not part of it.
+        let body = response.body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&response.body);
+        let page: Value = serde_json::from_slice(body).map_err(|error| {
             shape(if error.is_eof() {
                 format!("the body is cut off in the middle of its JSON: {error}")
             } else {
@@ -202,7 +205,10 @@ impl JsonApiConnector {
     ) -> Result<Option<Cursor>, String> {
         let number_at = |pointer: &Option<String>| -> Option<u64> {
             let value = page.pointer(pointer.as_deref()?)?;
-            value.as_u64().or_else(|| value.as_str().and_then(|text| text.trim().parse().ok()))
+            value
+                .as_u64()
+                .or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+                .or_else(|| value.as_str().and_then(|text| text.trim().parse().ok()))
         };
         Ok(match (&self.config.paging, cursor) {
             (Paging::Page(paging), Cursor::Page { number, read, full }) => {
@@ -234,15 +240,12 @@ impl JsonApiConnector {
                 match link.as_deref().map(str::trim).filter(|link| !link.is_empty()) {
                     None => None,
                     Some(link) => {
-                        let next =
+                        let joined =
                             url.join(link).map_err(|error| format!("the next link `{link}` is not a URL: {error}"))?;
-                        if (next.scheme(), next.host_str(), next.port_or_known_default())
-                            != (url.scheme(), url.host_str(), url.port_or_known_default())
-                        {
-                            return Err(format!(
-                                "the next link `{next}` leads to another host; the source's headers go only to the configured one"
-                            ));
-                        }
+                        // Only the path and query of the link: the host is the configured one.
+                        let mut next = url.clone();
+                        next.set_path(joined.path());
+                        next.set_query(joined.query());
                         if next == *url {
                             return Err("the next link is the page itself".to_owned());
                         }
