@@ -163,12 +163,11 @@ fn json_response(body: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
 }
 
-async fn serve(
-    State((api, own_url)): State<(Api, String)>,
-    headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
-    api.headers.lock().unwrap_or_else(PoisonError::into_inner).push(headers);
+async fn serve(State(api): State<Api>, headers: HeaderMap, Query(params): Query<HashMap<String, String>>) -> Response {
+    // Absolute links name the host the request was sent to.
+    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let own_url = format!("http://{host}");
+    api.headers.lock().unwrap_or_else(PoisonError::into_inner).push(headers.clone());
     if let Fault::Unavailable(_) = api.fault {
         let left = api.unavailable_left.load(Ordering::SeqCst);
         if left > 0 {
@@ -226,18 +225,7 @@ async fn api(
         headers: Arc::default(),
         cap: Arc::new(AtomicUsize::new(usize::MAX)),
     };
-    // The server learns its own address after binding; a placeholder router first.
-    let shared: Arc<Mutex<Option<(Api, String)>>> = Arc::default();
-    let lookup = Arc::clone(&shared);
-    let router = Router::new().route(
-        &path,
-        get(move |headers: HeaderMap, query: Query<HashMap<String, String>>| {
-            let state = lookup.lock().unwrap_or_else(PoisonError::into_inner).clone().expect("the state is set");
-            serve(State(state), headers, query)
-        }),
-    );
-    let upstream = Upstream::start(router).await;
-    *shared.lock().unwrap_or_else(PoisonError::into_inner) = Some((state.clone(), upstream.url("")));
+    let upstream = Upstream::start(Router::new().route(&path, get(serve)).with_state(state.clone())).await;
     config.url = match original.query() {
         Some(query) => upstream.url(&format!("{path}?{query}")),
         None => upstream.url(&path),
