@@ -272,7 +272,9 @@ fn pointer_problem(pointer: &str, whole: bool) -> Option<String> {
         return (!whole).then(|| "is empty: give a JSON pointer such as `/kurs/namn`".to_owned());
     }
     if !pointer.starts_with('/') {
-        return Some(format!("`{pointer}` is not a JSON pointer: it starts with `/`, such as `/{pointer}`"));
+        // `kurs.namn` and `kurs/namn` both mean `/kurs/namn`.
+        let suggestion = pointer.replace('.', "/");
+        return Some(format!("`{pointer}` is not a JSON pointer: it starts with `/`, such as `/{suggestion}`"));
     }
     let bad_escape = pointer.split('~').skip(1).any(|rest| !rest.starts_with(['0', '1']));
     bad_escape.then(|| format!("`{pointer}` has a `~` that is not `~0` or `~1`"))
@@ -580,6 +582,8 @@ mod tests {
         }
         let text = format!("{problems:?}");
         assert!(!text.contains("hemligt"), "a problem never repeats a credential: {text}");
+        let total_pages = problems.iter().find(|(field, _)| field == "paging.total_pages").map(|(_, text)| text);
+        assert!(total_pages.is_some_and(|text| text.contains("`/meta/totalPages`")), "{total_pages:?}");
     }
 
     #[test]
