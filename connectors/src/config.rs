@@ -85,6 +85,7 @@ pub enum ConnectorConfig {
     PlannedEducations(crate::planned_educations::Config),
     SusaNavet(crate::susa_navet::Config),
     Ss12000(crate::ss12000::Config),
+    JsonApi(crate::json_api::Config),
 }
 
 impl ConnectorConfig {
@@ -95,6 +96,7 @@ impl ConnectorConfig {
             Self::PlannedEducations(_) => "planned_educations",
             Self::SusaNavet(_) => "susa_navet",
             Self::Ss12000(_) => "ss12000",
+            Self::JsonApi(_) => "json_api",
         }
     }
 
@@ -105,6 +107,7 @@ impl ConnectorConfig {
             Self::PlannedEducations(config) => config.validate(),
             Self::SusaNavet(config) => config.validate(),
             Self::Ss12000(config) => config.validate(),
+            Self::JsonApi(config) => config.validate(),
         }
     }
 }
@@ -122,6 +125,7 @@ impl ConnectorConfig {
                 Box::new(crate::susa_navet::fetch::SusaNavetConnector::new(config.clone(), fetcher))
             }
             Self::Ss12000(config) => Box::new(crate::ss12000::fetch::Ss12000Connector::new(config.clone(), fetcher)),
+            Self::JsonApi(config) => Box::new(crate::json_api::fetch::JsonApiConnector::new(config.clone(), fetcher)),
         }
     }
 }

@@ -15,6 +15,8 @@ pub mod csv;
 pub mod events;
 pub mod fetch;
 pub mod planned_educations;
+pub mod json_api;
+mod mapping;
 pub mod runner;
 pub mod ss12000;
 pub mod susa_navet;

@@ -247,3 +247,46 @@ fn a_secret_reference_prints_its_variable_and_never_a_value() {
     assert!(SecretRef { env: "huddinge token".to_owned() }.validate().is_some());
     assert_eq!(SecretValue::new("x").expose(), "x");
 }
+
+#[test]
+fn a_json_api_table_reports_its_problems_by_full_path_and_never_repeats_a_credential() {
+    let text = r#"
+[[source]]
+id = "taby-api"
+municipality = "0160"
+schedule = "0 0 3 * * *"
+
+[source.connector]
+kind = "json_api"
+url = "https://kurser.taby.example/api/kurstillfallen"
+
+[source.connector.paging]
+style = "page"
+size = 0
+
+[source.connector.headers]
+Authorization = "Bearer hemlig-token"
+
+[source.connector.fields]
+upstream_id = "id"
+"#;
+    let problems = problems(text);
+    let fields = fields(&problems);
+    for expected in [
+        "source[0].connector.paging.size",
+        "source[0].connector.headers.\"Authorization\"",
+        "source[0].connector.fields.upstream_id",
+        "source[0].connector.fields.title",
+    ] {
+        assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
+    }
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(shown.iter().all(|line| !line.contains("hemlig-token")), "{shown:?}");
+
+    let valid = text
+        .replace("size = 0", "size = 200")
+        .replace("Authorization = \"Bearer hemlig-token\"", "Authorization = { env = \"TABY_TOKEN\", prefix = \"Bearer \" }")
+        .replace("upstream_id = \"id\"", "upstream_id = \"/id\"\ntitle = \"/namn\"\nschool_form = \"/skolform\"\nprovider_name = \"/anordnare\"\npace = \"/takt\"");
+    let sources = load(&valid).unwrap_or_else(|problems| panic!("{problems:?}"));
+    assert_eq!(sources[0].connector.kind(), "json_api");
+}

@@ -367,6 +367,29 @@ async fn an_ss12000_source_is_paged_by_page_token_and_rejects_a_filter_beside_a_
 }
 
 #[tokio::test]
+async fn a_json_api_source_harvests_back_into_exactly_its_own_offerings() {
+    let source = of_kind(ConnectorKind::JsonApi);
+    let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
+    assert_eq!(served_kind(source), "json_api");
+    let config = upstreams.connector_config(source);
+    assert!(matches!(config, ConnectorConfig::JsonApi(_)));
+    assert!(config.validate().is_empty(), "{:?}", config.validate());
+    // More offerings than one page holds: the run follows the next links.
+    assert!(source.catalogue.offerings.len() > 100, "{}", source.catalogue.offerings.len());
+
+    let harvest = harvest(source, &config, options()).await.expect("the run succeeds");
+
+    assert!(harvest.rejections.is_empty(), "{:#?}", harvest.rejections);
+    let expected = &source.catalogue.offerings;
+    assert_eq!(harvest.offerings.len(), expected.len());
+    let by_id = |o: &Offering| o.id;
+    assert_eq!(sorted(&harvest.offerings, key, by_id), sorted(expected, key, by_id));
+    assert!(upstreams.requests(&source.id) >= (expected.len() as u64).div_ceil(100));
+    let providers: std::collections::HashSet<PublicId> = harvest.offerings.iter().map(|o| o.provider).collect();
+    assert!(providers.len() > 1, "the source has private providers");
+}
+
+#[tokio::test]
 async fn every_demo_source_is_served_with_a_valid_connector_table() {
     let upstreams = Upstreams::start(regional()).expect("the server starts");
     for source in regional() {
@@ -377,7 +400,10 @@ async fn every_demo_source_is_served_with_a_valid_connector_table() {
         assert!(config.validate().is_empty(), "{}: {:?}", source.id.as_str(), config.validate());
     }
     let kinds: std::collections::BTreeSet<&str> = regional().iter().map(served_kind).collect();
-    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["csv", "planned_educations", "ss12000", "susa_navet"]);
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["csv", "json_api", "planned_educations", "ss12000", "susa_navet"]
+    );
 }
 
 #[tokio::test]
@@ -408,6 +434,7 @@ async fn each_fault_fails_the_run_and_clearing_it_lets_the_next_run_succeed() {
         of_kind(ConnectorKind::Csv).clone(),
         of_kind(ConnectorKind::PlannedEducations).clone(),
         of_kind(ConnectorKind::Ss12000).clone(),
+        of_kind(ConnectorKind::JsonApi).clone(),
     ];
     let upstreams = Upstreams::start(&sources).expect("the server starts");
     for source in &sources {

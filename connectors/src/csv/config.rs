@@ -24,13 +24,13 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
 
-use chrono::format::{Item, StrftimeItems};
 use serde::Deserialize;
-use vuxnav_schema::{
-    CourseConfiguration, CreditsSystem, Eligibility, Language, Pace, ProviderKind, SchoolForm, StudyMode, TimeOfStudy,
+
+use crate::mapping::{
+    self, Field, Rules, default_configuration, default_eligibility, default_language, default_mode,
+    default_provider_kind, default_time_of_study,
 };
 
 /// The `[source.connector]` table of a `kind = "csv"` source.
@@ -123,118 +123,6 @@ pub enum Encoding {
     Windows1252,
 }
 
-/// A canonical field an export column can be mapped to (the keys of `columns` and `values`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    /// Required: the upstream's id of the course occasion (kurstillfälle), unique per row.
-    UpstreamId,
-    /// The Skolverket course code (`MATMAT01c`) or the provider's own code.
-    CourseCode,
-    /// An upstream id of the course, used for local courses that have no valid code.
-    CourseId,
-    /// Required: the course title.
-    Title,
-    /// A description of the course; HTML is reduced to text.
-    Description,
-    /// The subject's name, such as `Matematik`.
-    Subject,
-    /// The school form: a code such as `VUXGY`, or an upstream spelling mapped in `values`.
-    /// Required unless `default_school_form` is set.
-    SchoolForm,
-    /// The course's credits, such as `100.0`.
-    Credits,
-    /// The provider's name. Required unless `default_provider_name` is set.
-    ProviderName,
-    /// The provider's organisation number (`212000-0142`); with a valid one the provider is
-    /// the same across sources.
-    ProviderOrgNumber,
-    /// An upstream id of the provider, used when there is no valid organisation number.
-    ProviderId,
-    /// The provider's web address.
-    ProviderUrl,
-    /// The kind of provider (`kommunal`, `enskild`, `region`, `statlig`, `annan`). A value
-    /// that is none of these after the value map means `default_provider_kind`, so this may
-    /// name the provider name's column with a value map for the providers that are not
-    /// kommunal.
-    ProviderKind,
-    /// The first day of the occasion.
-    Start,
-    /// The last day of the occasion.
-    End,
-    /// The first day to apply.
-    ApplicationOpens,
-    /// The last day to apply.
-    ApplicationCloses,
-    /// The study pace in percent of full time (`25.0` is 25 %). Required unless
-    /// `default_pace` is set.
-    Pace,
-    /// The number of seats.
-    Seats,
-    /// The language of instruction (ISO 639-2, such as `swe`).
-    Language,
-    /// The town of study.
-    Town,
-    /// The name of the place of study.
-    LocationName,
-    /// The street address of the place of study.
-    StreetAddress,
-    /// The postal code of the place of study.
-    PostalCode,
-    /// Where teaching happens: `plats`, `distans` or `hybrid` (also named `distance`).
-    #[serde(alias = "distance")]
-    Mode,
-    /// When teaching happens: `dag`, `kväll`, `helg`, `blandat`.
-    TimeOfStudy,
-    /// The occasion's web page.
-    Url,
-    /// The kommunkod of the place of study (`0180`, or `180` without its leading zero); the
-    /// source's municipality when absent.
-    MunicipalityCode,
-}
-
-impl Field {
-    /// The name used in the configuration (`upstream_id`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::UpstreamId => "upstream_id",
-            Self::CourseCode => "course_code",
-            Self::CourseId => "course_id",
-            Self::Title => "title",
-            Self::Description => "description",
-            Self::Subject => "subject",
-            Self::SchoolForm => "school_form",
-            Self::Credits => "credits",
-            Self::ProviderName => "provider_name",
-            Self::ProviderOrgNumber => "provider_org_number",
-            Self::ProviderId => "provider_id",
-            Self::ProviderUrl => "provider_url",
-            Self::ProviderKind => "provider_kind",
-            Self::Start => "start",
-            Self::End => "end",
-            Self::ApplicationOpens => "application_opens",
-            Self::ApplicationCloses => "application_closes",
-            Self::Pace => "pace",
-            Self::Seats => "seats",
-            Self::Language => "language",
-            Self::Town => "town",
-            Self::LocationName => "location_name",
-            Self::StreetAddress => "street_address",
-            Self::PostalCode => "postal_code",
-            Self::Mode => "mode",
-            Self::TimeOfStudy => "time_of_study",
-            Self::Url => "url",
-            Self::MunicipalityCode => "municipality_code",
-        }
-    }
-}
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 fn default_delimiter() -> char {
     ','
 }
@@ -247,59 +135,12 @@ fn default_date_formats() -> Vec<String> {
     vec!["%Y-%m-%d".to_owned(), "%Y-%m-%d %H:%M:%S%.f".to_owned()]
 }
 
-fn default_provider_kind() -> String {
-    ProviderKind::Kommunal.code().to_owned()
-}
-
-fn default_mode() -> String {
-    StudyMode::OnSite.code().to_owned()
-}
-
-fn default_time_of_study() -> String {
-    TimeOfStudy::Day.code().to_owned()
-}
-
-fn default_language() -> String {
-    Language::SWEDISH.as_str().to_owned()
-}
-
-fn default_eligibility() -> String {
-    Eligibility::Region.code().to_owned()
-}
-
-fn default_configuration() -> String {
-    CourseConfiguration::Course.code().to_owned()
-}
-
 /// A configuration checked and turned into the values normalisation works with.
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub delimiter: u8,
     pub quote: u8,
-    pub default_school_form: Option<SchoolForm>,
-    pub default_provider_kind: ProviderKind,
-    pub default_pace: Option<Pace>,
-    pub default_mode: StudyMode,
-    pub default_time_of_study: TimeOfStudy,
-    pub default_language: Language,
-    pub eligibility: Eligibility,
-    pub configuration: CourseConfiguration,
-    pub credits_system: Option<CreditsSystem>,
-}
-
-/// Parses a study mode, accepting the code and common spellings.
-pub(crate) fn parse_mode(value: &str) -> Option<StudyMode> {
-    match value.trim().to_lowercase().as_str() {
-        "plats" | "på plats" | "närundervisning" | "campus" | "onsite" | "on site" => Some(StudyMode::OnSite),
-        "distans" | "distance" | "online" | "webb" => Some(StudyMode::Distance),
-        "hybrid" | "delvis distans" | "flex" | "blandat" => Some(StudyMode::Hybrid),
-        _ => None,
-    }
-}
-
-/// Parses a time of study, accepting the code and common spellings.
-pub(crate) fn parse_time_of_study(value: &str) -> Option<TimeOfStudy> {
-    TimeOfStudy::from_upstream(value).or_else(|| TimeOfStudy::parse(value).ok())
+    pub mapping: mapping::Prepared,
 }
 
 fn is_http_url(value: &str) -> bool {
@@ -320,6 +161,28 @@ impl Config {
             (Some(url), _) => url.clone(),
             (None, Some(path)) => path.display().to_string(),
             (None, None) => "csv export".to_owned(),
+        }
+    }
+
+    /// The mapping part of this config.
+    pub(crate) fn rules(&self) -> Rules<'_> {
+        Rules {
+            section: "columns",
+            noun: "column",
+            fields: &self.columns,
+            values: &self.values,
+            date_formats: &self.date_formats,
+            decimal_comma: self.decimal_comma,
+            default_school_form: self.default_school_form.as_deref(),
+            default_provider_name: self.default_provider_name.as_deref(),
+            default_provider_kind: &self.default_provider_kind,
+            default_pace: self.default_pace,
+            default_mode: &self.default_mode,
+            default_time_of_study: &self.default_time_of_study,
+            default_language: &self.default_language,
+            eligibility: &self.eligibility,
+            configuration: &self.configuration,
+            credits_system: self.credits_system.as_deref(),
         }
     }
 
@@ -348,122 +211,19 @@ impl Config {
         if delimiter.is_some() && delimiter == quote {
             problem("quote", "is the same character as the delimiter".into());
         }
-
-        if self.date_formats.is_empty() {
-            problem("date_formats", "needs at least one format such as `%Y-%m-%d`".into());
-        }
-        for (i, format) in self.date_formats.iter().enumerate() {
-            if format.trim().is_empty() || StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
-                problem(&format!("date_formats[{i}]"), format!("`{format}` is not a chrono date format"));
-            }
-        }
-
         for (field, header) in &self.columns {
             if header.trim().is_empty() {
                 problem(&format!("columns.{field}"), "names no column".into());
             }
         }
-        for (field, fallback) in [
-            (Field::UpstreamId, None),
-            (Field::Title, None),
-            (Field::SchoolForm, Some("default_school_form")),
-            (Field::ProviderName, Some("default_provider_name")),
-            (Field::Pace, Some("default_pace")),
-        ] {
-            let defaulted = match field {
-                Field::SchoolForm => self.default_school_form.is_some(),
-                Field::ProviderName => self.default_provider_name.is_some(),
-                Field::Pace => self.default_pace.is_some(),
-                _ => false,
-            };
-            if !self.columns.contains_key(&field) && !defaulted {
-                let text = match fallback {
-                    Some(default) => format!("is required: map a column to `{field}` or set `{default}`"),
-                    None => format!("is required: map the column that holds the {}", field.name().replace('_', " ")),
-                };
-                problem(&format!("columns.{field}"), text);
-            }
-        }
 
-        for (field, map) in &self.values {
-            if !self.columns.contains_key(field) {
-                problem(&format!("values.{field}"), format!("no column is mapped to `{field}`"));
-            }
-            for (from, to) in map {
-                if to.trim().is_empty() {
-                    continue;
-                }
-                let known = match field {
-                    Field::SchoolForm => SchoolForm::parse(to).err().map(|e| e.reason),
-                    Field::Mode => {
-                        parse_mode(to).is_none().then(|| format!("`{to}` is not one of plats, distans, hybrid"))
-                    }
-                    Field::TimeOfStudy => parse_time_of_study(to)
-                        .is_none()
-                        .then(|| format!("`{to}` is not one of dag, kvall, helg, blandat")),
-                    Field::Language => Language::parse(to).err().map(|e| e.reason),
-                    Field::ProviderKind => ProviderKind::parse(to).err().map(|e| e.reason),
-                    _ => None,
-                };
-                if let Some(reason) = known {
-                    problem(&format!("values.{field}.\"{from}\""), reason);
-                }
-            }
+        let mapping = self.rules().prepare();
+        if let Err(more) = &mapping {
+            problems.extend(more.iter().cloned());
         }
-
-        let default_school_form = self.default_school_form.as_deref().and_then(|v| match SchoolForm::parse(v) {
-            Ok(form) => Some(form),
-            Err(e) => {
-                problem("default_school_form", e.reason);
-                None
-            }
-        });
-        if self.default_provider_name.as_deref().is_some_and(|name| name.trim().is_empty()) {
-            problem("default_provider_name", "is empty".into());
-        }
-        let default_provider_kind = ProviderKind::parse(&self.default_provider_kind)
-            .map_err(|e| problem("default_provider_kind", e.reason))
-            .ok();
-        let default_pace =
-            self.default_pace.and_then(|p| Pace::new(i64::from(p)).map_err(|e| problem("default_pace", e.reason)).ok());
-        let default_mode = parse_mode(&self.default_mode);
-        if default_mode.is_none() {
-            problem("default_mode", format!("`{}` is not one of plats, distans, hybrid", self.default_mode));
-        }
-        let default_time_of_study = parse_time_of_study(&self.default_time_of_study);
-        if default_time_of_study.is_none() {
-            problem(
-                "default_time_of_study",
-                format!("`{}` is not one of dag, kvall, helg, blandat", self.default_time_of_study),
-            );
-        }
-        let default_language =
-            Language::parse(&self.default_language).map_err(|e| problem("default_language", e.reason)).ok();
-        let eligibility = Eligibility::parse(&self.eligibility).map_err(|e| problem("eligibility", e.reason)).ok();
-        let configuration =
-            CourseConfiguration::parse(&self.configuration).map_err(|e| problem("configuration", e.reason)).ok();
-        let credits_system = self
-            .credits_system
-            .as_deref()
-            .and_then(|v| CreditsSystem::parse(v).map_err(|e| problem("credits_system", e.reason)).ok());
-
-        match (delimiter, quote, default_provider_kind, default_mode, default_time_of_study, default_language) {
-            (Some(delimiter), Some(quote), Some(kind), Some(mode), Some(time), Some(language))
-                if problems.is_empty() =>
-            {
-                Ok(Prepared {
-                    delimiter,
-                    quote,
-                    default_school_form,
-                    default_provider_kind: kind,
-                    default_pace,
-                    default_mode: mode,
-                    default_time_of_study: time,
-                    default_language: language,
-                    eligibility: eligibility.unwrap_or(Eligibility::Region),
-                    configuration: configuration.unwrap_or(CourseConfiguration::Course),
-                    credits_system,
-                })
+        match (delimiter, quote, mapping) {
+            (Some(delimiter), Some(quote), Ok(mapping)) if problems.is_empty() => {
+                Ok(Prepared { delimiter, quote, mapping })
             }
             _ => Err(problems),
         }

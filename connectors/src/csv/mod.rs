@@ -9,7 +9,7 @@
 mod config;
 pub mod fetch;
 mod normalize;
-mod text;
 
-pub use config::{Config, Encoding, Field};
+pub use crate::mapping::Field;
+pub use config::{Config, Encoding};
 pub use normalize::normalize;

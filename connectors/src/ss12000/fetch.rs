@@ -277,6 +277,10 @@ impl AsyncPageFn for Send<'_, '_> {
 }
 
 impl Connector for Ss12000Connector {
+    fn incremental(&self) -> bool {
+        true
+    }
+
     fn harvest<'a>(&'a self, ctx: &'a HarvestContext) -> ItemStream<'a> {
         // The normaliser borrows the catalogue, so the run lives in one future that sends its
         // items through a channel with no slack: it fetches the next page only when the

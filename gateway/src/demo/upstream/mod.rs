@@ -18,8 +18,9 @@
 //! - `ss12000`: an SS 12000 API at `/<source-id>/organisations`, `/syllabuses`,
 //!   `/schoolUnitOfferings`, `/activities` and `/deletedEntities` (with `limit`, `pageToken`,
 //!   `meta.modified.after`); the `ss12000` submodule documents how the model is written.
-//! - `json_api` has no connector yet, so its sources are served as
-//!   `susa_navet` for now ([`served_kind`]); every demo source is served.
+//! - `json_api`: a municipality's own "kurskatalog" REST API at
+//!   `/<source-id>/api/v1/kurstillfallen`, paged by next links (the `json_api` submodule
+//!   documents its shape).
 //!
 //! [`Upstreams::connector_config`] and [`Upstreams::connector_toml`] give the
 //! `[source.connector]` table a municipal admin would write to harvest a source from this
@@ -27,6 +28,7 @@
 //! requests are in flight; each request reads the fault once, when it arrives.
 
 mod csv;
+mod json_api;
 mod planned_educations;
 mod ss12000;
 mod susa_navet;
@@ -47,7 +49,7 @@ use serde_json::Value;
 use vuxnav_connectors::config::ConnectorConfig;
 use vuxnav_schema::SourceId;
 
-use super::{ConnectorKind, DemoSource};
+use super::DemoSource;
 
 /// How a simulated system misbehaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -62,8 +64,8 @@ pub enum Fault {
     /// Educations API's `{status, message}` envelope; SS 12000's `{code, message}`).
     Unavailable,
     /// `200` with a body that is not what it claims to be: broken JSON for a `susa_navet`,
-    /// `planned_educations` or `ss12000` source, an HTML login page instead of the export for a
-    /// `csv` source.
+    /// `planned_educations`, `ss12000` or `json_api` source, an HTML login page instead of the
+    /// export for a `csv` source.
     MalformedJson,
     /// `200`, and the connection is dropped half-way through the body.
     TruncatedBody,
@@ -71,20 +73,14 @@ pub enum Fault {
     /// or `providers` instead of `educationEvents`, …; a `planned_educations` page names its
     /// list `adultEducationEvents` instead of `listedAdultEducationEvents`; an `ss12000` page
     /// names its list `items` and its token `nextPageToken`; a `csv` export renames its `Namn`
-    /// column to `Kursnamn`.
+    /// column to `Kursnamn`; a `json_api` page holds its records under `tillfallen` (the API's
+    /// next version) instead of `kurstillfallen`.
     SchemaDrift,
 }
 
-/// The upstream kind a source is served as: its own for the kinds that have a connector,
-/// `susa_navet` for the others (`json_api`) until theirs exist.
+/// The upstream kind a source is served as: its own, in that kind's format.
 pub fn served_kind(source: &DemoSource) -> &'static str {
-    match source.kind {
-        ConnectorKind::Csv => ConnectorKind::Csv.code(),
-        ConnectorKind::PlannedEducations => ConnectorKind::PlannedEducations.code(),
-        ConnectorKind::Ss12000 => ConnectorKind::Ss12000.code(),
-        // No server of its own format yet: served as Susa-navet.
-        ConnectorKind::SusaNavet | ConnectorKind::JsonApi => ConnectorKind::SusaNavet.code(),
-    }
+    source.kind.code()
 }
 
 /// What one source serves, rendered once at start.
@@ -97,6 +93,7 @@ enum Content {
         export: Bytes,
         drifted: Bytes,
     },
+    JsonApi(json_api::Data),
 }
 
 struct Served {
@@ -153,6 +150,7 @@ impl Upstreams {
                         Content::PlannedEducations(planned_educations::Data::new(source, &base_url))
                     }
                     "ss12000" => Content::Ss12000(ss12000::Data::new(source)),
+                    "json_api" => Content::JsonApi(json_api::Data::new(source)),
                     _ => Content::SusaNavet(susa_navet::Data::new(source)),
                 };
                 let served = Served { content, fault: RwLock::new(Fault::None), requests: AtomicU64::new(0) };
@@ -209,6 +207,7 @@ impl Upstreams {
                 "kind = \"planned_educations\"\nbase_url = \"{url}\"\ntype_of_school = [\"vuxgr\", \"vuxgy\", \"vuxsfi\", \"vuxgran\", \"vuxgyan\", \"komvuxcoursepackage\"]\npage_size = 200\n"
             ),
             "ss12000" => ss12000::connector_toml(&url),
+            "json_api" => json_api::connector_toml(&url),
             _ => format!(
                 "kind = \"susa_navet\"\nbase_url = \"{url}\"\nschool_types = [\"VUXGR\", \"VUXGY\", \"VUXSFI\", \"VUXGRAN\", \"VUXGYAN\"]\npage_size = 500\n"
             ),
@@ -276,30 +275,39 @@ async fn handle(
             _ => return (StatusCode::NOT_FOUND, "Not found").into_response(),
         },
         Content::PlannedEducations(data) => {
-            if path.trim_end_matches('/') != planned_educations::EVENTS_PATH {
-                return planned_error(404, &format!("No resource {path}"));
+            let answer = if path.trim_end_matches('/') == planned_educations::EVENTS_PATH {
+                data.list(&query, drift).map_err(|error| (error.status, error.message))
+            } else {
+                Err((404, format!("No resource {path}")))
+            };
+            match json_answer(answer, fault, planned_educations::MEDIA_TYPE) {
+                Ok(answer) => answer,
+                Err((status, message)) => return error(status, &message),
             }
-            match data.list(&query, drift) {
-                Ok(value) if fault == Fault::MalformedJson => {
-                    // A proxy's error page glued to the JSON: not JSON any more.
-                    let text = format!("{value}\n<html><body>502 Bad Gateway</body></html>");
-                    (StatusCode::OK, planned_educations::MEDIA_TYPE, Bytes::from(text))
-                }
-                Ok(value) => (StatusCode::OK, planned_educations::MEDIA_TYPE, Bytes::from(value.to_string())),
-                Err(error) => return planned_error(error.status, &error.message),
+        }
+        Content::JsonApi(data) => {
+            let answer = if path.trim_end_matches('/') == json_api::PATH {
+                data.page(&format!("/{source}/{}", json_api::PATH), &query, drift)
+                    .map_err(|error| (error.status, error.message))
+            } else {
+                Err((404, format!("No resource {path}")))
+            };
+            match json_answer(answer, fault, "application/json; charset=utf-8") {
+                Ok(answer) => answer,
+                Err((status, message)) => return error(status, &message),
             }
         }
         Content::SusaNavet(data) => {
             let answer = susa_navet_answer(data, &shared.base_url, &source, &path, &query, drift)
                 .map_err(|error| (error.status, error.message));
-            match json_answer(answer, fault) {
+            match json_answer(answer, fault, "application/json") {
                 Ok(answer) => answer,
                 Err((status, message)) => return error(status, &message),
             }
         }
         Content::Ss12000(data) => {
             let answer = ss12000_answer(data, &path, &query, drift).map_err(|error| (error.status, error.message));
-            match json_answer(answer, fault) {
+            match json_answer(answer, fault, "application/json") {
                 Ok(answer) => answer,
                 Err((status, message)) => return error(status, &message),
             }
@@ -316,18 +324,20 @@ async fn handle(
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-/// A JSON answer as sent, broken as `fault` says, or the status and message of an error.
+/// A JSON answer as sent with `content_type`, broken as `fault` says, or the status and
+/// message of an error.
 fn json_answer(
     answer: Result<Value, (u16, String)>,
     fault: Fault,
+    content_type: &'static str,
 ) -> Result<(StatusCode, &'static str, Bytes), (u16, String)> {
     match answer {
         Ok(value) if fault == Fault::MalformedJson => {
             // A proxy's error page glued to the JSON: not JSON any more.
             let text = format!("{value}\n<html><body>502 Bad Gateway</body></html>");
-            Ok((StatusCode::OK, "application/json", Bytes::from(text)))
+            Ok((StatusCode::OK, content_type, Bytes::from(text)))
         }
-        Ok(value) => Ok((StatusCode::OK, "application/json", Bytes::from(value.to_string()))),
+        Ok(value) => Ok((StatusCode::OK, content_type, Bytes::from(value.to_string()))),
         Err(error) => Err(error),
     }
 }

@@ -1,19 +1,29 @@
-//! Reading cell values: dates in declared formats, and decimals with a point or a comma.
+//! Reading values: dates in declared formats, and decimals with a point or a comma.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono_tz::Europe::Stockholm;
 
-/// Reads a date in the first of `formats` that fits; of a date-time only the date is kept.
+/// Reads a date in the first of `formats` that fits; of a local date-time only the date is
+/// kept. An instant with an offset, RFC 3339 (`2026-08-16T22:00:00Z`) whatever the formats or
+/// in a format with `%z`, is the date it is in Sweden (`2026-08-17`).
 pub(crate) fn parse_date(value: &str, formats: &[String]) -> Option<NaiveDate> {
     let value = value.trim();
+    let in_sweden = |instant: DateTime<chrono::FixedOffset>| instant.with_timezone(&Stockholm).date_naive();
+    if let Ok(instant) = DateTime::parse_from_rfc3339(value) {
+        return Some(in_sweden(instant));
+    }
     formats.iter().find_map(|format| {
-        NaiveDate::parse_from_str(value, format)
+        DateTime::parse_from_str(value, format)
             .ok()
+            .map(in_sweden)
+            .or_else(|| NaiveDate::parse_from_str(value, format).ok())
             .or_else(|| NaiveDateTime::parse_from_str(value, format).ok().map(|at| at.date()))
     })
 }
 
-/// Reads a decimal (`100.0`, `25`, or with `decimal_comma` `25,0` and `1 000,5`).
+/// Reads a decimal (`100.0`, `25`, `50 %`, or with `decimal_comma` `25,0` and `1 000,5`).
 pub(crate) fn parse_decimal(value: &str, decimal_comma: bool) -> Option<f64> {
+    let value = value.trim().strip_suffix('%').unwrap_or(value);
     let compact: String = value.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}').collect();
     let normal = if decimal_comma {
         if compact.contains(',') { compact.replace('.', "").replace(',', ".") } else { compact }
@@ -40,6 +50,10 @@ mod tests {
         assert_eq!(parse_date("16/10/2023", &formats), None);
         assert_eq!(parse_date("2023-02-30", &formats), None);
         assert_eq!(parse_date("16.10.2023", &["%d.%m.%Y".to_owned()]), expected);
+        // An instant is the date it is in Sweden.
+        assert_eq!(parse_date("2023-10-15T22:00:00Z", &formats), expected);
+        assert_eq!(parse_date("2023-10-16T23:30:00+02:00", &formats), expected);
+        assert_eq!(parse_date("2023-10-15T23:30:00-0100", &["%Y-%m-%dT%H:%M:%S%z".to_owned()]), expected);
     }
 
     #[test]
@@ -52,6 +66,8 @@ mod tests {
         assert_eq!(parse_decimal("1.000,5", true), Some(1000.5));
         assert_eq!(parse_decimal("50.0", true), Some(50.0));
         assert_eq!(parse_decimal("null", false), None);
+        assert_eq!(parse_decimal("50 %", false), Some(50.0));
+        assert_eq!(parse_decimal("%", false), None);
         assert_eq!(parse_decimal("", false), None);
     }
 }
