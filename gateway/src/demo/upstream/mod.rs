@@ -34,6 +34,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use futures::StreamExt as _;
 use serde_json::Value;
 use vuxnav_connectors::config::ConnectorConfig;
 use vuxnav_schema::SourceId;
@@ -60,7 +61,19 @@ pub enum Fault {
     /// or `providers` instead of `educationEvents`, …; a `csv` export renames its `Namn`
     /// column to `Kursnamn`.
     SchemaDrift,
+    /// `200` with a body that declares [`HUGE_BODY_BYTES`] (2 GiB) in `Content-Length` and
+    /// streams that many bytes of padding, one shared chunk at a time: never held in memory.
+    HugeBody,
+    /// `200` with a chunked body (no `Content-Length`) of padding that never ends, streamed
+    /// like [`Fault::HugeBody`]'s.
+    EndlessBody,
 }
+
+/// The size a [`Fault::HugeBody`] answer declares and streams: 2 GiB.
+pub const HUGE_BODY_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// The chunk an oversized body repeats: 64 KiB of spaces (JSON whitespace).
+const PADDING_CHUNK: usize = 64 * 1024;
 
 /// The upstream kind a source is served as: its own for the kinds that have a connector,
 /// `susa_navet` for the others (`ss12000`, `planned_educations`, `json_api`) until theirs exist.
@@ -220,6 +233,8 @@ async fn handle(
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             return response;
         }
+        Fault::HugeBody => return oversized_body(Some(HUGE_BODY_BYTES)),
+        Fault::EndlessBody => return oversized_body(None),
         Fault::None | Fault::MalformedJson | Fault::TruncatedBody | Fault::SchemaDrift => {}
     }
     let drift = fault == Fault::SchemaDrift;
@@ -277,6 +292,24 @@ fn susa_navet_answer(
     // Drift: the legacy names (`events` for `educationEvents`).
     let key = if drift { path.trim_start_matches("education").to_ascii_lowercase() } else { path.to_owned() };
     data.list(path, &query, &key, &format!("{base_url}/{source}/{path}"))
+}
+
+/// A `200` whose body repeats one padding chunk: `length` bytes declared in `Content-Length`,
+/// or without end (chunked) when `None`. Only the one chunk is ever allocated.
+fn oversized_body(length: Option<u64>) -> Response {
+    let chunk = Bytes::from(vec![b' '; PADDING_CHUNK]);
+    let chunks = futures::stream::repeat(chunk).map(Ok::<Bytes, io::Error>);
+    let mut response = match length {
+        Some(length) => {
+            let count = usize::try_from(length.div_ceil(PADDING_CHUNK as u64)).unwrap_or(usize::MAX);
+            let mut response = Response::new(Body::from_stream(chunks.take(count)));
+            response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            response
+        }
+        None => Response::new(Body::from_stream(chunks)),
+    };
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }
 
 fn json_error(status: u16, message: &str) -> Response {
