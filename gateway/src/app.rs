@@ -37,6 +37,8 @@ pub struct App {
     ready: Arc<AtomicBool>,
     /// Counts the read models swapped in since start-up.
     refreshed: Arc<watch::Sender<u64>>,
+    /// Held for the whole of a refresh: refreshes run one at a time.
+    refreshing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
@@ -66,12 +68,15 @@ impl App {
             max_body_bytes: limits.max_body_bytes,
             ready: Arc::new(AtomicBool::new(true)),
             refreshed: Arc::new(watch::Sender::new(0)),
+            refreshing: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
     /// Rebuilds the read model from the store and swaps it in. On failure the one in service
-    /// stays.
+    /// stays. Refreshes run one at a time (the scheduled one, those after harvests, a caller's),
+    /// so a model read from an older snapshot of the store never replaces a newer one.
     pub async fn refresh(&self) -> anyhow::Result<()> {
+        let _one_at_a_time = self.refreshing.lock().await;
         let model = build_read_model(&self.store).await?;
         self.catalog.store(Arc::new(model));
         self.refreshed.send_modify(|n| *n += 1);

@@ -3,25 +3,16 @@
 //! long it may run.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::Duration;
 
+mod support;
+
+use support::vuxnav;
+
 /// How long any one run of the binary may take before the test kills it and fails.
 const TIME_LIMIT: Duration = Duration::from_secs(60);
-
-/// The binary, with no `VUXNAV_` variable of the test's environment (they would override the
-/// files the tests write) and no colours in its logs.
-fn vuxnav(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vuxnav"));
-    command.args(args).env("NO_COLOR", "1").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("VUXNAV_") {
-            command.env_remove(name);
-        }
-    }
-    command
-}
 
 /// Runs `command` to its end; kills it and fails the test when it runs past [`TIME_LIMIT`].
 fn run(mut command: Command) -> Output {

@@ -1,7 +1,6 @@
 //! The simulated municipal systems, read through the real connectors: what they serve
 //! harvests back into the demo's own offerings, each fault fails a run, and paging works.
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
@@ -10,16 +9,12 @@ use vuxnav_connectors::config::ConnectorConfig;
 use vuxnav_connectors::fetch::{FetchOptions, Fetcher};
 use vuxnav_connectors::{ConnectorError, HarvestContext, Item, Rejection};
 use vuxnav_gateway::demo::upstream::{Fault, Upstreams, served_kind};
-use vuxnav_gateway::demo::{ConnectorKind, DemoSource, Scale, generate};
+use vuxnav_gateway::demo::{ConnectorKind, DemoSource};
 use vuxnav_schema::{Course, Offering, Provider, PublicId, StudyMode};
 
-fn regional() -> &'static [DemoSource] {
-    static SOURCES: OnceLock<Vec<DemoSource>> = OnceLock::new();
-    SOURCES.get_or_init(|| {
-        let today = NaiveDate::from_ymd_opt(2026, 5, 20).expect("a date");
-        generate(7, Scale::Regional, today)
-    })
-}
+mod support;
+
+use support::regional;
 
 fn of_kind(kind: ConnectorKind) -> &'static DemoSource {
     regional().iter().find(|source| source.kind == kind).expect("the regional demo uses every kind")

@@ -45,6 +45,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use futures::StreamExt as _;
 use serde_json::Value;
 use vuxnav_connectors::config::ConnectorConfig;
 use vuxnav_schema::SourceId;
@@ -76,7 +77,19 @@ pub enum Fault {
     /// column to `Kursnamn`; a `json_api` page holds its records under `tillfallen` (the API's
     /// next version) instead of `kurstillfallen`.
     SchemaDrift,
+    /// `200` with a body that declares [`HUGE_BODY_BYTES`] (2 GiB) in `Content-Length` and
+    /// streams that many bytes of padding, one shared chunk at a time: never held in memory.
+    HugeBody,
+    /// `200` with a chunked body (no `Content-Length`) of padding that never ends, streamed
+    /// like [`Fault::HugeBody`]'s.
+    EndlessBody,
 }
+
+/// The size a [`Fault::HugeBody`] answer declares and streams: 2 GiB.
+pub const HUGE_BODY_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// The chunk an oversized body repeats: 64 KiB of spaces (JSON whitespace).
+const PADDING_CHUNK: usize = 64 * 1024;
 
 /// The upstream kind a source is served as: its own, in that kind's format.
 pub fn served_kind(source: &DemoSource) -> &'static str {
@@ -263,6 +276,8 @@ async fn handle(
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             return response;
         }
+        Fault::HugeBody => return oversized_body(Some(HUGE_BODY_BYTES)),
+        Fault::EndlessBody => return oversized_body(None),
         Fault::None | Fault::MalformedJson | Fault::TruncatedBody | Fault::SchemaDrift => {}
     }
     let drift = fault == Fault::SchemaDrift;
@@ -390,6 +405,24 @@ fn planned_error(status: u16, message: &str) -> Response {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = planned_educations::error_body(status, message).to_string();
     (code, [(header::CONTENT_TYPE, planned_educations::MEDIA_TYPE)], body).into_response()
+}
+
+/// A `200` whose body repeats one padding chunk: `length` bytes declared in `Content-Length`,
+/// or without end (chunked) when `None`. Only the one chunk is ever allocated.
+fn oversized_body(length: Option<u64>) -> Response {
+    let chunk = Bytes::from(vec![b' '; PADDING_CHUNK]);
+    let chunks = futures::stream::repeat(chunk).map(Ok::<Bytes, io::Error>);
+    let mut response = match length {
+        Some(length) => {
+            let count = usize::try_from(length.div_ceil(PADDING_CHUNK as u64)).unwrap_or(usize::MAX);
+            let mut response = Response::new(Body::from_stream(chunks.take(count)));
+            response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            response
+        }
+        None => Response::new(Body::from_stream(chunks)),
+    };
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }
 
 fn json_error(status: u16, message: &str) -> Response {
