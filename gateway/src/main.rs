@@ -172,7 +172,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             // source configured for each, as a municipal admin would.
             let upstreams = Upstreams::start(&generated).context("starting the simulated municipal systems")?;
             if let Some(path) = upstreams_only {
-                std::fs::write(&path, sources_toml(&generated, &upstreams, "0 0 3 * * *"))
+                std::fs::write(&path, upstreams.sources_toml(&generated, "0 0 3 * * *"))
                     .with_context(|| format!("writing {}", path.display()))?;
                 println!(
                     "serving {} simulated systems at {}; sources in {}",
@@ -413,29 +413,15 @@ fn print_table(header: &[&str], rows: &[Vec<String>]) {
 /// One source per generated municipality, harvested from its simulated system every 15
 /// minutes.
 /// The demo's sources, read from the `[[source]]` entries an admin would write
-/// ([`sources_toml`]), harvested every 15 minutes.
+/// ([`Upstreams::sources_toml`]), harvested every 15 minutes.
 fn demo_sources(generated: &[demo::DemoSource], upstreams: &Upstreams) -> anyhow::Result<Vec<ValidSource>> {
-    let text = sources_toml(generated, upstreams, "0 */15 * * * *");
+    let text = upstreams.sources_toml(generated, "0 */15 * * * *");
     let file: toml::Table = toml::from_str(&text).context("the demo's sources")?;
     let entries = file.get("source").and_then(toml::Value::as_array).map_or(&[][..], Vec::as_slice);
     vuxnav_connectors::config::parse_sources(entries).map_err(|problems| {
         let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the demo's sources have problems:\n{}", problems.join("\n"))
     })
-}
-
-/// The `[[source]]` entries a municipal admin would write to harvest the simulated systems.
-fn sources_toml(generated: &[demo::DemoSource], upstreams: &Upstreams, schedule: &str) -> String {
-    let mut text = String::from("# The simulated municipal systems of `vuxnav demo --upstreams-only`.\n");
-    for source in generated {
-        text.push_str(&format!(
-            "\n[[source]]\nid = \"{}\"\nmunicipality = \"{}\"\nschedule = \"{schedule}\"\nallow_private_network = true\n\n{}",
-            source.id.as_str(),
-            source.municipality.as_str(),
-            upstreams.connector_toml(source)
-        ));
-    }
-    text
 }
 
 fn print_welcome(config: &Config) {

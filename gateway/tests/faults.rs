@@ -32,26 +32,9 @@ use support::{demo_today, regional, vuxnav};
 const DEADLINE: Duration = Duration::from_secs(90);
 
 /// A config file for `sources` served by `upstreams`: `head` (top-level keys and tables such
-/// as `[harvest]`) and one `[[source]]` per source with its `[source.connector]` table from
-/// the simulator, harvested on `schedule` and allowed to reach loopback.
+/// as `[harvest]`) and the `[[source]]` entries the simulator writes, harvested on `schedule`.
 fn config_toml(upstreams: &Upstreams, sources: &[DemoSource], head: &str, schedule: &str) -> String {
-    let entries: Vec<toml::Value> = sources
-        .iter()
-        .map(|source| {
-            let connector: toml::Table =
-                toml::from_str(&upstreams.connector_toml(source)).expect("the simulator writes valid TOML");
-            let mut entry = toml::Table::new();
-            entry.insert("id".to_owned(), source.id.as_str().into());
-            entry.insert("municipality".to_owned(), source.municipality.as_str().into());
-            entry.insert("schedule".to_owned(), schedule.into());
-            entry.insert("allow_private_network".to_owned(), true.into());
-            entry.insert("connector".to_owned(), connector.into());
-            toml::Value::Table(entry)
-        })
-        .collect();
-    let mut root = toml::Table::new();
-    root.insert("source".to_owned(), toml::Value::Array(entries));
-    format!("{head}\n{}", toml::to_string(&root).expect("the sources serialise"))
+    format!("{head}\n{}", upstreams.sources_toml(sources, schedule))
 }
 
 /// Writes `toml` as `<dir>/vuxnav.toml` and loads it as the binary would (no environment).

@@ -236,6 +236,21 @@ impl Upstreams {
         text
     }
 
+    /// The `[[source]]` entries a municipal admin would write to harvest `sources` from this
+    /// server on `schedule`, allowed to reach loopback.
+    pub fn sources_toml(&self, sources: &[DemoSource], schedule: &str) -> String {
+        let mut text = String::from("# The simulated municipal systems of `vuxnav demo`.\n");
+        for source in sources {
+            text.push_str(&format!(
+                "\n[[source]]\nid = \"{}\"\nmunicipality = \"{}\"\nschedule = \"{schedule}\"\nallow_private_network = true\n\n{}",
+                source.id.as_str(),
+                source.municipality.as_str(),
+                self.connector_toml(source)
+            ));
+        }
+        text
+    }
+
     /// [`connector_toml`](Self::connector_toml), parsed.
     ///
     /// # Panics
