@@ -279,6 +279,23 @@ fn lowercase_first(text: &str) -> String {
     chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// What is wrong with an API's base URL, if anything: it is `http://` or `https://` with a
+/// host, and has no query, fragment or white space.
+pub fn base_url_problem(base_url: &str) -> Option<String> {
+    let base = base_url.trim();
+    let scheme_ok = base.starts_with("https://") || base.starts_with("http://");
+    let host = base.split_once("://").map_or("", |(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    if !scheme_ok || host.is_empty() {
+        Some(format!("`{base}` is not an http or https URL"))
+    } else if base.contains(['?', '#']) {
+        Some(format!("`{base}` has a query or fragment: give the API's base URL only"))
+    } else if base.contains(char::is_whitespace) {
+        Some(format!("`{base}` contains white space"))
+    } else {
+        None
+    }
+}
+
 /// A secret named by the environment variable that holds it (`token_env = "HUDDINGE_TOKEN"`),
 /// for kinds to use in their config. The value is never in the config; this type holds and
 /// prints only the variable's name.

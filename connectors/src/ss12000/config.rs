@@ -79,15 +79,8 @@ impl Config {
         let mut problems = Vec::new();
         let mut problem = |field: &str, text: String| problems.push((field.to_owned(), text));
 
-        let base = self.base_url.trim();
-        let scheme_ok = base.starts_with("https://") || base.starts_with("http://");
-        let host = base.split_once("://").map_or("", |(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
-        if !scheme_ok || host.is_empty() {
-            problem("base_url", format!("`{base}` is not an http or https URL"));
-        } else if base.contains(['?', '#']) {
-            problem("base_url", format!("`{base}` has a query or fragment: give the API's base URL only"));
-        } else if base.contains(char::is_whitespace) {
-            problem("base_url", format!("`{base}` contains white space"));
+        if let Some(reason) = crate::config::base_url_problem(&self.base_url) {
+            problem("base_url", reason);
         }
 
         if let Some(reason) = self.token_env.as_ref().and_then(SecretRef::validate) {
