@@ -113,6 +113,25 @@ impl ConnectorConfig {
 }
 
 impl ConnectorConfig {
+    /// The secrets the kind's table names, as (field inside the table, secret), so that a check
+    /// of the config can say which variable is not set before a run fails on it.
+    pub fn secrets(&self) -> Vec<(String, &SecretRef)> {
+        match self {
+            Self::Ss12000(config) => config.token_env.iter().map(|secret| ("token_env".to_owned(), secret)).collect(),
+            Self::JsonApi(config) => config
+                .headers
+                .iter()
+                .filter_map(|(name, header)| match header {
+                    crate::json_api::config::Header::Secret(secret) => {
+                        Some((format!("headers.{name}.env"), &secret.env))
+                    }
+                    crate::json_api::config::Header::Literal(_) => None,
+                })
+                .collect(),
+            Self::Csv(_) | Self::PlannedEducations(_) | Self::SusaNavet(_) => Vec::new(),
+        }
+    }
+
     /// The kind's [`Connector`](crate::Connector), fetching through `fetcher` (which carries
     /// the source's id and its HTTP rules).
     pub fn build(&self, fetcher: crate::fetch::Fetcher) -> Box<dyn crate::Connector> {

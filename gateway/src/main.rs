@@ -212,6 +212,18 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                         config.database,
                         config.sources.len()
                     );
+                    // Not a problem of the file: the variable may be set where it is served.
+                    // Each such source's runs fail, naming the variable, until it is.
+                    for (index, source) in config.sources.iter().enumerate() {
+                        for (field, secret) in source.connector.secrets() {
+                            if let Err(reason) = secret.resolve(|name| std::env::var(name).ok()) {
+                                println!(
+                                    "warning: source[{index}].connector.{field} (source `{}`): {reason}",
+                                    source.id
+                                );
+                            }
+                        }
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(errors) => {

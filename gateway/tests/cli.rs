@@ -97,6 +97,23 @@ fn check_config_accepts_the_shipped_example() {
 }
 
 #[test]
+fn check_config_warns_of_a_secret_whose_variable_is_not_set_without_failing_the_file() {
+    let config = ConfigFile::new(
+        "[[source]]\nid = \"solna-ss12000\"\nmunicipality = \"0184\"\nschedule = \"0 0 3 * * *\"\n\n\
+         [source.connector]\nkind = \"ss12000\"\nbase_url = \"https://ss12000.solna.example/v2\"\n\
+         token_env = \"VUXNAV_TEST_UNSET_SS12000_TOKEN\"\n",
+    );
+    let output = run(vuxnav(&["check-config", "--config", config.path()]));
+    let stdout = stdout(&output);
+    assert!(output.status.success(), "exit {}; stderr:\n{}", output.status, stderr(&output));
+    assert!(
+        stdout.contains("warning: source[0].connector.token_env (source `solna-ss12000`)")
+            && stdout.contains("`VUXNAV_TEST_UNSET_SS12000_TOKEN`"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn check_config_reports_an_unknown_key_a_bad_cron_and_a_bad_kommunkod_in_one_run() {
     let config = ConfigFile::new(
         "listne = \"127.0.0.1:8080\"\n\n[region]\nmunicipalities = [\"0114\", \"9999\"]\n\n\
