@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use vuxnav_connectors::runner::Runner;
+use vuxnav_schema::RunId;
 use vuxnav_store::Store;
 
 use crate::config::{Config, ReadModelConfig};
@@ -37,8 +38,9 @@ pub struct App {
     ready: Arc<AtomicBool>,
     /// Counts the read models swapped in since start-up.
     refreshed: Arc<watch::Sender<u64>>,
-    /// Held for the whole of a refresh: refreshes run one at a time.
-    refreshing: Arc<tokio::sync::Mutex<()>>,
+    /// Held for the whole of a refresh: refreshes run one at a time. It holds the store's
+    /// [`Store::last_change`] as it was when the model in service was read.
+    refreshing: Arc<tokio::sync::Mutex<Option<RunId>>>,
 }
 
 impl App {
@@ -46,6 +48,7 @@ impl App {
     /// the API takes as today (tests); `None` uses the date in Europe/Stockholm.
     pub async fn start(config: &Config, store: Store, today: Option<NaiveDate>) -> anyhow::Result<App> {
         vuxnav_connectors::fetch::install_crypto_provider();
+        let last_change = store.last_change().await.context("reading the store's last change")?;
         let model = build_read_model(&store).await?;
         let catalog: Catalog = Arc::new(ArcSwap::from_pointee(model));
         let limits = config.graphql;
@@ -68,7 +71,7 @@ impl App {
             max_body_bytes: limits.max_body_bytes,
             ready: Arc::new(AtomicBool::new(true)),
             refreshed: Arc::new(watch::Sender::new(0)),
-            refreshing: Arc::new(tokio::sync::Mutex::new(())),
+            refreshing: Arc::new(tokio::sync::Mutex::new(last_change)),
         })
     }
 
@@ -76,11 +79,28 @@ impl App {
     /// stays. Refreshes run one at a time (the scheduled one, those after harvests, a caller's),
     /// so a model read from an older snapshot of the store never replaces a newer one.
     pub async fn refresh(&self) -> anyhow::Result<()> {
-        let _one_at_a_time = self.refreshing.lock().await;
+        let mut in_service = self.refreshing.lock().await;
+        // Read before the catalogue: a change committed during the read shows as newer later.
+        let last_change = self.store.last_change().await.context("reading the store's last change")?;
         let model = build_read_model(&self.store).await?;
         self.catalog.store(Arc::new(model));
+        *in_service = last_change;
         self.refreshed.send_modify(|n| *n += 1);
         Ok(())
+    }
+
+    /// [`refresh`](Self::refresh) when the store holds a change the model in service was not
+    /// read with (a harvest by another process or replica, say); otherwise nothing. Says
+    /// whether it rebuilt.
+    pub async fn refresh_if_changed(&self) -> anyhow::Result<bool> {
+        let in_service = *self.refreshing.lock().await;
+        let last_change = self.store.last_change().await.context("reading the store's last change")?;
+        if last_change == in_service {
+            tracing::debug!("the store has not changed since the read model was built");
+            return Ok(false);
+        }
+        self.refresh().await?;
+        Ok(true)
     }
 
     /// The number of read models swapped in since start-up, to await a rebuild.
@@ -169,7 +189,7 @@ impl App {
             let Some(next) = config.next_refresh_after(now) else { return };
             let wait = (next - now).to_std().unwrap_or_default();
             tokio::time::sleep(wait).await;
-            if let Err(error) = self.refresh().await {
+            if let Err(error) = self.refresh_if_changed().await {
                 tracing::error!(error = format!("{error:#}"), "refreshing the read model failed; the old one stays");
             }
         }

@@ -378,3 +378,29 @@ async fn a_susa_navet_source_runs_incrementally_after_a_full_run_and_in_full_whe
         assert!(runs[0].full, "{backend}");
     }
 }
+
+#[tokio::test]
+async fn a_scheduled_refresh_rebuilds_only_after_a_harvest_succeeded_since_the_model_was_read() {
+    let setup = Setup::new("");
+    let config = setup.config();
+    for store in fresh_stores().await {
+        let backend = store.backend;
+        let app = App::start(&config, store.store.clone(), None).await.expect("the app starts");
+        assert!(!app.refresh_if_changed().await.expect("a check"), "{backend}: nothing harvested yet");
+
+        // Harvested by another process, say: the app learns of it only from the store.
+        assert_eq!(harvest_once(&config, &store).await.outcome, ReportOutcome::Succeeded);
+        assert!(app.refresh_if_changed().await.expect("a check"), "{backend}: two offerings are new");
+        assert_eq!(app.catalog.load().len(), 2, "{backend}");
+        assert!(!app.refresh_if_changed().await.expect("a check"), "{backend}: already in service");
+
+        // A failed run stores nothing.
+        std::fs::remove_file(setup.export()).expect("the export disappears");
+        assert_eq!(harvest_once(&config, &store).await.outcome, ReportOutcome::Failed);
+        assert!(!app.refresh_if_changed().await.expect("a check"), "{backend}: a failed run");
+
+        std::fs::write(setup.export(), EXPORT.replace("Svenska 1", "Svenska 2")).expect("the export returns");
+        assert_eq!(harvest_once(&config, &store).await.outcome, ReportOutcome::Succeeded);
+        assert!(app.refresh_if_changed().await.expect("a check"), "{backend}: a course's title may have changed");
+    }
+}

@@ -1,5 +1,6 @@
 //! Recorded harvest runs: [`Store::start_run`], [`Store::finish_run`],
-//! [`Store::finish_stale_runs`], [`Store::runs`], [`Store::run`] and [`Store::run_history`].
+//! [`Store::finish_stale_runs`], [`Store::runs`], [`Store::run`], [`Store::run_history`] and
+//! [`Store::last_change`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -205,6 +206,19 @@ impl Store {
         let last_success = last(false).await?.map(|run| run.started);
         let last_full_success = last(true).await?.map(|run| run.started);
         Ok(RunHistory { last_success, last_full_success })
+    }
+
+    /// The newest succeeded run, or `None` before the first: only a succeeded run stores
+    /// anything, so what the catalogue holds is the same while this is. (Its counts do not
+    /// tell: they count offerings, and a run may change only a course or a provider.) A cheap
+    /// check before rebuilding what is derived from the catalogue.
+    pub async fn last_change(&self) -> Result<Option<RunId>, StoreError> {
+        let run = harvest_run::Entity::find()
+            .filter(harvest_run::Column::Outcome.eq(RunOutcome::Succeeded.code()))
+            .order_by_desc(harvest_run::Column::Id)
+            .one(&self.db)
+            .await?;
+        Ok(run.map(|run| RunId::new(run.id)))
     }
 
     /// One run with the rejections it kept, or `None` if no run has this id.
