@@ -404,3 +404,44 @@ async fn a_scheduled_refresh_rebuilds_only_after_a_harvest_succeeded_since_the_m
         assert!(app.refresh_if_changed().await.expect("a check"), "{backend}: a course's title may have changed");
     }
 }
+
+#[tokio::test]
+async fn an_occasion_two_sources_list_is_served_once_and_names_the_other_source() {
+    let setup = Setup::new("");
+    let mut config = setup.config();
+    // The municipality's export, read a second time under another source: every occasion
+    // arrives twice, with ids of two sources.
+    let mut copy = config.sources[0].clone();
+    copy.id = SourceId::parse("huddinge-csv-kopia").expect("a source id");
+    config.sources.push(copy.clone());
+    for store in fresh_stores().await {
+        let backend = store.backend;
+        let runner = harvest::build_runner(&config, &store).await.expect("the runner is built");
+        let reports = runner.run_now(&[source_id(), copy.id.clone()]).await;
+        assert!(reports.iter().all(|r| r.outcome == ReportOutcome::Succeeded), "{backend}: {reports:?}");
+
+        let app = App::start(&config, store.store.clone(), None).await.expect("the app starts");
+        let query = "{ offerings(first: 10) { totalCount edges { node { id provenance { source upstreamId } \
+                     alsoListedBy { source upstreamId } } } } }";
+        let response = app.schema.execute(query).await;
+        assert!(response.errors.is_empty(), "{backend}: {:?}", response.errors);
+        let data = response.data.into_json().expect("json");
+        assert_eq!(data["offerings"]["totalCount"], 2, "{backend}: two occasions, each once: {data}");
+        for edge in data["offerings"]["edges"].as_array().expect("edges") {
+            let node = &edge["node"];
+            let listed = node["provenance"]["source"].as_str().expect("a source");
+            let also = node["alsoListedBy"].as_array().expect("a list");
+            assert_eq!(also.len(), 1, "{backend}: {node}");
+            assert_ne!(also[0]["source"].as_str(), Some(listed), "{backend}: {node}");
+            assert_eq!(also[0]["upstreamId"], node["provenance"]["upstreamId"], "{backend}: {node}");
+
+            // The other source's id finds the occasion as it is listed.
+            let other = if listed == SOURCE { copy.id.clone() } else { source_id() };
+            let upstream_id = node["provenance"]["upstreamId"].as_str().expect("an upstream id");
+            let other_id = vuxnav_schema::PublicId::offering(&other, upstream_id);
+            let found = app.schema.execute(format!(r#"{{ offering(id: "{other_id}") {{ id }} }}"#).as_str()).await;
+            let found = found.data.into_json().expect("json");
+            assert_eq!(found["offering"]["id"], node["id"], "{backend}");
+        }
+    }
+}
