@@ -1,7 +1,8 @@
 //! Harvesting through the real runner into a real store: a `csv` source read from a file,
 //! runs recorded with counts and rejections, a failing source kept stale with its last good
-//! data, the runs over GraphQL, the config's `[[source]]` problems, and `vuxnav harvest
-//! --dry-run` over the real binary.
+//! data, the runs over GraphQL, the config's `[[source]]` problems, `vuxnav harvest --dry-run`
+//! over the real binary, incremental runs between full ones, the scheduled refresh that
+//! rebuilds only after a harvest, and an occasion two sources list served once.
 
 use std::path::{Path, PathBuf};
 
