@@ -8,7 +8,7 @@ use futures::StreamExt as _;
 use vuxnav_connectors::config::ConnectorConfig;
 use vuxnav_connectors::fetch::{FetchOptions, Fetcher};
 use vuxnav_connectors::{ConnectorError, HarvestContext, Item, Rejection};
-use vuxnav_gateway::demo::upstream::{Fault, Upstreams, served_kind};
+use vuxnav_gateway::demo::upstream::{Fault, Upstreams};
 use vuxnav_gateway::demo::{ConnectorKind, DemoSource};
 use vuxnav_schema::{Course, Offering, Provider, PublicId, StudyMode};
 
@@ -134,7 +134,6 @@ fn sorted<T, K: Ord>(items: &[Offering], project: impl Fn(&Offering) -> T, by: i
 async fn a_susa_navet_source_harvests_back_into_exactly_its_own_offerings() {
     let source = of_kind(ConnectorKind::SusaNavet);
     let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
-    assert_eq!(served_kind(source), "susa_navet");
     let config = upstreams.connector_config(source);
     assert!(config.validate().is_empty(), "{:?}", config.validate());
 
@@ -208,7 +207,6 @@ fn planned_keys(offerings: &[Offering], courses: &[Course], providers: &[Provide
 async fn a_planned_educations_source_harvests_back_into_what_the_format_carries_of_its_offerings() {
     let source = of_kind(ConnectorKind::PlannedEducations);
     let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
-    assert_eq!(served_kind(source), "planned_educations");
     let config = upstreams.connector_config(source);
     assert!(matches!(config, ConnectorConfig::PlannedEducations(_)));
     assert!(config.validate().is_empty(), "{:?}", config.validate());
@@ -269,7 +267,6 @@ async fn a_planned_educations_source_is_paged_at_any_size_and_filtered_by_its_mu
 async fn a_csv_source_harvests_back_into_exactly_its_own_offerings() {
     let source = of_kind(ConnectorKind::Csv);
     let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
-    assert_eq!(served_kind(source), "csv");
     let config = upstreams.connector_config(source);
     assert!(matches!(config, ConnectorConfig::Csv(_)));
     assert!(config.validate().is_empty(), "{:?}", config.validate());
@@ -300,7 +297,6 @@ fn ss12000_key(offering: &Offering) -> Ss12000Key {
 async fn an_ss12000_source_harvests_back_into_exactly_its_own_offerings() {
     let source = of_kind(ConnectorKind::Ss12000);
     let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
-    assert_eq!(served_kind(source), "ss12000");
     let config = upstreams.connector_config(source);
     assert!(matches!(config, ConnectorConfig::Ss12000(_)));
     assert!(config.validate().is_empty(), "{:?}", config.validate());
@@ -365,7 +361,6 @@ async fn an_ss12000_source_is_paged_by_page_token_and_rejects_a_filter_beside_a_
 async fn a_json_api_source_harvests_back_into_exactly_its_own_offerings() {
     let source = of_kind(ConnectorKind::JsonApi);
     let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the server starts");
-    assert_eq!(served_kind(source), "json_api");
     let config = upstreams.connector_config(source);
     assert!(matches!(config, ConnectorConfig::JsonApi(_)));
     assert!(config.validate().is_empty(), "{:?}", config.validate());
@@ -391,10 +386,10 @@ async fn every_demo_source_is_served_with_a_valid_connector_table() {
         let text = upstreams.connector_toml(source);
         assert!(text.contains(&upstreams.source_url(&source.id)), "{text}");
         let config = upstreams.connector_config(source);
-        assert_eq!(config.kind(), served_kind(source), "{}", source.id.as_str());
+        assert_eq!(config.kind(), source.kind.code(), "{}", source.id.as_str());
         assert!(config.validate().is_empty(), "{}: {:?}", source.id.as_str(), config.validate());
     }
-    let kinds: std::collections::BTreeSet<&str> = regional().iter().map(served_kind).collect();
+    let kinds: std::collections::BTreeSet<&str> = regional().iter().map(|source| source.kind.code()).collect();
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
         ["csv", "json_api", "planned_educations", "ss12000", "susa_navet"]
@@ -448,7 +443,7 @@ async fn each_fault_fails_the_run_and_clearing_it_lets_the_next_run_succeed() {
             upstreams.set_fault(&source.id, fault);
             let before = upstreams.requests(&source.id);
             let failed = harvest(source, &config, fault_options).await;
-            let kind = served_kind(source);
+            let kind = source.kind.code();
             let error = failed.err().unwrap_or_else(|| panic!("{kind} with {fault:?}: the run should fail"));
             let attempts = upstreams.requests(&source.id) - before;
             match fault {

@@ -50,7 +50,7 @@ use serde_json::Value;
 use vuxnav_connectors::config::ConnectorConfig;
 use vuxnav_schema::SourceId;
 
-use super::DemoSource;
+use super::{ConnectorKind, DemoSource};
 
 /// How a simulated system misbehaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -90,11 +90,6 @@ pub const HUGE_BODY_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 /// The chunk an oversized body repeats: 64 KiB of spaces (JSON whitespace).
 const PADDING_CHUNK: usize = 64 * 1024;
-
-/// The upstream kind a source is served as: its own, in that kind's format.
-pub fn served_kind(source: &DemoSource) -> &'static str {
-    source.kind.code()
-}
 
 /// What one source serves, rendered once at start.
 enum Content {
@@ -154,17 +149,17 @@ impl Upstreams {
         let sources = sources
             .iter()
             .map(|source| {
-                let content = match served_kind(source) {
-                    "csv" => Content::Csv {
+                let content = match source.kind {
+                    ConnectorKind::Csv => Content::Csv {
                         export: Bytes::from(csv::export(source, false)),
                         drifted: Bytes::from(csv::export(source, true)),
                     },
-                    "planned_educations" => {
+                    ConnectorKind::PlannedEducations => {
                         Content::PlannedEducations(planned_educations::Data::new(source, &base_url))
                     }
-                    "ss12000" => Content::Ss12000(ss12000::Data::new(source)),
-                    "json_api" => Content::JsonApi(json_api::Data::new(source)),
-                    _ => Content::SusaNavet(susa_navet::Data::new(source)),
+                    ConnectorKind::Ss12000 => Content::Ss12000(ss12000::Data::new(source)),
+                    ConnectorKind::JsonApi => Content::JsonApi(json_api::Data::new(source)),
+                    ConnectorKind::SusaNavet => Content::SusaNavet(susa_navet::Data::new(source)),
                 };
                 let served = Served { content, fault: RwLock::new(Fault::None), requests: AtomicU64::new(0) };
                 (source.id.as_str().to_owned(), served)
@@ -214,14 +209,14 @@ impl Upstreams {
     pub fn connector_toml(&self, source: &DemoSource) -> String {
         let url = self.source_url(&source.id);
         // Each kind writes its table with sub-table headers relative to it (`[columns]`).
-        let table = match served_kind(source) {
-            "csv" => csv::connector_toml(&format!("{url}/kurser.csv")),
-            "planned_educations" => format!(
+        let table = match source.kind {
+            ConnectorKind::Csv => csv::connector_toml(&format!("{url}/kurser.csv")),
+            ConnectorKind::PlannedEducations => format!(
                 "kind = \"planned_educations\"\nbase_url = \"{url}\"\ntype_of_school = [\"vuxgr\", \"vuxgy\", \"vuxsfi\", \"vuxgran\", \"vuxgyan\", \"komvuxcoursepackage\"]\npage_size = 200\n"
             ),
-            "ss12000" => ss12000::connector_toml(&url),
-            "json_api" => json_api::connector_toml(&url),
-            _ => format!(
+            ConnectorKind::Ss12000 => ss12000::connector_toml(&url),
+            ConnectorKind::JsonApi => json_api::connector_toml(&url),
+            ConnectorKind::SusaNavet => format!(
                 "kind = \"susa_navet\"\nbase_url = \"{url}\"\nschool_types = [\"VUXGR\", \"VUXGY\", \"VUXSFI\", \"VUXGRAN\", \"VUXGYAN\"]\npage_size = 500\n"
             ),
         };
