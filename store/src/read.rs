@@ -127,6 +127,10 @@ async fn offerings_between(
     let mut rows = query.stream(txn).await?;
     while let Some(row) = rows.try_next().await? {
         offerings.push(Offering::try_from(row)?);
+        // The driver's channel is not under tokio's cooperative budget: while rows are ready
+        // this loop would never yield, and a rebuild under load would hold its runtime worker
+        // (and the requests queued on it) for the whole read.
+        tokio::task::consume_budget().await;
     }
     Ok(offerings)
 }
