@@ -291,6 +291,8 @@ pub struct RunReport {
     pub error: Option<String>,
     /// The harvest was stored: the source's data may have changed.
     pub committed: bool,
+    /// Everything was read (no `since`), rather than only what changed.
+    pub full: bool,
     pub duration: Duration,
 }
 
@@ -303,6 +305,7 @@ impl RunReport {
             counts: RunCounts::default(),
             error: Some(reason),
             committed: false,
+            full: true,
             duration: Duration::ZERO,
         }
     }
@@ -321,6 +324,7 @@ pub async fn run_once(source: &RunSource, connector: &dyn Connector, sink: &dyn 
         counts: RunCounts::default(),
         error: None,
         committed: false,
+        full,
         duration: Duration::ZERO,
     };
     let run = match sink.start_run(&source.id, started, full).await {
@@ -725,6 +729,7 @@ fn failed(source: &SourceId, error: String) -> RunReport {
         counts: RunCounts::default(),
         error: Some(error),
         committed: false,
+        full: true,
         duration: Duration::ZERO,
     }
 }

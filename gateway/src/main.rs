@@ -315,6 +315,7 @@ async fn harvest_with_progress(runner: &Runner, ids: &[SourceId]) -> bool {
             vec![
                 r.source.to_string(),
                 outcome_text(r.outcome).to_owned(),
+                if r.full { "full" } else { "incremental" }.to_owned(),
                 c.fetched.to_string(),
                 c.new.to_string(),
                 c.changed.to_string(),
@@ -327,7 +328,19 @@ async fn harvest_with_progress(runner: &Runner, ids: &[SourceId]) -> bool {
         })
         .collect();
     print_table(
-        &["source", "outcome", "fetched", "new", "changed", "unchanged", "withdrawn", "rejected", "duration", "error"],
+        &[
+            "source",
+            "outcome",
+            "run",
+            "fetched",
+            "new",
+            "changed",
+            "unchanged",
+            "withdrawn",
+            "rejected",
+            "duration",
+            "error",
+        ],
         &rows,
     );
     let failed = reports.iter().filter(|r| r.outcome != ReportOutcome::Succeeded).count();
