@@ -80,23 +80,14 @@ fn render(items: &[Item]) -> String {
 
 #[test]
 fn every_fixture_case_normalises_to_its_snapshot() {
-    let cases = fixture::all("csv");
-    assert!(cases.len() >= 5, "expected the csv fixture cases, found {cases:?}");
-    for case in cases {
-        let name = case.file_name().and_then(|n| n.to_str()).expect("a case name").to_owned();
-        let (config, ctx) = fixture::csv(&case);
+    fixture::assert_snapshots("csv", |case| {
+        let (config, ctx) = fixture::csv(case);
         let bytes = fs::read(case.join("input.csv")).expect("input.csv");
-        let rendered = match csv::normalize(&config, &ctx, &bytes) {
+        match csv::normalize(&config, &ctx, &bytes) {
             Ok(items) => render(&items),
             Err(error) => format!("error: {error}\n"),
-        };
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(fixture::folder("csv").join(&name));
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_omit_expression(true);
-        settings.set_description(format!("csv case {name}"));
-        settings.bind(|| insta::assert_snapshot!("expected", rendered));
-    }
+        }
+    });
 }
 
 #[test]

@@ -18,21 +18,10 @@ fn run(case: &std::path::Path) -> Result<Vec<Item>, ConnectorError> {
 
 #[test]
 fn every_fixture_case_normalises_to_its_snapshot() {
-    let cases = fixture::all("json_api");
-    assert!(cases.len() >= 3, "expected the json_api fixture cases, found {cases:?}");
-    for case in cases {
-        let name = fixture::name(&case);
-        let rendered = match run(&case) {
-            Ok(items) => fixture::render(&items),
-            Err(error) => format!("error: {error}\n"),
-        };
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(fixture::folder("json_api").join(&name));
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_omit_expression(true);
-        settings.set_description(format!("json_api case {name}"));
-        settings.bind(|| insta::assert_snapshot!("expected", rendered));
-    }
+    fixture::assert_snapshots("json_api", |case| match run(case) {
+        Ok(items) => fixture::render(&items),
+        Err(error) => format!("error: {error}\n"),
+    });
 }
 
 #[test]

@@ -93,18 +93,7 @@ fn run(case: &Path) -> Vec<Item> {
 
 #[test]
 fn every_fixture_case_normalises_to_its_snapshot() {
-    let cases = fixture::all("ss12000");
-    assert!(cases.len() >= 3, "the cases under {}", fixture::folder("ss12000").display());
-    for case in cases {
-        let name = fixture::name(&case);
-        let rendering = fixture::render(&run(&case));
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(&case);
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_omit_expression(true);
-        settings.set_description(format!("ss12000 fixture case `{name}`"));
-        settings.bind(|| insta::assert_snapshot!("expected", rendering));
-    }
+    fixture::assert_snapshots("ss12000", |case| fixture::render(&run(case)));
 }
 
 #[test]

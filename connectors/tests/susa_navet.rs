@@ -65,18 +65,7 @@ fn run(case: &Path) -> Vec<Item> {
 
 #[test]
 fn every_fixture_case_normalises_to_its_snapshot() {
-    let cases = fixture::all("susa_navet");
-    assert!(!cases.is_empty(), "no cases under {}", fixture::folder("susa_navet").display());
-    for case in cases {
-        let name = case.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-        let rendering = fixture::render(&run(&case));
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(&case);
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_omit_expression(true);
-        settings.set_description(format!("susa_navet fixture case `{name}`"));
-        settings.bind(|| insta::assert_snapshot!("expected", rendering));
-    }
+    fixture::assert_snapshots("susa_navet", |case| fixture::render(&run(case)));
 }
 
 #[test]
