@@ -22,9 +22,10 @@
 //!   `/<source-id>/api/v1/kurstillfallen`, paged by next links (the `json_api` submodule
 //!   documents its shape).
 //!
-//! [`Upstreams::connector_config`] and [`Upstreams::connector_toml`] give the
-//! `[source.connector]` table a municipal admin would write to harvest a source from this
-//! server. Faults are set per source at run time with [`Upstreams::set_fault`], also while
+//! [`Upstreams::connector_toml`] gives the `[source.connector]` table a municipal admin would
+//! write to harvest a source from this server ([`Upstreams::connector_config`] parsed), and
+//! [`Upstreams::sources_toml`] the whole `[[source]]` entries, as the demo, the harvest benchmark
+//! and the fault tests use them. Faults are set per source at run time with [`Upstreams::set_fault`], also while
 //! requests are in flight; each request reads the fault once, when it arrives.
 
 mod csv;
