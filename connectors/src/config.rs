@@ -88,15 +88,48 @@ pub enum ConnectorConfig {
     JsonApi(crate::json_api::Config),
 }
 
-impl ConnectorConfig {
-    /// The kind's name as written in `kind`.
-    pub fn kind(&self) -> &'static str {
+/// A connector kind: the name of each variant of [`ConnectorConfig`], as written in `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConnectorKind {
+    SusaNavet,
+    PlannedEducations,
+    Ss12000,
+    Csv,
+    JsonApi,
+}
+
+impl ConnectorKind {
+    /// Every kind, in the order they matter to the region (DESIGN.md, section 5).
+    pub const ALL: [ConnectorKind; 5] =
+        [Self::SusaNavet, Self::PlannedEducations, Self::Ss12000, Self::Csv, Self::JsonApi];
+
+    /// The kind's name as written in `kind`, such as `susa_navet`.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Self::Csv(_) => "csv",
-            Self::PlannedEducations(_) => "planned_educations",
-            Self::SusaNavet(_) => "susa_navet",
-            Self::Ss12000(_) => "ss12000",
-            Self::JsonApi(_) => "json_api",
+            Self::SusaNavet => "susa_navet",
+            Self::PlannedEducations => "planned_educations",
+            Self::Ss12000 => "ss12000",
+            Self::Csv => "csv",
+            Self::JsonApi => "json_api",
+        }
+    }
+}
+
+impl fmt::Display for ConnectorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ConnectorConfig {
+    /// The kind this table configures.
+    pub fn kind(&self) -> ConnectorKind {
+        match self {
+            Self::Csv(_) => ConnectorKind::Csv,
+            Self::PlannedEducations(_) => ConnectorKind::PlannedEducations,
+            Self::SusaNavet(_) => ConnectorKind::SusaNavet,
+            Self::Ss12000(_) => ConnectorKind::Ss12000,
+            Self::JsonApi(_) => ConnectorKind::JsonApi,
         }
     }
 

@@ -70,7 +70,7 @@ fn valid_source_entries_deserialize() {
     let csv = &sources[1];
     assert_eq!(csv.municipality.as_str(), "2281");
     assert!(!csv.enabled && csv.allow_private_network);
-    assert_eq!(csv.connector.kind(), "csv");
+    assert_eq!(csv.connector.kind().as_str(), "csv");
 }
 
 #[test]
@@ -288,5 +288,5 @@ upstream_id = "id"
         .replace("Authorization = \"Bearer hemlig-token\"", "Authorization = { env = \"TABY_TOKEN\", prefix = \"Bearer \" }")
         .replace("upstream_id = \"id\"", "upstream_id = \"/id\"\ntitle = \"/namn\"\nschool_form = \"/skolform\"\nprovider_name = \"/anordnare\"\npace = \"/takt\"");
     let sources = load(&valid).unwrap_or_else(|problems| panic!("{problems:?}"));
-    assert_eq!(sources[0].connector.kind(), "json_api");
+    assert_eq!(sources[0].connector.kind().as_str(), "json_api");
 }

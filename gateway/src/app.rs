@@ -23,8 +23,8 @@ use vuxnav_store::Store;
 use crate::config::{Config, ReadModelConfig};
 use crate::graphql::{self, ApiSchema, Catalog, Settings};
 use crate::http::graphql_http::{GraphQlHttp, HttpLimits};
-use crate::read_model::ReadModel;
 use crate::telemetry::{self, Metrics};
+use vuxnav_read_model::ReadModel;
 
 /// The service's shared state. Cheap to clone.
 #[derive(Clone)]

@@ -92,7 +92,7 @@ pub async fn build_runner(config: &Config, store: &Store) -> anyhow::Result<Runn
     let mut sources = Vec::with_capacity(config.sources.len());
     for source in &config.sources {
         store
-            .register_source(&source.id, source.municipality, source.connector.kind(), source.enabled)
+            .register_source(&source.id, source.municipality, source.connector.kind().as_str(), source.enabled)
             .await
             .with_context(|| format!("registering the source {}", source.id))?;
         let connector = Arc::from(source.connector.build(fetcher(config, source)?));

@@ -3,9 +3,7 @@
 
 pub mod app;
 pub mod config;
-pub mod demo;
 pub mod graphql;
 pub mod harvest;
 pub mod http;
-pub mod read_model;
 pub mod telemetry;

@@ -17,11 +17,11 @@ use vuxnav_connectors::runner::Runner;
 use vuxnav_connectors::runner::{ReportOutcome, RunReport};
 use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::{Config, DatabaseLocation};
-use vuxnav_gateway::demo::upstream::Upstreams;
-use vuxnav_gateway::demo::{self, Scale};
 use vuxnav_gateway::harvest;
 use vuxnav_gateway::telemetry;
 use vuxnav_schema::SourceId;
+use vuxnav_simulator::upstream::Upstreams;
+use vuxnav_simulator::{self as demo, Scale};
 use vuxnav_store::Store;
 
 /// mimalloc rather than the system allocator: rows are allocated by the database driver's

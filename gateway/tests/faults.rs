@@ -19,10 +19,10 @@ use serde_json::{Value, json};
 use vuxnav_connectors::runner::{ReportOutcome, RunReport};
 use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::Config;
-use vuxnav_gateway::demo::DemoSource;
-use vuxnav_gateway::demo::upstream::{Fault, HUGE_BODY_BYTES, Upstreams};
 use vuxnav_gateway::harvest;
 use vuxnav_schema::{PublicId, RunOutcome, SourceId, SourceState};
+use vuxnav_simulator::DemoSource;
+use vuxnav_simulator::upstream::{Fault, HUGE_BODY_BYTES, Upstreams};
 use vuxnav_store::Store;
 use vuxnav_store::testing::fresh_stores;
 
@@ -149,8 +149,8 @@ async fn six_of_twenty_six_sources_failing_at_once_keep_serving_their_last_good_
     let head = format!("[harvest]\nconcurrency = 8\ntimeout = 1\nretries = 1\nmax_body_bytes = {MAX_BODY_BYTES}\n");
     let config = load(dir.path(), &config_toml(&upstreams, sources, &head, "0 0 3 * * *"));
 
-    let csv: Vec<&'static DemoSource> = sources.iter().filter(|s| s.kind.code() == "csv").collect();
-    let susa: Vec<&'static DemoSource> = sources.iter().filter(|s| s.kind.code() == "susa_navet").collect();
+    let csv: Vec<&'static DemoSource> = sources.iter().filter(|s| s.kind.as_str() == "csv").collect();
+    let susa: Vec<&'static DemoSource> = sources.iter().filter(|s| s.kind.as_str() == "susa_navet").collect();
     assert!(!csv.is_empty() && susa.len() >= 5, "the regional set serves both formats");
     let shape = "the response is not what this connector understands";
     let failing = [
@@ -328,7 +328,7 @@ async fn a_two_gigabyte_body_declared_or_chunked_fails_its_run_at_once_naming_th
     // The smallest Susa-navet source: its pages fit well within the limit.
     let source = regional()
         .iter()
-        .filter(|s| s.kind.code() == "susa_navet")
+        .filter(|s| s.kind.as_str() == "susa_navet")
         .min_by_key(|s| s.catalogue.offerings.len())
         .expect("a susa_navet source");
     let upstreams = Upstreams::start(std::slice::from_ref(source)).expect("the simulated systems start");
@@ -425,7 +425,7 @@ async fn a_serve_process_killed_mid_harvest_leaves_the_store_consistent_and_the_
     let smallest = |kind: &str| {
         regional()
             .iter()
-            .filter(|s| s.kind.code() == kind)
+            .filter(|s| s.kind.as_str() == kind)
             .min_by_key(|s| s.catalogue.offerings.len())
             .expect("a source of the kind")
             .clone()

@@ -329,11 +329,11 @@ fn the_harvest_table_has_documented_defaults_and_bounds_and_env_overrides() {
 
 #[tokio::test]
 async fn a_susa_navet_source_runs_incrementally_after_a_full_run_and_in_full_when_forced() {
-    use vuxnav_gateway::demo::upstream::Upstreams;
-    use vuxnav_gateway::demo::{Scale, generate};
+    use vuxnav_simulator::upstream::Upstreams;
+    use vuxnav_simulator::{Scale, generate};
 
     let generated = generate(7, Scale::Regional, chrono::NaiveDate::from_ymd_opt(2026, 5, 20).expect("a date"));
-    let demo = generated.iter().find(|source| source.kind.code() == "susa_navet").expect("a susa_navet source");
+    let demo = generated.iter().find(|source| source.kind.as_str() == "susa_navet").expect("a susa_navet source");
     let upstreams = Upstreams::start(std::slice::from_ref(demo)).expect("the simulated system starts");
     let source = vuxnav_connectors::config::ValidSource {
         id: demo.id.clone(),

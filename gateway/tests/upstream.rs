@@ -8,9 +8,9 @@ use futures::StreamExt as _;
 use vuxnav_connectors::config::ConnectorConfig;
 use vuxnav_connectors::fetch::{FetchOptions, Fetcher};
 use vuxnav_connectors::{ConnectorError, HarvestContext, Item, Rejection};
-use vuxnav_gateway::demo::upstream::{Fault, Upstreams};
-use vuxnav_gateway::demo::{ConnectorKind, DemoSource};
 use vuxnav_schema::{Course, Offering, Provider, PublicId, StudyMode};
+use vuxnav_simulator::upstream::{Fault, Upstreams};
+use vuxnav_simulator::{ConnectorKind, DemoSource};
 
 mod support;
 
@@ -386,10 +386,10 @@ async fn every_demo_source_is_served_with_a_valid_connector_table() {
         let text = upstreams.connector_toml(source);
         assert!(text.contains(&upstreams.source_url(&source.id)), "{text}");
         let config = upstreams.connector_config(source);
-        assert_eq!(config.kind(), source.kind.code(), "{}", source.id.as_str());
+        assert_eq!(config.kind(), source.kind, "{}", source.id.as_str());
         assert!(config.validate().is_empty(), "{}: {:?}", source.id.as_str(), config.validate());
     }
-    let kinds: std::collections::BTreeSet<&str> = regional().iter().map(|source| source.kind.code()).collect();
+    let kinds: std::collections::BTreeSet<&str> = regional().iter().map(|source| source.kind.as_str()).collect();
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
         ["csv", "json_api", "planned_educations", "ss12000", "susa_navet"]
@@ -443,7 +443,7 @@ async fn each_fault_fails_the_run_and_clearing_it_lets_the_next_run_succeed() {
             upstreams.set_fault(&source.id, fault);
             let before = upstreams.requests(&source.id);
             let failed = harvest(source, &config, fault_options).await;
-            let kind = source.kind.code();
+            let kind = source.kind.as_str();
             let error = failed.err().unwrap_or_else(|| panic!("{kind} with {fault:?}: the run should fail"));
             let attempts = upstreams.requests(&source.id) - before;
             match fault {

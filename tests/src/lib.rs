@@ -14,6 +14,8 @@
 //! date the API takes as today and the time the demo sources were harvested. The helpers panic
 //! when the app cannot be started or answered: that is a broken test setup, not a result.
 
+mod load;
+
 use std::net::SocketAddr;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -24,7 +26,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::Config;
-use vuxnav_gateway::demo::{self, Scale};
+use vuxnav_simulator::Scale;
 pub use vuxnav_store::testing::{TestDatabase, fresh_databases};
 
 /// The seed of the demo data set every test loads.
@@ -88,7 +90,7 @@ impl TestApp {
     /// serves its router on 127.0.0.1 on a free port.
     pub async fn spawn(db: &TestDatabase) -> TestApp {
         let store = db.connect().await;
-        demo::load(&store, SEED, Scale::Regional, today(), harvested_at())
+        load::load(&store, SEED, Scale::Regional, today(), harvested_at())
             .await
             .unwrap_or_else(|error| panic!("{}: loading the demo data failed: {error}", db.backend));
         let config = Config::default();

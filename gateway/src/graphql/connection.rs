@@ -9,7 +9,7 @@ use super::errors::ApiError;
 use super::inputs::{OfferingOrderInput, page_size};
 use super::internal;
 use super::types::{Course, Municipality, Offering, Provider, SchoolForm, StudyMode, TimeOfStudy, snapshot};
-use crate::read_model::{OfferingFilter, OfferingQuery, QueryError};
+use vuxnav_read_model::{OfferingFilter, OfferingQuery, QueryError};
 
 #[derive(SimpleObject)]
 pub struct PageInfo {

@@ -7,7 +7,7 @@ use vuxnav_schema::{CourseCode, Language, ModelError, MunicipalityCode, Pace};
 use super::errors::ApiError;
 use super::types::{Date, SchoolForm, StudyMode, TimeOfStudy};
 use super::{Settings, today};
-use crate::read_model::{OfferingFilter, OfferingOrder};
+use vuxnav_read_model::{OfferingFilter, OfferingOrder};
 
 /// The longest list any filter field takes.
 const MAX_LIST: usize = 300;

@@ -16,8 +16,8 @@ use async_graphql::{Context, EmptyMutation, EmptySubscription, ErrorExtensions a
 use chrono::NaiveDate;
 use vuxnav_schema::Region;
 
-use crate::read_model::ReadModel;
 pub use query::QueryRoot;
+use vuxnav_read_model::ReadModel;
 
 /// The largest `first` the complexity limit counts: an oversized `first` is then refused by
 /// the resolver as `BAD_USER_INPUT` naming `first`, not as a complex query.

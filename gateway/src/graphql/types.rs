@@ -12,7 +12,7 @@ use vuxnav_schema as model;
 
 use super::connection::{OfferingConnection, offerings_connection};
 use super::inputs::{OfferingFilterInput, OfferingOrderInput};
-use crate::read_model::ReadModel;
+use vuxnav_read_model::ReadModel;
 
 /// The read model a request sees from start to end, whatever is swapped in meanwhile.
 pub(crate) type Snapshot = Arc<ReadModel>;

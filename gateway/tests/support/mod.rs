@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use vuxnav_gateway::demo::{DemoSource, Scale, generate};
+use vuxnav_simulator::{DemoSource, Scale, generate};
 
 /// The date the regional demo set is generated for, and the API's "today" over it.
 pub fn demo_today() -> NaiveDate {

@@ -89,6 +89,31 @@ impl<K: Ord + Clone> Dimension<K> {
     }
 }
 
+/// What the text search needs of a dimension whose values are searchable entities (courses,
+/// providers, municipalities, places), whatever the value type.
+pub(crate) trait Entities {
+    /// The number of distinct values.
+    fn len(&self) -> usize;
+    /// The value index of the offering's entity.
+    fn index_of(&self, doc: u32) -> u32;
+    /// The offerings of the entity at `value_index`.
+    fn bitmap(&self, value_index: usize) -> &RoaringBitmap;
+}
+
+impl<K: Ord + Clone> Entities for Dimension<K> {
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    fn index_of(&self, doc: u32) -> u32 {
+        Dimension::index_of(self, doc)
+    }
+
+    fn bitmap(&self, value_index: usize) -> &RoaringBitmap {
+        Dimension::bitmap(self, value_index)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

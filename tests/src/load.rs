@@ -7,7 +7,7 @@ use std::time::Instant;
 use chrono::{DateTime, NaiveDate, Utc};
 use vuxnav_store::{Store, StoreError};
 
-use super::{Scale, generate};
+use vuxnav_simulator::{Scale, generate};
 
 /// What a load did, summed over all sources.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,7 +33,7 @@ pub async fn load(
     let total = sources.len();
     let mut summary = LoadSummary { sources: total, ..LoadSummary::default() };
     for (done, source) in sources.iter().enumerate() {
-        store.register_source(&source.id, source.municipality, source.kind.code(), true).await?;
+        store.register_source(&source.id, source.municipality, source.kind.as_str(), true).await?;
         let outcome = store.replace_source(&source.id, &source.catalogue, at).await?;
         store.record_attempt(&source.id, at, Ok(())).await?;
         summary.offerings += source.catalogue.offerings.len();

@@ -22,20 +22,20 @@
 
 mod courses;
 mod generate;
-mod load;
 mod places;
 mod providers;
 mod util;
 
 pub mod upstream;
+pub mod workload;
 
 #[cfg(test)]
 mod tests;
 
 use chrono::NaiveDate;
+pub use vuxnav_connectors::config::ConnectorKind;
 use vuxnav_schema::{Catalogue, Municipality, MunicipalityCode, Region, SourceId};
 
-pub use load::{LoadSummary, load};
 use places::Profile;
 
 /// How much to generate.
@@ -64,50 +64,16 @@ impl Scale {
     }
 }
 
-/// The kind of course system a municipality runs, which decides the upstream format its
-/// simulated system serves and the style of its upstream ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConnectorKind {
-    /// Reports to Skolverket's Susa-navet (EMIL 3); ids like `e.IST.0126MATMAT01C17`.
-    SusaNavet,
-    /// Read through Skolverket's Planned Educations API v4; ids as in Susa-navet.
-    PlannedEducations,
-    /// An SS 12000 API; ids are UUIDs.
-    Ss12000,
-    /// A CSV export from the student administration system; numeric `kurstillfalleId`s.
-    Csv,
-    /// A JSON API of its own; ids are slugs such as `matematik-1b-17`.
-    JsonApi,
-}
-
-impl ConnectorKind {
-    pub const ALL: [ConnectorKind; 5] = [
-        ConnectorKind::SusaNavet,
-        ConnectorKind::PlannedEducations,
-        ConnectorKind::Ss12000,
-        ConnectorKind::Csv,
-        ConnectorKind::JsonApi,
-    ];
-
-    /// The connector kind's configuration name.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ConnectorKind::SusaNavet => "susa_navet",
-            ConnectorKind::PlannedEducations => "planned_educations",
-            ConnectorKind::Ss12000 => "ss12000",
-            ConnectorKind::Csv => "csv",
-            ConnectorKind::JsonApi => "json_api",
-        }
-    }
-}
-
 /// The data one municipality's own course system holds, in the canonical model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoSource {
     /// `<kommunkod>-<name>`, such as `0126-huddinge`.
     pub id: SourceId,
     pub municipality: MunicipalityCode,
-    /// Which upstream system kind this municipality runs.
+    /// Which upstream system kind this municipality runs, which decides the format its
+    /// simulated system serves and the style of its upstream ids: Susa-navet and Planned
+    /// Educations ids like `e.IST.0126MATMAT01C17`, SS 12000 UUIDs, numeric CSV
+    /// `kurstillfalleId`s, JSON API slugs such as `matematik-1b-17`.
     pub kind: ConnectorKind,
     /// The providers, courses and offerings of this source.
     pub catalogue: Catalogue,

@@ -67,7 +67,7 @@ fn every_connector_kind_is_used_and_susa_navet_most() {
         *kinds.entry(source.kind).or_default() += 1;
     }
     assert_eq!(kinds.keys().copied().collect::<Vec<_>>(), ConnectorKind::ALL);
-    assert_eq!(kinds.iter().max_by_key(|(_, n)| **n).map(|(kind, _)| kind.code()), Some("susa_navet"));
+    assert_eq!(kinds.iter().max_by_key(|(_, n)| **n).map(|(kind, _)| kind.as_str()), Some("susa_navet"));
     let stockholm = regional().iter().find(|s| s.id.as_str() == "0180-stockholm").unwrap();
     assert_eq!(stockholm.kind, ConnectorKind::Ss12000);
 }
@@ -119,7 +119,7 @@ fn upstream_ids_look_like_each_kinds_own() {
             ConnectorKind::Csv => id.bytes().all(|b| b.is_ascii_digit()),
             ConnectorKind::JsonApi => id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
         };
-        assert!(ok, "{} ({}): {id}", source.id, source.kind.code());
+        assert!(ok, "{} ({}): {id}", source.id, source.kind.as_str());
     }
 }
 

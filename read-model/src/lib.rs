@@ -1,0 +1,154 @@
+//! The read model: an in-memory index derived from the store's catalogue that answers
+//! filtered, faceted, sorted and paginated offering queries and Swedish free-text search
+//! without scanning the store.
+//!
+//! It is immutable once built. When data changes, a new one is built from the store and
+//! swapped in atomically (see `app::Catalog`); readers holding the old one finish on it.
+//!
+//! How it answers without scanning: each filterable value has a bitmap of the offerings that
+//! carry it; a query intersects bitmaps. Free text is matched by tantivy (Swedish stemmer,
+//! fuzzy terms) against the few thousand distinct courses, providers and places, and each hit
+//! contributes the bitmap of its offerings. Sorting walks precomputed orders (Swedish collation
+//! for titles) and stops after `first` hits past the cursor.
+//!
+//! An occasion listed by two sources is indexed once ([`occasion::merge_duplicates`]); the
+//! other source's id still finds it, and [`ReadModel::also_listed`] says where else it is listed.
+
+mod build;
+mod collation;
+mod cursor;
+mod dimension;
+mod filter;
+mod page;
+mod query;
+mod text;
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use roaring::RoaringBitmap;
+use vuxnav_schema::{
+    Course, CourseCode, Language, MunicipalityCode, Offering, Pace, Provenance, Provider, PublicId, SchoolForm,
+    StudyMode, TimeOfStudy,
+};
+
+use collation::Swedish;
+use dimension::Dimension;
+pub use query::{BuildError, Facets, OfferingFilter, OfferingOrder, OfferingPage, OfferingQuery, QueryError};
+use text::TextIndex;
+
+/// The read model. See the module documentation.
+pub struct ReadModel {
+    offerings: Vec<Offering>,
+    /// Courses with offerings, by title in Swedish collation.
+    courses: Vec<Course>,
+    /// Providers with offerings, by name in Swedish collation.
+    providers: Vec<Provider>,
+    /// Every offering's id, and the id of each duplicate merged into one, to its position.
+    offering_index: HashMap<PublicId, u32>,
+    /// Per offering with duplicates: where the merged records came from.
+    also_listed: HashMap<u32, Vec<Provenance>>,
+    course_index: HashMap<PublicId, u32>,
+    course_by_code: HashMap<String, u32>,
+    provider_index: HashMap<PublicId, u32>,
+
+    all: RoaringBitmap,
+    cancelled: RoaringBitmap,
+    continuous: RoaringBitmap,
+    municipality: Dimension<MunicipalityCode>,
+    school_form: Dimension<SchoolForm>,
+    mode: Dimension<StudyMode>,
+    time_of_study: Dimension<TimeOfStudy>,
+    language: Dimension<Language>,
+    pace: Dimension<Pace>,
+    course: Dimension<u32>,
+    provider: Dimension<u32>,
+    place: Dimension<String>,
+    start: Dimension<Option<NaiveDate>>,
+    application: Dimension<(Option<NaiveDate>, Option<NaiveDate>, bool)>,
+    /// Offerings per subject name and subject code, lowercase.
+    subjects: HashMap<String, RoaringBitmap>,
+
+    /// Per offering: continuous intake first, then by start date, unknown last.
+    start_key: Vec<i64>,
+    /// Per kommunkod: the municipality's rank by name in Swedish collation.
+    municipality_rank: HashMap<MunicipalityCode, u32>,
+    /// Offerings sorted by each fixed order, and each offering's position in it.
+    sorted: [Sorted; 3],
+    text: TextIndex,
+    swedish: Swedish,
+}
+
+struct Sorted {
+    docs: Vec<u32>,
+    rank: Vec<u32>,
+}
+
+impl Sorted {
+    fn new(mut docs: Vec<u32>, key: impl Fn(&u32, &u32) -> Ordering) -> Self {
+        docs.sort_by(key);
+        let mut rank = vec![0; docs.len()];
+        for (position, &doc) in docs.iter().enumerate() {
+            rank[doc as usize] = position as u32;
+        }
+        Self { docs, rank }
+    }
+}
+
+impl ReadModel {
+    /// The offering with this id; the id of a duplicate from another source names the
+    /// offering it was merged into (see [`occasion`]).
+    pub fn offering(&self, id: PublicId) -> Option<&Offering> {
+        self.offering_index.get(&id).map(|&i| &self.offerings[i as usize])
+    }
+
+    /// Where the duplicates merged into this offering came from; empty when no other source
+    /// lists it.
+    pub fn also_listed(&self, id: PublicId) -> &[Provenance] {
+        let doc = self.offering_index.get(&id);
+        doc.and_then(|doc| self.also_listed.get(doc)).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn course(&self, id: PublicId) -> Option<&Course> {
+        self.course_index.get(&id).map(|&i| &self.courses[i as usize])
+    }
+
+    pub fn course_by_code(&self, code: &CourseCode) -> Option<&Course> {
+        self.course_by_code.get(&code.as_str().to_uppercase()).map(|&i| &self.courses[i as usize])
+    }
+
+    pub fn provider(&self, id: PublicId) -> Option<&Provider> {
+        self.provider_index.get(&id).map(|&i| &self.providers[i as usize])
+    }
+
+    /// All courses that have at least one offering, by title in Swedish collation.
+    pub fn courses(&self) -> &[Course] {
+        &self.courses
+    }
+
+    /// All providers that have at least one offering, by name in Swedish collation.
+    pub fn providers(&self) -> &[Provider] {
+        &self.providers
+    }
+
+    /// Number of offerings (cancelled ones included) in a municipality.
+    pub fn offering_count(&self, municipality: MunicipalityCode) -> u64 {
+        self.municipality.values().binary_search(&municipality).map_or(0, |index| self.municipality.bitmap(index).len())
+    }
+
+    pub fn len(&self) -> usize {
+        self.offerings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.offerings.is_empty()
+    }
+}
+
+fn municipality_rank_of(ranks: &HashMap<MunicipalityCode, u32>, code: MunicipalityCode) -> u32 {
+    ranks.get(&code).copied().unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests;
