@@ -28,7 +28,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
-use vuxnav_schema::{MunicipalityCode, SourceId};
+use vuxnav_schema::{MunicipalityCode, Secret, SourceId};
 
 /// One `[[source]]` entry, as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -381,37 +381,10 @@ impl SecretRef {
 
     /// The secret's value, looked up with `lookup` (the gateway passes the process
     /// environment); the error names the variable, never a value.
-    pub fn resolve(&self, lookup: impl FnOnce(&str) -> Option<String>) -> Result<SecretValue, String> {
+    pub fn resolve(&self, lookup: impl FnOnce(&str) -> Option<String>) -> Result<Secret, String> {
         lookup(&self.env)
             .filter(|value| !value.is_empty())
-            .map(SecretValue)
+            .map(Secret::new)
             .ok_or_else(|| format!("the environment variable `{}` that holds this secret is not set", self.env))
-    }
-}
-
-/// A secret's value: prints as `[REDACTED]`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretValue(String);
-
-impl SecretValue {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value itself, to put into a request header and nowhere else.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[REDACTED]")
-    }
-}
-
-impl fmt::Display for SecretValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[REDACTED]")
     }
 }

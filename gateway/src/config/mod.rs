@@ -35,7 +35,6 @@
 
 mod error;
 mod reader;
-mod secret;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -51,7 +50,8 @@ use vuxnav_schema::{MunicipalityCode, Region};
 
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use reader::{ENV_PREFIX, ENV_SEPARATOR};
-pub use secret::{Secret, mask_url};
+pub use vuxnav_schema::Secret;
+use vuxnav_schema::secret::mask_url;
 
 use reader::{Reader, Table};
 
