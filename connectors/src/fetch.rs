@@ -32,8 +32,8 @@ use vuxnav_schema::SourceId;
 
 use crate::ConnectorError;
 use crate::config::SecretRef;
-use vuxnav_schema::Secret;
 use crate::events::{RequestFailed, RequestSucceeded};
+use vuxnav_schema::Secret;
 
 /// The most redirects followed for one request.
 const MAX_REDIRECTS: usize = 10;

@@ -69,7 +69,7 @@ fn an_empty_file_gives_the_defaults() {
             graphiql: true,
         }
     );
-    assert_eq!(config.read_model.refresh.as_ref().map(|s| s.source()), Some("0 */5 * * * *"));
+    assert_eq!(config.read_model.refresh.as_ref().map(|s| s.expression()), Some("0 */5 * * * *"));
 }
 
 #[test]
@@ -349,8 +349,8 @@ fn the_example_config_loads_without_problems_and_documents_the_defaults() {
     assert_eq!(config.region, defaults.region);
     assert_eq!(config.graphql, defaults.graphql);
     assert_eq!(
-        config.read_model.refresh.as_ref().map(|s| s.source()),
-        defaults.read_model.refresh.as_ref().map(|s| s.source())
+        config.read_model.refresh.as_ref().map(|s| s.expression()),
+        defaults.read_model.refresh.as_ref().map(|s| s.expression())
     );
 }
 

@@ -25,8 +25,9 @@ pub(crate) const MAX_FIRST: i32 = 500;
 
 pub type ApiSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
-/// The read model currently in service; swapped atomically when a new one is built.
-pub type Catalog = Arc<ArcSwap<ReadModel>>;
+/// The slot holding the read model in service; a new one is swapped in atomically when it is
+/// built (`jobs::refresh`), and a request reads one snapshot from start to end ([`Snapshots`]).
+pub type ReadModelSlot = Arc<ArcSwap<ReadModel>>;
 
 /// What the API needs to know beyond the data.
 #[derive(Debug, Clone)]
@@ -55,13 +56,13 @@ impl Default for Settings {
     }
 }
 
-/// Builds the schema over a catalog and a store.
-pub fn build_schema(settings: Settings, catalog: Catalog, store: vuxnav_store::Store) -> ApiSchema {
+/// Builds the schema over the read model's slot and a store.
+pub fn build_schema(settings: Settings, slot: ReadModelSlot, store: vuxnav_store::Store) -> ApiSchema {
     let mut builder = Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity)
         .extension(errors::Protections { max_aliases: settings.max_aliases })
-        .extension(Snapshots(catalog))
+        .extension(Snapshots(slot))
         .data(store)
         .data(settings.clone());
     if !settings.introspection {
@@ -89,7 +90,7 @@ pub(crate) fn internal(error: impl std::error::Error) -> async_graphql::Error {
 }
 
 /// Gives each request one read-model snapshot, so every field of a response sees the same data.
-struct Snapshots(Catalog);
+struct Snapshots(ReadModelSlot);
 
 impl ExtensionFactory for Snapshots {
     fn create(&self) -> Arc<dyn Extension> {
