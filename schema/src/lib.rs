@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod codes;
+mod courses;
 mod error;
 mod id;
 mod model;
@@ -15,8 +16,10 @@ pub mod secret;
 mod source;
 
 pub use codes::{
-    CourseConfiguration, CreditsSystem, Eligibility, Language, ProviderKind, SchoolForm, StudyMode, TimeOfStudy,
+    ConfiguredField, CourseConfiguration, CreditsSystem, Eligibility, Language, ProviderKind, SchoolForm, StudyMode,
+    TimeOfStudy,
 };
+pub use courses::{NationalCourse, national_course, national_courses};
 pub use error::ModelError;
 pub use id::{PublicId, SourceId};
 pub use model::{
