@@ -8,7 +8,7 @@ use chrono::Datelike;
 use roaring::RoaringBitmap;
 use vuxnav_schema::{
     Catalogue, Course, CourseCode, Municipality, MunicipalityCode, Offering, Provenance, Provider, PublicId,
-    SchoolForm, occasion,
+    SchoolForm, SourceId, occasion,
 };
 
 use crate::collation::Swedish;
@@ -48,6 +48,10 @@ impl ReadModel {
             also_listed.entry(kept).or_default().push(duplicate.provenance);
         }
 
+        let mut by_source: HashMap<SourceId, u64> = HashMap::new();
+        for offering in &offerings {
+            *by_source.entry(offering.provenance.source.clone()).or_default() += 1;
+        }
         let course = Dimension::build(offerings.iter().map(|o| course_index[&o.course]));
         let provider = Dimension::build(offerings.iter().map(|o| provider_index[&o.provider]));
         let municipality = Dimension::build(offerings.iter().map(|o| o.municipality));
@@ -62,6 +66,7 @@ impl ReadModel {
         let sorted = orders(&offerings, &courses, &course, &municipality, &start_key, &municipality_rank, &swedish);
 
         Ok(Self {
+            by_source,
             all: (0..offerings.len() as u32).collect(),
             cancelled: flags.cancelled,
             continuous: flags.continuous,

@@ -35,13 +35,13 @@ impl ReadModel {
             restrict(self.school_form.any_of(&filter.school_forms));
         }
         if !filter.modes.is_empty() {
-            restrict(self.mode.any_of(&filter.modes));
+            restrict(self.mode.any_of(&known(&filter.modes)));
         }
         if !filter.times_of_study.is_empty() {
-            restrict(self.time_of_study.any_of(&filter.times_of_study));
+            restrict(self.time_of_study.any_of(&known(&filter.times_of_study)));
         }
         if !filter.languages.is_empty() {
-            restrict(self.language.any_of(&filter.languages));
+            restrict(self.language.any_of(&known(&filter.languages)));
         }
         if !filter.course_codes.is_empty() {
             let ords: Vec<u32> = filter
@@ -159,4 +159,9 @@ impl ReadModel {
             })
             .sum()
     }
+}
+
+/// Filter values as the dimension's keys: a value asked for never matches an unknown one.
+fn known<T: Copy>(values: &[T]) -> Vec<Option<T>> {
+    values.iter().copied().map(Some).collect()
 }

@@ -30,7 +30,7 @@ use chrono::NaiveDate;
 use roaring::RoaringBitmap;
 use vuxnav_schema::{
     Course, CourseCode, Language, MunicipalityCode, Offering, Pace, Provenance, Provider, PublicId, SchoolForm,
-    StudyMode, TimeOfStudy,
+    SourceId, StudyMode, TimeOfStudy,
 };
 
 use collation::Swedish;
@@ -49,6 +49,8 @@ pub struct ReadModel {
     offering_index: HashMap<PublicId, u32>,
     /// Per offering with duplicates: where the merged records came from.
     also_listed: HashMap<u32, Vec<Provenance>>,
+    /// Offerings served per source: each counted under the source of the record served.
+    by_source: HashMap<SourceId, u64>,
     course_index: HashMap<PublicId, u32>,
     course_by_code: HashMap<String, u32>,
     provider_index: HashMap<PublicId, u32>,
@@ -58,9 +60,10 @@ pub struct ReadModel {
     continuous: RoaringBitmap,
     municipality: Dimension<MunicipalityCode>,
     school_form: Dimension<SchoolForm>,
-    mode: Dimension<StudyMode>,
-    time_of_study: Dimension<TimeOfStudy>,
-    language: Dimension<Language>,
+    /// `None` is the offerings whose value is unknown: a facet bucket of its own.
+    mode: Dimension<Option<StudyMode>>,
+    time_of_study: Dimension<Option<TimeOfStudy>>,
+    language: Dimension<Option<Language>>,
     pace: Dimension<Pace>,
     course: Dimension<u32>,
     provider: Dimension<u32>,
@@ -135,6 +138,14 @@ impl ReadModel {
     /// Number of offerings (cancelled ones included) in a municipality.
     pub fn offering_count(&self, municipality: MunicipalityCode) -> u64 {
         self.municipality.values().binary_search(&municipality).map_or(0, |index| self.municipality.bitmap(index).len())
+    }
+
+    /// Number of offerings (cancelled ones included) served from a source's records: an
+    /// occasion that two sources list is counted once, under the source whose record is
+    /// served. Over all sources these add up to [`ReadModel::len`]: the same snapshot as every
+    /// other count.
+    pub fn source_offering_count(&self, source: &SourceId) -> u64 {
+        self.by_source.get(source).copied().unwrap_or(0)
     }
 
     pub fn len(&self) -> usize {

@@ -29,4 +29,4 @@ pub use model::{
 pub use municipality::{County, Municipality, MunicipalityCode, Region};
 pub use secret::Secret;
 pub use source::{Catalogue, SourceState, SourceStatus};
-pub use source::{HarvestRun, RunCounts, RunHistory, RunId, RunOutcome, RunRejection};
+pub use source::{HarvestRun, RunCounts, RunEnd, RunHistory, RunId, RunOutcome, RunRejection};

@@ -221,7 +221,7 @@ fn private_providers_work_in_several_municipalities_under_one_id() {
     assert!(private.iter().filter(|(_, m)| m.len() >= 3).count() >= 5);
     for source in regional() {
         let own = &source.catalogue.providers[0];
-        assert_eq!(own.kind, vuxnav_schema::ProviderKind::Kommunal);
+        assert_eq!(own.kind, Some(vuxnav_schema::ProviderKind::Kommunal));
         assert!(own.email.as_deref().is_some_and(|e| e.starts_with("vux@") && e.ends_with(".example")));
         assert!(source.catalogue.providers.len() >= 2, "{}", source.id);
     }

@@ -32,7 +32,7 @@ use sea_orm_migration::MigratorTrait;
 
 pub use connect::StoreOptions;
 pub use error::StoreError;
-pub use harvest::ReplaceOutcome;
+pub use harvest::{Proposed, ReplaceOutcome, Written};
 pub use runs::MAX_REJECTIONS_PER_RUN;
 
 /// The file name of the SQLite database in a data folder.

@@ -410,7 +410,13 @@ fn offering(
         application,
         pace,
         time_of_study: title.as_deref().and_then(time_of_study_in),
-        mode: if event.distance == Some(true) { Some(StudyMode::Distance) } else { title.as_deref().and_then(mode_in) },
+        // `distance` is the API's own yes or no; a title may say more (`flex`, hybrid).
+        mode: match (event.distance, title.as_deref().and_then(mode_in)) {
+            (Some(true), _) => Some(StudyMode::Distance),
+            (_, Some(read)) => Some(read),
+            (Some(false), None) => Some(StudyMode::OnSite),
+            (None, None) => None,
+        },
         language,
         seats: None,
         cancelled: false,

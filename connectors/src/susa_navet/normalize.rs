@@ -457,7 +457,9 @@ fn offering(
         .and_then(TimeOfStudy::from_upstream)
         .or_else(|| title.as_deref().and_then(time_of_study_in));
     let mode = match &event.distance {
-        None => title.as_deref().and_then(mode_in),
+        // EMIL 3 says distance study with the object: an event without one is studied at its
+        // location, unless its title says otherwise (`flex`).
+        None => title.as_deref().and_then(mode_in).or(Some(StudyMode::OnSite)),
         Some(distance) if distance.no_of_mandatory_sessions.is_some_and(|n| n > 0) => Some(StudyMode::Hybrid),
         Some(_) => Some(StudyMode::Distance),
     };

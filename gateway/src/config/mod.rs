@@ -46,6 +46,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use vuxnav_connectors::config::{ValidSource, parse_sources};
 use vuxnav_connectors::fetch::{FetchOptions, SecretLookup};
+use vuxnav_connectors::guard::GuardPolicy;
 use vuxnav_connectors::schedule::Schedule;
 use vuxnav_schema::{MunicipalityCode, Region};
 
@@ -149,6 +150,10 @@ pub struct HarvestConfig {
     /// incrementally after a full run (`full_every_hours`, default 24, at most 8760; 0 makes
     /// every run full).
     pub full_every: Duration,
+    /// The harvest guard of every source (`guard_max_rejected_percent`, default 50, and
+    /// `guard_max_withdrawn_percent`, default 50, each 0 to 100); a source's `[source.guard]`
+    /// sets its own.
+    pub guard: GuardPolicy,
 }
 
 impl Default for HarvestConfig {
@@ -160,6 +165,7 @@ impl Default for HarvestConfig {
             retries: fetch.retries,
             max_body_bytes: fetch.max_body_bytes,
             full_every: vuxnav_connectors::runner::DEFAULT_FULL_EVERY,
+            guard: GuardPolicy::default(),
         }
     }
 }
@@ -329,7 +335,7 @@ impl Config {
         let harvest = read_harvest(&mut r, &mut harvest_table);
         r.finish(harvest_table);
 
-        let sources = read_sources(&mut r, &mut root);
+        let sources = read_sources(&mut r, &mut root, region.as_ref().unwrap_or(&defaults.region));
 
         let data_dir = data_dir.unwrap_or(defaults.data_dir);
         let database = match database_url.filter(|url| !url.trim().is_empty()) {
@@ -458,15 +464,42 @@ fn read_harvest(r: &mut Reader, table: &mut Table) -> HarvestConfig {
             .bounded(table, "full_every_hours", 0..=8_760)
             .map(|hours| Duration::from_secs(hours as u64 * 3_600))
             .unwrap_or(defaults.full_every),
+        guard: GuardPolicy {
+            max_rejected_percent: r
+                .bounded(table, "guard_max_rejected_percent", 0..=100)
+                .and_then(|p| u8::try_from(p).ok())
+                .unwrap_or(defaults.guard.max_rejected_percent),
+            max_withdrawn_percent: r
+                .bounded(table, "guard_max_withdrawn_percent", 0..=100)
+                .and_then(|p| u8::try_from(p).ok())
+                .unwrap_or(defaults.guard.max_withdrawn_percent),
+        },
     }
 }
 
 /// The `[[source]]` entries: every problem of every entry is recorded, keyed from the top of
 /// the file (`source[2].connector.url`) and naming the source's id when it has one.
-fn read_sources(r: &mut Reader, root: &mut Table) -> Vec<ValidSource> {
+fn read_sources(r: &mut Reader, root: &mut Table, region: &Region) -> Vec<ValidSource> {
     let Some(entries) = r.field::<Vec<toml::Value>>(root, "source") else { return Vec::new() };
     match parse_sources(&entries) {
-        Ok(sources) => sources,
+        Ok(sources) => {
+            let outside: Vec<(usize, &ValidSource)> =
+                sources.iter().enumerate().filter(|(_, s)| !region.contains(s.municipality)).collect();
+            for (index, source) in &outside {
+                let municipality = source.municipality.municipality();
+                r.problem(
+                    &format!("source[{index}].municipality"),
+                    format!(
+                        "`{}` ({}) is not in the configured region, {}: set [region] to include it (source `{}`)",
+                        municipality.code.as_str(),
+                        municipality.name,
+                        region.describe(),
+                        source.id
+                    ),
+                );
+            }
+            if outside.is_empty() { sources } else { Vec::new() }
+        }
         Err(problems) => {
             for problem in problems {
                 let message = match &problem.source {
