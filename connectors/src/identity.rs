@@ -49,15 +49,18 @@ pub(crate) fn course(source: &SourceId, record: CourseRecord) -> Course {
             configuration: CourseConfiguration::Course,
         },
         None => {
+            // An occasion's title may name how it is given (`Bagare Kväll`): the course is
+            // what the title names without that.
+            let title = crate::readings::course_title(&record.title);
             let id = match &record.upstream_id {
                 Some(upstream_id) => PublicId::local_course(source, upstream_id),
-                None => PublicId::local_course_by_content(source, record.form, code, &record.title, record.credits),
+                None => PublicId::local_course_by_content(source, record.form, code, &title, record.credits),
             };
             Course {
                 id,
                 code: None,
                 local_code: code.map(str::to_owned),
-                title: record.title,
+                title,
                 description: record.description,
                 school_form: record.form,
                 credits: record.credits,

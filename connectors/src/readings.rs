@@ -49,6 +49,46 @@ pub fn mode_in(title: &str) -> Option<StudyMode> {
     }
 }
 
+/// The words after which a title names how an occasion is given rather than what it is.
+const MARKERS: [&str; 16] = [
+    "kväll",
+    "kvällstid",
+    "kvällskurs",
+    "kvall",
+    "helg",
+    "helgtid",
+    "helgkurs",
+    "veckoslut",
+    "dagtid",
+    "distans",
+    "distanskurs",
+    "webb",
+    "online",
+    "flex",
+    "flexibel",
+    "hybrid",
+];
+
+/// A title without the words at its end that name how the occasion is given (`Matematik 1c
+/// Kväll`, `Engelska 5 - distans`, `Matematik 1b flex` are `Matematik 1c`, `Engelska 5`,
+/// `Matematik 1b`): the course an occasion's title names. The title itself when nothing is
+/// left.
+pub fn course_title(title: &str) -> String {
+    let mut words: Vec<&str> = title.split_whitespace().collect();
+    let is_marker = |word: &str| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        word.is_empty() || MARKERS.contains(&word.as_str())
+    };
+    while words.len() > 1 && words.last().is_some_and(|w| is_marker(w)) {
+        words.pop();
+    }
+    if words.last().is_some_and(|w| w.ends_with(',')) {
+        let last = words.len() - 1;
+        words[last] = words[last].trim_end_matches(',');
+    }
+    words.join(" ")
+}
+
 /// The kind of body a provider is, from its organisation number or else its name; `None` when
 /// neither shows it.
 pub fn provider_kind_of(org_number: Option<&OrgNumber>, name: &str) -> Option<ProviderKind> {
@@ -121,6 +161,17 @@ mod tests {
         for (title, expected) in cases {
             assert_eq!(mode_in(title), *expected, "{title}");
         }
+    }
+
+    #[test]
+    fn a_title_without_its_markers_names_the_course() {
+        assert_eq!(course_title("Matematik 1c Kväll"), "Matematik 1c");
+        assert_eq!(course_title("Engelska 5 - distans"), "Engelska 5");
+        assert_eq!(course_title("Svenska 1, kvällstid"), "Svenska 1");
+        assert_eq!(course_title("Matematik 1b flex"), "Matematik 1b");
+        assert_eq!(course_title("Restaurang och livsmedel kombo"), "Restaurang och livsmedel kombo");
+        assert_eq!(course_title("Distans"), "Distans");
+        assert_eq!(course_title("Kvalificerad behandlingspedagog - distans"), "Kvalificerad behandlingspedagog");
     }
 
     #[test]

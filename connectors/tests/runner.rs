@@ -20,7 +20,7 @@ use vuxnav_connectors::runner::{
 use vuxnav_connectors::{Connector, ConnectorError, HarvestContext, Item, ItemStream, Rejection};
 use vuxnav_schema::{
     Application, Eligibility, Language, Location, MunicipalityCode, Offering, Pace, Provenance, PublicId, RunCounts,
-    RunId, RunRejection, Schedule, SourceId, StudyMode, TimeOfStudy,
+    RunEnd, RunId, RunRejection, Schedule, SourceId, StudyMode, TimeOfStudy,
 };
 
 const URL: &str = "https://kurser.example.se/api";
@@ -39,6 +39,7 @@ fn run_source(id: &str) -> RunPlan {
         municipality: MunicipalityCode::parse("0180").expect("a kommunkod"),
         since: None,
         max_items: 1_000,
+        guard: None,
     }
 }
 
@@ -226,10 +227,14 @@ impl Sink for RecordingSink {
         &'a self,
         run: RunId,
         _finished: DateTime<Utc>,
-        outcome: Result<(), String>,
+        outcome: RunEnd,
         counts: RunCounts,
         rejections: &'a [RunRejection],
     ) -> SinkFuture<'a, ()> {
+        let outcome = match outcome {
+            RunEnd::Succeeded => Ok(()),
+            RunEnd::Failed(reason) | RunEnd::Held(reason) => Err(reason),
+        };
         Box::pin(async move {
             self.record(Call::Finish { run, outcome, counts, rejections: rejections.to_vec() });
             self.finished.notify_one();

@@ -69,7 +69,7 @@ fn an_empty_file_gives_the_defaults() {
             graphiql: true,
         }
     );
-    assert_eq!(config.read_model.refresh.as_ref().map(|s| s.expression()), Some("0 */5 * * * *"));
+    assert_eq!(config.read_model.refresh.as_ref().map(|s| s.expression()), Some("*/2 * * * * *"));
 }
 
 #[test]

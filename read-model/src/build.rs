@@ -60,7 +60,8 @@ impl ReadModel {
             (0..offerings.len() as u32).map(|doc| courses[*course.value_of(doc) as usize].school_form),
         );
         let flags = Flags::of(&offerings, |doc| &courses[*course.value_of(doc) as usize]);
-        let text = Self::text_index(&courses, &providers, &municipality, &place)?;
+        let title = Dimension::build(offerings.iter().map(|o| o.title.clone().unwrap_or_default()));
+        let text = Self::text_index(&courses, &providers, &municipality, &place, &title)?;
         let municipality_rank = municipality_ranks(&swedish);
         let start_key: Vec<i64> = offerings.iter().map(start_key).collect();
         let sorted = orders(&offerings, &courses, &course, &municipality, &start_key, &municipality_rank, &swedish);
@@ -84,6 +85,7 @@ impl ReadModel {
             provider,
             municipality,
             place,
+            title,
             start_key,
             municipality_rank,
             sorted,
@@ -105,15 +107,21 @@ impl ReadModel {
         providers: &[Provider],
         municipality: &Dimension<MunicipalityCode>,
         place: &Dimension<String>,
+        title: &Dimension<String>,
     ) -> Result<TextIndex, BuildError> {
         let course_texts: Vec<String> = courses
             .iter()
             .map(|c| {
-                [Some(c.title.as_str()), c.code.as_ref().map(CourseCode::as_str), c.subject.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                [
+                    Some(c.title.as_str()),
+                    c.code.as_ref().map(CourseCode::as_str),
+                    c.local_code.as_deref(),
+                    c.subject.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
             })
             .collect();
         let entities = course_texts
@@ -128,7 +136,15 @@ impl ReadModel {
                     .enumerate()
                     .map(|(i, code)| (EntityKind::Municipality, i as u32, code.municipality().name)),
             )
-            .chain(place.values().iter().enumerate().map(|(i, text)| (EntityKind::Place, i as u32, text.as_str())));
+            .chain(place.values().iter().enumerate().map(|(i, text)| (EntityKind::Place, i as u32, text.as_str())))
+            .chain(
+                title
+                    .values()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, text)| !text.is_empty())
+                    .map(|(i, text)| (EntityKind::Title, i as u32, text.as_str())),
+            );
         TextIndex::build(entities).map_err(|error| BuildError::TextIndex(error.to_string()))
     }
 }

@@ -13,7 +13,7 @@ use crate::{OfferingFilter, QueryError, ReadModel};
 /// (empty without a text); an offering's score is the sum over its course, provider,
 /// municipality and place.
 #[derive(Default)]
-pub(crate) struct Scores([Vec<f32>; 4]);
+pub(crate) struct Scores([Vec<f32>; 5]);
 
 /// Below this many matches, a word filters them one by one; above it, the bitmaps of the
 /// entities it matched are unioned and intersected with them.
@@ -121,7 +121,7 @@ impl ReadModel {
                 }
             }
             if matches.len() < FILTER_ONE_BY_ONE {
-                let mut matched: [Vec<bool>; 4] = EntityKind::ALL.map(|kind| vec![false; self.entities(kind).len()]);
+                let mut matched: [Vec<bool>; 5] = EntityKind::ALL.map(|kind| vec![false; self.entities(kind).len()]);
                 for hit in &hits {
                     if let Some(mark) = matched[hit.kind as usize].get_mut(hit.ord as usize) {
                         *mark = true;
@@ -146,6 +146,7 @@ impl ReadModel {
             EntityKind::Provider => &self.provider,
             EntityKind::Municipality => &self.municipality,
             EntityKind::Place => &self.place,
+            EntityKind::Title => &self.title,
         }
     }
 

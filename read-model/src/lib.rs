@@ -68,6 +68,8 @@ pub struct ReadModel {
     course: Dimension<u32>,
     provider: Dimension<u32>,
     place: Dimension<String>,
+    /// Each offering's own title (empty when it has none), for text search.
+    title: Dimension<String>,
     start: Dimension<Option<NaiveDate>>,
     application: Dimension<(Option<NaiveDate>, Option<NaiveDate>, bool)>,
     /// Offerings per subject name and subject code, lowercase.

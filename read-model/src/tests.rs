@@ -38,9 +38,11 @@ struct Spec {
     town: &'static str,
     start: Option<&'static str>,
     continuous: bool,
-    mode: StudyMode,
+    mode: Option<StudyMode>,
     time: TimeOfStudy,
     pace: i64,
+    /// The offering's own title.
+    title: Option<&'static str>,
     cancelled: bool,
     application: (Option<&'static str>, Option<&'static str>, bool),
 }
@@ -55,6 +57,7 @@ fn spec(course: usize, municipality: &'static str, start: Option<&'static str>) 
         mode: Some(StudyMode::OnSite),
         time: TimeOfStudy::Day,
         pace: 100,
+        title: None,
         cancelled: false,
         application: (None, None, start.is_none()),
     }
@@ -92,13 +95,13 @@ fn catalogue(specs: Vec<Spec>) -> Catalogue {
             course: courses[s.course].id,
             provider: provider.id,
             municipality: MunicipalityCode::parse(s.municipality).unwrap(),
-            title: None,
+            title: s.title.map(Into::into),
             location: Location { town: Some(s.town.into()), ..Location::default() },
             schedule: Schedule::new(s.start.map(date), None, s.continuous).unwrap(),
             application: Application::new(s.application.0.map(date), s.application.1.map(date), s.application.2, None)
                 .unwrap(),
             pace: Pace::new(s.pace).unwrap(),
-            time_of_study: s.time,
+            time_of_study: Some(s.time),
             mode: s.mode,
             language: Some(Language::SWEDISH),
             seats: Some(30),
@@ -142,7 +145,7 @@ fn varied() -> ReadModel {
             for start in [Some("2027-01-11"), Some("2026-08-17"), None] {
                 let mut s = spec(course, municipality, start);
                 s.town = town;
-                s.mode = if course % 3 == 0 { StudyMode::Distance } else { StudyMode::OnSite };
+                s.mode = Some(if course % 3 == 0 { StudyMode::Distance } else { StudyMode::OnSite });
                 s.time = if course % 2 == 0 { TimeOfStudy::Evening } else { TimeOfStudy::Day };
                 s.pace = if course % 2 == 0 { 50 } else { 100 };
                 s.application = (Some("2026-10-01"), Some("2026-11-30"), start.is_none());
@@ -220,7 +223,33 @@ fn facets_add_up_to_the_total_under_the_filter() {
     ] {
         assert_eq!(counts, page.total_count);
     }
-    assert_eq!(facets.mode, [(StudyMode::OnSite, page.total_count)]);
+    assert_eq!(facets.mode, [(Some(StudyMode::OnSite), page.total_count)]);
+}
+
+#[test]
+fn an_unknown_mode_is_counted_in_a_bucket_of_its_own_and_never_matches_a_filter() {
+    let model = model(vec![
+        Spec { mode: None, ..spec(0, "0180", Some("2026-08-17")) },
+        Spec { mode: None, ..spec(0, "0180", Some("2026-08-18")) },
+        spec(0, "0180", Some("2026-08-19")),
+    ]);
+    let page = model.search(&OfferingQuery { facets: true, ..query() }).unwrap();
+    let facets = page.facets.unwrap();
+    assert_eq!(facets.mode, [(None, 2), (Some(StudyMode::OnSite), 1)]);
+    let filter = OfferingFilter { modes: vec![StudyMode::OnSite], ..OfferingFilter::default() };
+    let on_site = model.search(&OfferingQuery { filter, ..query() }).unwrap();
+    assert_eq!(on_site.total_count, 1);
+}
+
+#[test]
+fn an_offering_s_own_title_is_searchable_and_finds_only_that_occasion() {
+    let model = model(vec![
+        spec(0, "0180", Some("2026-08-17")),
+        Spec { title: Some("Matematik 1c Kväll"), ..spec(0, "0180", Some("2026-08-18")) },
+    ]);
+    let evening = model.search(&OfferingQuery { text: Some("kväll".to_owned()), ..query() }).unwrap();
+    assert_eq!(evening.total_count, 1, "the evening occasion only, not every occasion of the course");
+    assert_eq!(evening.items[0].0.title.as_deref(), Some("Matematik 1c Kväll"));
 }
 
 #[test]

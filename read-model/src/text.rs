@@ -19,15 +19,18 @@ pub(crate) enum EntityKind {
     Provider = 1,
     Municipality = 2,
     Place = 3,
+    /// An offering's own title, as its provider published it (`Matematik 1c Kväll`).
+    Title = 4,
 }
 
 impl EntityKind {
-    pub(crate) const ALL: [EntityKind; 4] = [Self::Course, Self::Provider, Self::Municipality, Self::Place];
+    pub(crate) const ALL: [EntityKind; 5] =
+        [Self::Course, Self::Provider, Self::Municipality, Self::Place, Self::Title];
 
     /// How much a match on this kind counts towards relevance: a title match matters most.
     fn weight(self) -> f32 {
         match self {
-            Self::Course => 2.0,
+            Self::Course | Self::Title => 2.0,
             Self::Provider | Self::Municipality | Self::Place => 1.0,
         }
     }

@@ -205,7 +205,7 @@ fn course(ctx: &HarvestContext, event: &AdultEducationEvent) -> Result<Course, F
         CourseRecord {
             form: school_form,
             code: text(event.course_code.as_deref()),
-            subject: crate::text::subject(&title, school_form, configuration),
+            subject: crate::text::subject(&crate::readings::course_title(&title), school_form, configuration),
             title,
             credits,
             configuration,

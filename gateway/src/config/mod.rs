@@ -68,8 +68,10 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./vuxnav-data";
 /// The name of the embedded SQLite file in `data_dir`.
 pub const SQLITE_FILE_NAME: &str = "vuxnav.db";
-/// The default of `read_model.refresh`: every five minutes.
-pub const DEFAULT_REFRESH: &str = "0 */5 * * * *";
+/// The default of `read_model.refresh`: every two seconds. Each check is one indexed lookup
+/// of the newest succeeded run (`Store::last_change`, docs/performance.md); the read model is
+/// rebuilt only when another process committed since.
+pub const DEFAULT_REFRESH: &str = "*/2 * * * * *";
 /// The largest `graphql.max_page_size` allowed.
 pub const MAX_PAGE_SIZE_LIMIT: usize = 10_000;
 
@@ -271,7 +273,8 @@ impl Default for GraphqlLimits {
 pub struct ReadModelConfig {
     /// When the read model is rebuilt from the store, so that replicas sharing PostgreSQL see
     /// each other's harvests (`refresh`, a cron expression with seconds, evaluated in
-    /// Europe/Stockholm; default every five minutes). `None` when `refresh = ""`.
+    /// Europe/Stockholm; default every two seconds: a harvest committed by another process is
+    /// served within seconds, and a check that finds nothing new costs one indexed lookup). `None` when `refresh = ""`.
     pub refresh: Option<Schedule>,
 }
 
