@@ -30,6 +30,8 @@ pub struct App {
     pub metrics: Metrics,
     /// False once shutdown has begun: `/readyz` then answers 503.
     pub ready: Arc<AtomicBool>,
+    /// The date the API takes as today, when fixed (tests); otherwise today in Stockholm.
+    today: Option<NaiveDate>,
 }
 
 impl App {
@@ -38,7 +40,7 @@ impl App {
     pub async fn start(config: &Config, store: Store, today: Option<NaiveDate>) -> anyhow::Result<App> {
         vuxnav_connectors::fetch::install_crypto_provider();
         let refresher = Refresher::start(store.clone()).await?;
-        let limits = config.graphql;
+        let limits = &config.graphql;
         let settings = Settings {
             region: config.region.clone(),
             max_page_size: limits.max_page_size,
@@ -56,7 +58,13 @@ impl App {
             schema,
             metrics: Metrics::new(),
             ready: Arc::new(AtomicBool::new(true)),
+            today,
         })
+    }
+
+    /// The date the API takes as today.
+    pub fn today(&self) -> NaiveDate {
+        graphql::today_or(self.today)
     }
 
     /// The read model in service now.

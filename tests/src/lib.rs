@@ -264,6 +264,18 @@ impl TestApp {
     /// POSTs `body` to the GraphQL endpoint with exactly these headers (and the ones reqwest
     /// always sends, such as `content-length`).
     pub async fn post(&self, body: impl Into<reqwest::Body>, headers: &[(&str, &str)]) -> Reply {
+        self.request(reqwest::Method::POST, "/graphql", headers, body.into()).await
+    }
+
+    /// Sends `method` to `path` (with its query string) with exactly these headers and `body`,
+    /// and returns the answer whatever its status.
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: reqwest::Body,
+    ) -> Reply {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             map.append(
@@ -273,7 +285,7 @@ impl TestApp {
         }
         let response = self
             .client
-            .post(self.graphql_url())
+            .request(method, format!("http://{}{path}", self.address))
             .headers(map)
             .body(body)
             .send()
@@ -283,6 +295,11 @@ impl TestApp {
         let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_else(|error| panic!("{}: reading the body: {error}", self.backend));
         Reply { status, headers, body }
+    }
+
+    /// GETs `path` (with its query string) with these headers.
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.request(reqwest::Method::GET, path, headers, reqwest::Body::from("")).await
     }
 }
 

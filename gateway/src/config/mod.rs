@@ -225,7 +225,7 @@ pub enum LogFormat {
 }
 
 /// The protections of the GraphQL endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GraphqlLimits {
     /// The deepest selection nesting a query may have (`max_depth`, default 15, at least 1).
     pub max_depth: usize,
@@ -244,6 +244,22 @@ pub struct GraphqlLimits {
     pub introspection: bool,
     /// Whether GraphiQL is served to browsers on `GET /graphql` (`graphiql`, default true).
     pub graphiql: bool,
+    /// How long browsers and CDNs may keep a cacheable answer to a `GET` query, in seconds
+    /// (`cache_max_age`, default 60, at most 86400; 0 sends no caching headers).
+    pub cache_max_age: u32,
+    /// The origins a browser app may call `/graphql` from (`cors_origins`, default `["*"]`,
+    /// any origin, without credentials; `[]` allows none; or a list such as
+    /// `["https://portal.example"]`).
+    pub cors_origins: CorsOrigins,
+}
+
+/// The origins allowed to call the public API from a browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// Any origin (`["*"]`): the public API is read-only and sends no credentials.
+    Any,
+    /// Only these origins (`scheme://host[:port]`); none when empty.
+    List(Vec<String>),
 }
 
 impl Default for GraphqlLimits {
@@ -256,6 +272,8 @@ impl Default for GraphqlLimits {
             max_body_bytes: 1_048_576,
             introspection: true,
             graphiql: true,
+            cache_max_age: 60,
+            cors_origins: CorsOrigins::Any,
         }
     }
 }
@@ -435,7 +453,32 @@ fn read_graphql(r: &mut Reader, table: &mut Table) -> GraphqlLimits {
         max_body_bytes: r.bounded(table, "max_body_bytes", 1..=usize::MAX).unwrap_or(defaults.max_body_bytes),
         introspection: r.field(table, "introspection").unwrap_or(defaults.introspection),
         graphiql: r.field(table, "graphiql").unwrap_or(defaults.graphiql),
+        cache_max_age: r
+            .bounded(table, "cache_max_age", 0..=86_400)
+            .and_then(|seconds| u32::try_from(seconds).ok())
+            .unwrap_or(defaults.cache_max_age),
+        cors_origins: r.parsed(table, "cors_origins", parse_cors_origins).unwrap_or(defaults.cors_origins),
     }
+}
+
+fn parse_cors_origins(origins: Vec<String>) -> Result<CorsOrigins, String> {
+    if origins.iter().any(|origin| origin == "*") {
+        return if origins.len() == 1 {
+            Ok(CorsOrigins::Any)
+        } else {
+            Err("`*` allows every origin: give it alone, or list origins without it".to_owned())
+        };
+    }
+    for origin in &origins {
+        let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+        let host_ok = rest.is_some_and(|host| !host.is_empty() && !host.contains(['/', '?', '#', ' ']));
+        if !host_ok {
+            return Err(format!(
+                "`{origin}` is not an origin: give the scheme, host and port only, such as \"https://portal.example\""
+            ));
+        }
+    }
+    Ok(CorsOrigins::List(origins))
 }
 
 fn read_harvest(r: &mut Reader, table: &mut Table) -> HarvestConfig {

@@ -78,9 +78,12 @@ pub fn sdl() -> String {
 
 /// Today's date in Europe/Stockholm, unless the settings fix it.
 pub(crate) fn today(ctx: &Context<'_>) -> NaiveDate {
-    ctx.data_unchecked::<Settings>()
-        .today
-        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive())
+    today_or(ctx.data_unchecked::<Settings>().today)
+}
+
+/// `fixed`, or else today's date in Europe/Stockholm: the date the API takes as today.
+pub fn today_or(fixed: Option<NaiveDate>) -> NaiveDate {
+    fixed.unwrap_or_else(|| chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive())
 }
 
 /// Logs an unexpected error with its cause and answers `INTERNAL` without detail.
