@@ -11,6 +11,7 @@ mod id;
 mod model;
 mod municipality;
 pub mod occasion;
+mod release;
 mod source;
 
 pub use codes::{
@@ -23,5 +24,6 @@ pub use model::{
     Schedule,
 };
 pub use municipality::{County, Municipality, MunicipalityCode, Region};
+pub use release::{Seen, SourceReport};
 pub use source::{Catalogue, SourceState, SourceStatus};
 pub use source::{HarvestRun, RunCounts, RunHistory, RunId, RunOutcome, RunRejection};
