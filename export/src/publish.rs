@@ -351,6 +351,11 @@ fn prepare(
 
     let (latest, previous, next_sequence) = match latest {
         Ok(Some(latest)) => {
+            // A kill between the two pointers leaves state.txt behind latest.json: repair it.
+            let state = state_txt(&latest);
+            if read_text(storage, "state.txt").ok().flatten().as_deref() != Some(state.as_str()) {
+                storage.replace("state.txt", state.as_bytes())?;
+            }
             let previous = manifests
                 .iter()
                 .find(|(name, _)| name.to_string() == latest.release)
