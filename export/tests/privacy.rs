@@ -41,10 +41,17 @@ async fn a_release_of_a_real_store_has_only_public_columns_and_no_private_value(
         }
         db.replace_source(&source, &catalogue, night(0)).await.unwrap();
         db.record_attempt(&source, night(0), Ok(())).await.unwrap();
-        db.record_attempt(&source, night(0) + chrono::Duration::hours(1), Err("connect to secret-host.internal:5432 failed".into())).await.unwrap();
+        db.record_attempt(
+            &source,
+            night(0) + chrono::Duration::hours(1),
+            Err("connect to secret-host.internal:5432 failed".into()),
+        )
+        .await
+        .unwrap();
 
         let reader = db.release_reader().await.unwrap();
-        let summary = publish(&StoreRecords(reader), Arc::new(LocalFolder::new(root)), &options(), night(1)).await.unwrap();
+        let summary =
+            publish(&StoreRecords(reader), Arc::new(LocalFolder::new(root)), &options(), night(1)).await.unwrap();
         let folder = format!("releases/{}", summary.release);
 
         for table in TABLES {

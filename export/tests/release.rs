@@ -38,7 +38,13 @@ async fn a_first_release_has_every_file_checks_with_sha256sum_and_becomes_latest
     }
     assert!(!folder.join("delta.jsonl.gz").exists());
 
-    let check = std::process::Command::new("sha256sum").arg("-c").arg("--strict").arg("SHA256SUMS").current_dir(&folder).output().unwrap();
+    let check = std::process::Command::new("sha256sum")
+        .arg("-c")
+        .arg("--strict")
+        .arg("SHA256SUMS")
+        .current_dir(&folder)
+        .output()
+        .unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
     assert_eq!(String::from_utf8_lossy(&check.stdout).matches(": OK").count(), 17);
 
@@ -68,7 +74,8 @@ async fn the_csv_and_excel_files_read_back_as_the_same_table() {
     assert!(excel.starts_with('\u{feff}'), "the Excel file starts with a BOM");
     assert!(csv.contains("\r\n") && excel.contains("\r\n"), "CRLF line ends");
     let mut plain = csv::Reader::from_reader(csv.as_bytes());
-    let mut semicolons = csv::ReaderBuilder::new().delimiter(b';').from_reader(excel.trim_start_matches('\u{feff}').as_bytes());
+    let mut semicolons =
+        csv::ReaderBuilder::new().delimiter(b';').from_reader(excel.trim_start_matches('\u{feff}').as_bytes());
     assert_eq!(plain.headers().unwrap(), semicolons.headers().unwrap());
     let latitude = plain.headers().unwrap().iter().position(|h| h == "latitude").unwrap();
     let rows: Vec<_> = plain.records().map(Result::unwrap).zip(semicolons.records().map(Result::unwrap)).collect();
@@ -140,12 +147,20 @@ async fn a_corrupt_or_missing_previous_release_omits_the_delta_and_the_manifest_
 
     std::fs::remove_dir_all(root.join("releases/2026-11-21")).unwrap();
     let third = release(&records, root, 2).await.unwrap();
-    assert!(matches!(&third.delta, DeltaStatus::Omitted { reason } if reason.contains("2026-11-21 is missing")), "{:?}", third.delta);
+    assert!(
+        matches!(&third.delta, DeltaStatus::Omitted { reason } if reason.contains("2026-11-21 is missing")),
+        "{:?}",
+        third.delta
+    );
     assert_eq!(third.outcome, Outcome::Published { sequence: 3, forced: false }, "the sequence goes on");
 
     support::overwrite(&root.join("latest.json"), b"{");
     let fourth = release(&records, root, 3).await.unwrap();
-    assert!(matches!(&fourth.delta, DeltaStatus::Omitted { reason } if reason.contains("latest.json")), "{:?}", fourth.delta);
+    assert!(
+        matches!(&fourth.delta, DeltaStatus::Omitted { reason } if reason.contains("latest.json")),
+        "{:?}",
+        fourth.delta
+    );
     assert_eq!(fourth.outcome, Outcome::Published { sequence: 4, forced: false }, "continued from the manifests");
 }
 
@@ -211,13 +226,20 @@ async fn assert_failure_leaves_the_previous_release(fault: Fault) {
     assert_eq!(latest(root).as_deref(), Some("2026-11-20"), "{fault:?}");
     assert_eq!(read(root, "state.txt").lines().nth(1), Some("sequenceNumber=1"), "{fault:?}");
     let visible = releases(root);
-    if fault != Fault::Replace("latest.json") && fault != Fault::Replace("state.txt") && fault != Fault::Replace("releases.atom") && fault != Fault::Replace("datasets/dcat") {
+    if fault != Fault::Replace("latest.json")
+        && fault != Fault::Replace("state.txt")
+        && fault != Fault::Replace("releases.atom")
+        && fault != Fault::Replace("datasets/dcat")
+    {
         assert_eq!(visible, ["2026-11-20"], "{fault:?}");
     }
     let next = release(&records, root, 1).await.unwrap();
     assert!(matches!(next.outcome, Outcome::Published { .. }), "{fault:?}");
     assert_eq!(latest(root).as_deref(), Some(next.release.as_str()).or(next.rolled_forward.as_deref()), "{fault:?}");
-    assert!(!root.join(".staging").exists() || std::fs::read_dir(root.join(".staging")).unwrap().next().is_none(), "{fault:?}");
+    assert!(
+        !root.join(".staging").exists() || std::fs::read_dir(root.join(".staging")).unwrap().next().is_none(),
+        "{fault:?}"
+    );
 }
 
 fn vuxnav_export_chain(error: &dyn std::error::Error) -> String {

@@ -142,9 +142,13 @@ impl Records for Memory {
 
     fn offerings(&self) -> RecordStream<'_, Offering> {
         let fail_after = self.fail_offerings_after.unwrap_or(usize::MAX);
-        stream::iter(self.offerings.clone().into_iter().enumerate().map(move |(i, o)| {
-            if i >= fail_after { Err("the store went away".into()) } else { Ok(o) }
-        }))
+        stream::iter(
+            self.offerings
+                .clone()
+                .into_iter()
+                .enumerate()
+                .map(move |(i, o)| if i >= fail_after { Err("the store went away".into()) } else { Ok(o) }),
+        )
         .boxed()
     }
 }
@@ -291,7 +295,9 @@ pub fn read(root: &Path, path: &str) -> String {
     let bytes = std::fs::read(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
     if path.ends_with(".gz") {
         let mut text = String::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
         text
     } else {
         String::from_utf8(bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -304,7 +310,9 @@ pub fn json(root: &Path, path: &str) -> serde_json::Value {
 
 /// The release `latest.json` names.
 pub fn latest(root: &Path) -> Option<String> {
-    root.join("latest.json").exists().then(|| json(root, "latest.json")["release"].as_str().unwrap_or_default().to_owned())
+    root.join("latest.json")
+        .exists()
+        .then(|| json(root, "latest.json")["release"].as_str().unwrap_or_default().to_owned())
 }
 
 /// The release folders under `releases/`, sorted.
