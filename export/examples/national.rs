@@ -5,13 +5,14 @@
 //! cargo run --release -p vuxnav-export --example national -- load DB [OFFERINGS]
 //! cargo run --release -p vuxnav-export --example national -- export DB OUT [NIGHT]
 //! cargo run --release -p vuxnav-export --example national -- memory OUT [OFFERINGS]
+//! cargo run --release -p vuxnav-export --example national -- read DB
 //! ```
 //!
 //! `load` fills a SQLite store at `DB` with `OFFERINGS` (default 300,000) offerings of the
 //! store's sample catalogue over 290 sources, one per municipality. `export` writes a release
 //! of that store into `OUT` through the store's release reader, as the gateway does; run it
 //! twice (`NIGHT` 0, then 1) for a release with a delta. `memory` writes a release of records
-//! generated on the fly, without a store. Each reports its wall time and the process's peak
+//! generated on the fly, without a store; `read` only reads the store's offerings. Each reports its wall time and the process's peak
 //! resident memory (`VmHWM`), so load and export are measured apart.
 
 use std::sync::Arc;
@@ -81,13 +82,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let summary = publish(&records, Arc::new(LocalFolder::new(out)), &options(), at(night)).await?;
             report(&summary, started);
         }
+        ["read", db] => {
+            let store = Store::connect(&format!("sqlite://{db}?mode=rw")).await?;
+            let reader = store.release_reader().await?;
+            let offerings = reader.offerings().try_fold(0u64, |n, _| async move { Ok(n + 1) }).await?;
+            println!("read {offerings} offerings in {:.2} s", started.elapsed().as_secs_f64());
+        }
         ["memory", out, rest @ ..] => {
             let offerings: usize = rest.first().map_or(Ok(300_000), |n| n.parse())?;
             let records = Generated::new(offerings);
             let summary = publish(&records, Arc::new(LocalFolder::new(out)), &options(), at(0)).await?;
             report(&summary, started);
         }
-        _ => return Err("usage: national load DB [OFFERINGS] | export DB OUT [NIGHT] | memory OUT [OFFERINGS]".into()),
+        _ => {
+            return Err(
+                "usage: national load DB [OFFERINGS] | export DB OUT [NIGHT] | memory OUT [OFFERINGS] | read DB".into(),
+            );
+        }
     }
     Ok(())
 }

@@ -581,7 +581,7 @@ fn announce(
     if !entries.iter().any(|e| e.release == manifest.release) {
         entries.push(entry(manifest));
     }
-    entries.sort_by(|a, b| b.sequence.cmp(&a.sequence));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.sequence));
     storage.replace("releases.atom", &atom::feed(base_url, &entries))?;
     storage.replace("datasets/dcat", &dcat::catalogue(base_url, publisher, &manifest.release, &manifest.created))?;
     let pointer = serde_json::to_vec_pretty(&latest).unwrap_or_default();

@@ -129,8 +129,15 @@ pub(crate) struct Previous {
 }
 
 enum Delta {
-    Active { out: Gz, previous: Previous, upserts: u64, deletes: u64 },
+    Active(Box<ActiveDelta>),
     Omitted(String),
+}
+
+struct ActiveDelta {
+    out: Gz,
+    previous: Previous,
+    upserts: u64,
+    deletes: u64,
 }
 
 /// Every writer of one release.
@@ -157,12 +164,12 @@ impl Writers {
     ) -> Result<Self, ExportError> {
         let graph = Some(gz(Tally::create(storage.as_ref(), &release, GRAPH_PATH)?));
         let delta = match previous.and_then(|previous| verify(storage.as_ref(), previous)) {
-            Ok(previous) => Delta::Active {
+            Ok(previous) => Delta::Active(Box::new(ActiveDelta {
                 out: gz(Tally::create(storage.as_ref(), &release, DELTA_PATH)?),
                 previous,
                 upserts: 0,
                 deletes: 0,
-            },
+            })),
             Err(reason) => Delta::Omitted(reason),
         };
         Ok(Self {
@@ -201,7 +208,7 @@ impl Writers {
 
         let jsonl = gz(self.create(&table.jsonl_path())?);
         let merge = match &self.delta {
-            Delta::Active { previous, .. } => match Merge::open(self.storage.as_ref(), previous, table) {
+            Delta::Active(active) => match Merge::open(self.storage.as_ref(), &active.previous, table) {
                 Ok(merge) => Some(merge),
                 Err(reason) => {
                     self.omit_delta(reason)?;
@@ -273,8 +280,9 @@ impl Writers {
             files.jsonl.write_all(b"\n").map_err(write_error(&table.jsonl_path()))?;
 
             if let Some(merge) = &mut files.merge
-                && let Delta::Active { out, upserts, deletes, .. } = &mut self.delta
+                && let Delta::Active(active) = &mut self.delta
             {
+                let ActiveDelta { out, upserts, deletes, .. } = active.as_mut();
                 let step = merge.row(table.name, id, &hash, &files.line, out, upserts, deletes);
                 if let Err(failure) = step {
                     files.merge = None;
@@ -300,8 +308,8 @@ impl Writers {
         };
         let table = files.table;
         if let Some(merge) = files.merge
-            && let Delta::Active { out, deletes, .. } = &mut self.delta
-            && let Err(failure) = merge.finish(table.name, out, deletes)
+            && let Delta::Active(active) = &mut self.delta
+            && let Err(failure) = merge.finish(table.name, &mut active.out, &mut active.deletes)
         {
             self.fail_delta(failure)?;
         }
@@ -326,7 +334,8 @@ impl Writers {
             self.files.push(finish_gz(graph, GRAPH_PATH)?);
         }
         let delta = match self.delta {
-            Delta::Active { out, previous, upserts, deletes } => {
+            Delta::Active(active) => {
+                let ActiveDelta { out, previous, upserts, deletes } = *active;
                 self.files.push(finish_gz(out, DELTA_PATH)?);
                 DeltaStatus::Written { base: previous.name, upserts, deletes }
             }
@@ -344,7 +353,7 @@ impl Writers {
     }
 
     fn omit_delta(&mut self, reason: String) -> Result<(), ExportError> {
-        if let Delta::Active { .. } = self.delta {
+        if let Delta::Active(_) = self.delta {
             tracing::warn!(release = %self.release, %reason, "the delta is omitted");
             // Dropping the encoder flushes into the staged file, which is then removed.
             self.delta = Delta::Omitted(reason);
@@ -475,10 +484,13 @@ struct IdAndHash {
     content_hash: String,
 }
 
+/// The lines of a previous release's gzipped table file.
+type PreviousLines = std::io::Lines<BufReader<MultiGzDecoder<Box<dyn Read + Send>>>>;
+
 /// One table's merge: the previous release's rows of the table, one ahead.
 struct Merge {
     path: String,
-    lines: Option<std::io::Lines<BufReader<MultiGzDecoder<Box<dyn Read + Send>>>>>,
+    lines: Option<PreviousLines>,
     next: Option<IdAndHash>,
     /// `{"op":"upsert","table":"<name>","id":` and the like, built once.
     upsert: Vec<u8>,

@@ -89,8 +89,8 @@ async fn a_release_of_a_real_store_has_only_public_columns_and_no_private_value(
 
 fn walk(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
+    for entry in std::fs::read_dir(folder).expect("a release folder") {
+        let path = entry.expect("an entry").path();
         if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
     }
     files

@@ -216,12 +216,12 @@ async fn records_out_of_order_stop_the_release() {
 /// After a failure: the previous release is still the latest, nothing new is visible, the
 /// staging leftovers are gone, and the next run publishes.
 async fn assert_failure_leaves_the_previous_release(fault: Fault) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path();
     let records = Memory::sample(2, 30, night(0));
-    release(&records, root, 0).await.unwrap();
+    release(&records, root, 0).await.expect("the first release");
     let storage = Faulty::new(root, fault.clone());
-    let error = publish(&records, Arc::new(storage), &options(), night(1)).await.unwrap_err();
+    let error = publish(&records, Arc::new(storage), &options(), night(1)).await.expect_err("the faulty release fails");
     assert!(vuxnav_export_chain(&error).contains("injected"), "{fault:?}: {}", vuxnav_export_chain(&error));
     assert_eq!(latest(root).as_deref(), Some("2026-11-20"), "{fault:?}");
     assert_eq!(read(root, "state.txt").lines().nth(1), Some("sequenceNumber=1"), "{fault:?}");
@@ -233,11 +233,12 @@ async fn assert_failure_leaves_the_previous_release(fault: Fault) {
     {
         assert_eq!(visible, ["2026-11-20"], "{fault:?}");
     }
-    let next = release(&records, root, 1).await.unwrap();
+    let next = release(&records, root, 1).await.expect("the next release");
     assert!(matches!(next.outcome, Outcome::Published { .. }), "{fault:?}");
     assert_eq!(latest(root).as_deref(), Some(next.release.as_str()).or(next.rolled_forward.as_deref()), "{fault:?}");
     assert!(
-        !root.join(".staging").exists() || std::fs::read_dir(root.join(".staging")).unwrap().next().is_none(),
+        !root.join(".staging").exists()
+            || std::fs::read_dir(root.join(".staging")).expect("the staging folder").next().is_none(),
         "{fault:?}"
     );
 }
