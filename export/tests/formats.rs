@@ -318,7 +318,8 @@ async fn every_case_writes_every_format_as_its_snapshots_say() {
             settings.set_snapshot_path(&case);
             settings.set_prepend_module_to_snapshot(false);
             settings.set_omit_expression(true);
-            settings.set_description(format!("the {format} files of case `{}`", case.display()));
+            let name = case.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            settings.set_description(format!("the {format} files of case `{name}`"));
             let rendering = render(root, &release, &paths);
             settings.bind(|| insta::assert_snapshot!(format!("expected-{format}"), rendering));
         }
