@@ -26,7 +26,7 @@ use uuid::Uuid;
 use crate::jsonld::Graph;
 use crate::manifest::{DeltaStatus, FileEntry, Manifest};
 use crate::storage::{StagedFile, Storage};
-use crate::v1::{Kind, Record, Table, Value, content_hash};
+use crate::v1::{Record, Table, Value, content_hash};
 use crate::{ExportError, SCHEMA_VERSION};
 
 /// Reports rows written: the table and its rows so far.
@@ -283,7 +283,7 @@ impl Writers {
                 && let Delta::Active(active) = &mut self.delta
             {
                 let ActiveDelta { out, upserts, deletes, .. } = active.as_mut();
-                let step = merge.row(table.name, id, &hash, &files.line, out, upserts, deletes);
+                let step = merge.row(id, &hash, &files.line, out, upserts, deletes);
                 if let Err(failure) = step {
                     files.merge = None;
                     self.fail_delta(failure)?;
@@ -309,7 +309,7 @@ impl Writers {
         let table = files.table;
         if let Some(merge) = files.merge
             && let Delta::Active(active) = &mut self.delta
-            && let Err(failure) = merge.finish(table.name, &mut active.out, &mut active.deletes)
+            && let Err(failure) = merge.finish(&mut active.out, &mut active.deletes)
         {
             self.fail_delta(failure)?;
         }
@@ -425,7 +425,6 @@ fn json_object(table: &Table, values: &[Value<'_>], hash: &str, line: &mut Vec<u
                 json_string(line, text);
             }
         }
-        debug_assert!(column.kind != Kind::Number || matches!(value, Value::Number(_) | Value::Null));
     }
     line.push(b'}');
 }
@@ -544,10 +543,8 @@ impl Merge {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn row(
         &mut self,
-        _table: &str,
         id: &str,
         hash: &str,
         record: &[u8],
@@ -583,7 +580,7 @@ impl Merge {
     }
 
     /// Every previous row left is a deletion.
-    fn finish(mut self, _table: &str, out: &mut Gz, deletes: &mut u64) -> Result<(), MergeFailure> {
+    fn finish(mut self, out: &mut Gz, deletes: &mut u64) -> Result<(), MergeFailure> {
         while let Some(gone) = self.next.take() {
             self.write_delete(&gone, out).map_err(MergeFailure::Write)?;
             *deletes += 1;

@@ -172,22 +172,6 @@ impl Value<'_> {
             Value::Datetime(at) => out.push_str(&rfc3339(*at)),
         }
     }
-
-    /// The value as JSON.
-    pub fn json(&self) -> serde_json::Value {
-        match self {
-            Value::Null => serde_json::Value::Null,
-            Value::Text(text) => serde_json::Value::from(*text),
-            Value::Integer(n) => serde_json::Value::from(*n),
-            Value::Number(n) => serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, Into::into),
-            Value::Boolean(b) => serde_json::Value::from(*b),
-            Value::Date(_) | Value::Datetime(_) => {
-                let mut text = String::new();
-                self.render(&mut text);
-                serde_json::Value::from(text)
-            }
-        }
-    }
 }
 
 /// An instant as the release writes it: RFC 3339, UTC, whole seconds.
