@@ -11,6 +11,7 @@ mod id;
 mod model;
 mod municipality;
 pub mod occasion;
+mod release;
 pub mod secret;
 mod source;
 
@@ -24,6 +25,7 @@ pub use model::{
     Schedule,
 };
 pub use municipality::{County, Municipality, MunicipalityCode, Region};
+pub use release::{Seen, SourceReport};
 pub use secret::Secret;
 pub use source::{Catalogue, SourceState, SourceStatus};
 pub use source::{HarvestRun, RunCounts, RunHistory, RunId, RunOutcome, RunRejection};
