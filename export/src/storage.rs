@@ -68,7 +68,7 @@ pub trait StagedFile: Write + Send {
 }
 
 /// The export lock; released when dropped.
-pub struct StorageLock(#[allow(dead_code)] Box<dyn Send>);
+pub struct StorageLock(#[allow(dead_code)] Box<dyn Send + Sync>);
 
 impl std::fmt::Debug for StorageLock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -78,7 +78,7 @@ impl std::fmt::Debug for StorageLock {
 
 impl StorageLock {
     /// A lock guard holding `guard` until dropped.
-    pub fn new(guard: impl Send + 'static) -> Self {
+    pub fn new(guard: impl Send + Sync + 'static) -> Self {
         Self(Box::new(guard))
     }
 }
