@@ -30,8 +30,12 @@ impl QueryRoot {
         &self,
         ctx: &Context<'_>,
         filter: Option<OfferingFilterInput>,
-        #[graphql(desc = "Swedish free text: every word must match a course, provider or place (stemmed, \
-                          prefixes and small typos allowed).")]
+        #[graphql(desc = "Swedish free text, at most 200 characters and 12 words: every word must match a \
+                          course, provider, municipality or place, or name a kind of offering (`komvux`, \
+                          `gymnasial`, `grundläggande`, `sfi`, `anpassad`, `yrkesvux`, `lärling`, \
+                          `distans`, `kväll`, `helg`). Words are stemmed, prefixes and small typos \
+                          are allowed, and å, ä, ö may be typed as a, a, o (exact spellings rank \
+                          first).")]
         search: Option<String>,
         order_by: Option<OfferingOrderInput>,
         #[graphql(desc = "Page size, 20 by default, at most the configured limit (500).")] first: Option<i32>,
