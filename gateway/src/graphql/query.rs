@@ -1,6 +1,6 @@
 //! The public query root.
 
-use super::MAX_FIRST;
+use super::{MAX_FIRST, SEARCH_COST};
 use async_graphql::{Context, ID, Object};
 use vuxnav_schema::{CourseCode, Municipality as ModelMunicipality, PublicId};
 
@@ -25,7 +25,7 @@ fn parse_id(id: &ID) -> Result<PublicId, ApiError> {
 #[Object(name = "Query")]
 impl QueryRoot {
     /// Offerings of the whole region: filtered, searched in Swedish, sorted and paged.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 10")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
     async fn offerings(
         &self,
         ctx: &Context<'_>,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::MAX_FIRST;
+use super::{MAX_FIRST, SEARCH_COST};
 use async_graphql::{
     Context, Enum, ID, InputValueError, InputValueResult, Interface, Object, Scalar, ScalarType, SimpleObject, Value,
 };
@@ -423,7 +423,7 @@ impl Course {
     }
 
     /// The offerings of this course.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
     async fn offerings(
         &self,
         ctx: &Context<'_>,
@@ -491,7 +491,7 @@ impl Provider {
     }
 
     /// The offerings this provider gives.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
     async fn offerings(
         &self,
         ctx: &Context<'_>,
