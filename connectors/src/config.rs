@@ -24,11 +24,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
-use vuxnav_schema::{MunicipalityCode, SourceId};
+use vuxnav_schema::{MunicipalityCode, Secret, SourceId};
+
+use crate::schedule::Schedule;
 
 /// One `[[source]]` entry, as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -69,9 +69,9 @@ fn kommunkod_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, 
     }
     match Written::deserialize(deserializer) {
         Ok(Written::Text(text)) => Ok(text),
-        Ok(Written::Number(number)) => Err(serde::de::Error::custom(format!(
-            "`{number}` is not a kommunkod: write it as a string with its leading zero, such as \"{number:0>4}\""
-        ))),
+        Ok(Written::Number(number)) => {
+            Err(serde::de::Error::custom(MunicipalityCode::written_as_number(number).reason))
+        }
         Err(_) => Err(serde::de::Error::custom("expected a kommunkod as a string, such as \"0180\"")),
     }
 }
@@ -187,21 +187,10 @@ impl ConnectorConfig {
 pub struct ValidSource {
     pub id: SourceId,
     pub municipality: MunicipalityCode,
-    /// Evaluated in Europe/Stockholm: see [`ValidSource::next_run_after`].
-    pub schedule: cron::Schedule,
+    pub schedule: Schedule,
     pub enabled: bool,
     pub allow_private_network: bool,
     pub connector: ConnectorConfig,
-}
-
-impl ValidSource {
-    /// The first scheduled run strictly after `after`, with the schedule evaluated in
-    /// Europe/Stockholm (`0 0 3 * * *` is 03:00 local time in summer and in winter); `None`
-    /// when the schedule has no future time.
-    pub fn next_run_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let local = after.with_timezone(&chrono_tz::Europe::Stockholm);
-        self.schedule.after(&local).next().map(|next| next.with_timezone(&Utc))
-    }
 }
 
 /// One problem in the sources' configuration.
@@ -245,7 +234,7 @@ pub fn parse_sources(entries: &[toml::Value]) -> Result<Vec<ValidSource>, Vec<So
             Err(error) => {
                 let path = error.path().to_string();
                 let path = if path == "." { String::new() } else { path };
-                problems.push(SourceProblem::new(index, id, &path, plain(&error.inner().to_string())));
+                problems.push(SourceProblem::new(index, id, &path, serde_message(&error.inner().to_string())));
             }
         }
     }
@@ -281,18 +270,7 @@ fn validate_indexed<'a>(
         }
         let municipality =
             MunicipalityCode::parse(&config.municipality).map_err(|error| problem("municipality", error.reason)).ok();
-        let schedule = cron::Schedule::from_str(&config.schedule)
-            .map_err(|error| {
-                problem(
-                    "schedule",
-                    format!(
-                        "`{}` is not a cron expression ({}): give six or seven fields, sec min hour day-of-month month day-of-week [year], such as \"0 0 3 * * *\"",
-                        config.schedule,
-                        cron_reason(&error)
-                    ),
-                )
-            })
-            .ok();
+        let schedule = Schedule::parse(&config.schedule).map_err(|error| problem("schedule", error)).ok();
         let kind_problems = config.connector.validate();
         for (field, text) in &kind_problems {
             problem(&format!("connector.{field}"), text.clone());
@@ -313,15 +291,8 @@ fn validate_indexed<'a>(
     sources
 }
 
-/// The reason in a cron error, without the copy of the expression and the caret under it.
-fn cron_reason(error: &cron::error::Error) -> String {
-    let text = error.to_string();
-    let reason = text.lines().rev().find(|line| !line.trim().is_empty() && line.trim() != "^").unwrap_or("invalid");
-    lowercase_first(reason.trim().trim_end_matches('.'))
-}
-
 /// A serde message on one line, lowercase first, without a trailing period.
-fn plain(message: &str) -> String {
+fn serde_message(message: &str) -> String {
     let line = message.lines().find(|line| !line.trim().is_empty()).unwrap_or(message);
     lowercase_first(line.trim().trim_end_matches('.'))
 }
@@ -381,37 +352,10 @@ impl SecretRef {
 
     /// The secret's value, looked up with `lookup` (the gateway passes the process
     /// environment); the error names the variable, never a value.
-    pub fn resolve(&self, lookup: impl FnOnce(&str) -> Option<String>) -> Result<SecretValue, String> {
+    pub fn resolve(&self, lookup: impl FnOnce(&str) -> Option<String>) -> Result<Secret, String> {
         lookup(&self.env)
             .filter(|value| !value.is_empty())
-            .map(SecretValue)
+            .map(Secret::new)
             .ok_or_else(|| format!("the environment variable `{}` that holds this secret is not set", self.env))
-    }
-}
-
-/// A secret's value: prints as `[REDACTED]`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretValue(String);
-
-impl SecretValue {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value itself, to put into a request header and nowhere else.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[REDACTED]")
-    }
-}
-
-impl fmt::Display for SecretValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[REDACTED]")
     }
 }

@@ -31,8 +31,9 @@ use reqwest::{StatusCode, Url};
 use vuxnav_schema::SourceId;
 
 use crate::ConnectorError;
-use crate::config::{SecretRef, SecretValue};
+use crate::config::SecretRef;
 use crate::events::{RequestFailed, RequestSucceeded};
+use vuxnav_schema::Secret;
 
 /// The most redirects followed for one request.
 const MAX_REDIRECTS: usize = 10;
@@ -142,7 +143,7 @@ impl Fetcher {
 
     /// The value of a secret a kind's config names (`token_env = "HUDDINGE_TOKEN"`), to put in
     /// a request header; an unset variable is an error naming the variable, never a value.
-    pub fn secret(&self, secret: &SecretRef) -> Result<SecretValue, ConnectorError> {
+    pub fn secret(&self, secret: &SecretRef) -> Result<Secret, ConnectorError> {
         secret.resolve(|name| (self.secrets)(name)).map_err(ConnectorError::Config)
     }
 

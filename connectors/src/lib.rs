@@ -18,6 +18,7 @@ pub mod json_api;
 mod mapping;
 pub mod planned_educations;
 pub mod runner;
+pub mod schedule;
 pub mod ss12000;
 pub mod susa_navet;
 mod text;

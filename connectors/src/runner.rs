@@ -9,8 +9,9 @@
 //! sink could not store the harvest) never commits, so the source's last good data stays in
 //! service; every failure ends in a [`RunReport`], never in a panic.
 //!
-//! A [`Runner`] runs many sources: now ([`Runner::run_now`]) or on their cron schedules
-//! ([`Runner::run_scheduled`]), never more than a configured number at once, with a
+//! A [`Runner`] runs many sources: now ([`Runner::run_now`]) or when their schedule says so
+//! ([`Runner::run_due`], asked by the gateway's harvest job), never more than a configured
+//! number at once, with a
 //! [`CircuitBreaker`] per source that stops running a source that keeps failing until a
 //! cool-down has passed. A kind that can ask its upstream for what changed
 //! ([`Connector::incremental`]) runs incrementally between full runs: from a little before the
@@ -32,8 +33,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::{FutureExt, StreamExt};
-use tokio::sync::{Semaphore, watch};
-use tokio::task::JoinSet;
+use tokio::sync::Semaphore;
 use vuxnav_schema::{Catalogue, MunicipalityCode, PublicId, RunCounts, RunHistory, RunId, RunRejection, SourceId};
 
 use crate::config::ValidSource;
@@ -252,7 +252,7 @@ fn upsert<T>(index: &mut HashMap<PublicId, usize>, records: &mut Vec<T>, id: Pub
 
 /// What one run needs to know about its source.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunSource {
+pub struct RunPlan {
     pub id: SourceId,
     pub municipality: MunicipalityCode,
     /// Ask only for what changed since then (an incremental run); `None` for a full run.
@@ -261,7 +261,7 @@ pub struct RunSource {
     pub max_items: u64,
 }
 
-impl RunSource {
+impl RunPlan {
     /// A full run of `source` with the default item limit.
     pub fn full(source: &ValidSource) -> Self {
         Self { id: source.id.clone(), municipality: source.municipality, since: None, max_items: DEFAULT_MAX_ITEMS }
@@ -314,7 +314,7 @@ impl RunReport {
 /// Runs `source` once with `connector`: records the start with `sink`, collects the harvest,
 /// commits it only when it is complete, and records the end with the counts and rejections.
 /// A failure at any step ends in a `Failed` report; the harvest is then never committed.
-pub async fn run_once(source: &RunSource, connector: &dyn Connector, sink: &dyn Sink, clock: &dyn Clock) -> RunReport {
+pub async fn run_once(source: &RunPlan, connector: &dyn Connector, sink: &dyn Sink, clock: &dyn Clock) -> RunReport {
     let started = clock.now();
     let full = source.since.is_none();
     let mut report = RunReport {
@@ -518,7 +518,7 @@ impl Default for RunnerOptions {
 
 /// A configured source and its built connector.
 #[derive(Clone)]
-pub struct RunnerSource {
+pub struct BuiltSource {
     pub source: ValidSource,
     pub connector: Arc<dyn Connector>,
 }
@@ -535,7 +535,7 @@ pub struct Runner {
 }
 
 struct Inner {
-    sources: Vec<RunnerSource>,
+    sources: Vec<BuiltSource>,
     sink: Arc<dyn Sink>,
     clock: Arc<dyn Clock>,
     options: RunnerOptions,
@@ -547,7 +547,7 @@ struct Inner {
 }
 
 impl Runner {
-    pub fn new(sources: Vec<RunnerSource>, sink: Arc<dyn Sink>, clock: Arc<dyn Clock>, options: RunnerOptions) -> Self {
+    pub fn new(sources: Vec<BuiltSource>, sink: Arc<dyn Sink>, clock: Arc<dyn Clock>, options: RunnerOptions) -> Self {
         let permits = Semaphore::new(options.concurrency.max(1));
         let inner = Inner {
             sources,
@@ -581,7 +581,7 @@ impl Runner {
     /// and returns their reports in the order asked. An explicit run ignores an open breaker,
     /// but its outcome updates it. An id not configured gets a `Failed` report.
     pub async fn run_now(&self, ids: &[SourceId]) -> Vec<RunReport> {
-        let chosen: Vec<Result<RunnerSource, SourceId>> = if ids.is_empty() {
+        let chosen: Vec<Result<BuiltSource, SourceId>> = if ids.is_empty() {
             self.inner.sources.iter().cloned().map(Ok).collect()
         } else {
             ids.iter()
@@ -609,50 +609,26 @@ impl Runner {
         reports
     }
 
-    /// Runs every enabled source at each time its schedule names (evaluated in
-    /// Europe/Stockholm) until `shutdown` completes; a source whose breaker is open is skipped
-    /// and logged. On shutdown no new run starts and the runs under way are awaited; dropping
-    /// the returned future instead aborts them (their records stay `Running` until the store's
-    /// `finish_stale_runs`).
-    pub async fn run_scheduled(self, shutdown: impl Future<Output = ()>) {
-        let (stop, stopped) = watch::channel(false);
-        let mut tasks = JoinSet::new();
-        for entry in self.inner.sources.iter().filter(|s| s.source.enabled).cloned() {
-            let inner = Arc::clone(&self.inner);
-            let mut stopped = stopped.clone();
-            tasks.spawn(async move {
-                loop {
-                    let now = inner.clock.now();
-                    let Some(next) = entry.source.next_run_after(now) else {
-                        tracing::info!(source = %entry.source.id, "the schedule names no further run");
-                        return;
-                    };
-                    let wait = (next - now).to_std().unwrap_or(Duration::ZERO);
-                    tokio::select! {
-                        () = tokio::time::sleep(wait) => {}
-                        _ = stopped.wait_for(|stop| *stop) => return,
-                    }
-                    if *stopped.borrow() {
-                        return;
-                    }
-                    Arc::clone(&inner).run_isolated(entry.clone(), true).await;
-                }
-            });
+    /// A scheduled run of the source `id` now, as the gateway's harvest schedule asks for one
+    /// when it is due: skipped while the source's circuit breaker is open. An id not
+    /// configured gets a `Failed` report.
+    pub async fn run_due(&self, id: &SourceId) -> RunReport {
+        match self.inner.sources.iter().find(|s| s.source.id == *id).cloned() {
+            Some(entry) => Arc::clone(&self.inner).run_isolated(entry, true).await,
+            None => failed(id, "no such source is configured".to_owned()),
         }
-        shutdown.await;
-        let _ = stop.send(true);
-        while let Some(joined) = tasks.join_next().await {
-            if let Err(error) = joined {
-                tracing::error!(%error, "a scheduled source's task ended abnormally");
-            }
-        }
+    }
+
+    /// The sources this runner runs, as configured.
+    pub fn sources(&self) -> impl Iterator<Item = &ValidSource> {
+        self.inner.sources.iter().map(|entry| &entry.source)
     }
 }
 
 impl Inner {
     /// [`Inner::run`] in a task of its own, so that a run that panics is reported as failed,
     /// counted by the source's breaker, and does not end the source's schedule.
-    async fn run_isolated(self: Arc<Self>, entry: RunnerSource, guarded: bool) -> RunReport {
+    async fn run_isolated(self: Arc<Self>, entry: BuiltSource, guarded: bool) -> RunReport {
         let id = entry.source.id.clone();
         let inner = Arc::clone(&self);
         match tokio::spawn(async move { inner.run(&entry, guarded).await }).await {
@@ -678,7 +654,7 @@ impl Inner {
 
     /// One run of `entry` under the concurrency limit, incremental when [`since_for`] says so; a scheduled run (`guarded`) is
     /// skipped while the source's breaker is open.
-    async fn run(&self, entry: &RunnerSource, guarded: bool) -> RunReport {
+    async fn run(&self, entry: &BuiltSource, guarded: bool) -> RunReport {
         let id = &entry.source.id;
         if guarded {
             let now = self.clock.now();
@@ -709,7 +685,7 @@ impl Inner {
         } else {
             None
         };
-        let source = RunSource { since, max_items: self.options.max_items, ..RunSource::full(&entry.source) };
+        let source = RunPlan { since, max_items: self.options.max_items, ..RunPlan::full(&entry.source) };
         let report = run_once(&source, entry.connector.as_ref(), self.sink.as_ref(), self.clock.as_ref()).await;
         self.record(id, report.outcome == ReportOutcome::Succeeded);
         if report.committed

@@ -13,9 +13,9 @@ use futures::stream;
 use tokio::sync::Notify;
 use vuxnav_connectors::config::{ValidSource, parse_sources};
 use vuxnav_connectors::runner::{
-    Admission, BreakerPolicy, BreakerState, CircuitBreaker, Clock, DUPLICATE_REASON, Harvest, HarvestError,
-    ReportOutcome, RunReport, RunSource, Runner, RunnerOptions, RunnerSource, Sink, SinkError, SinkFuture, SystemClock,
-    collect, run_once,
+    Admission, BreakerPolicy, BreakerState, BuiltSource, CircuitBreaker, Clock, DUPLICATE_REASON, Harvest,
+    HarvestError, ReportOutcome, RunPlan, RunReport, Runner, RunnerOptions, Sink, SinkError, SinkFuture, collect,
+    run_once,
 };
 use vuxnav_connectors::{Connector, ConnectorError, HarvestContext, Item, ItemStream, Rejection};
 use vuxnav_schema::{
@@ -33,8 +33,8 @@ fn source_id(id: &str) -> SourceId {
     SourceId::parse(id).expect("a valid source id")
 }
 
-fn run_source(id: &str) -> RunSource {
-    RunSource {
+fn run_source(id: &str) -> RunPlan {
+    RunPlan {
         id: source_id(id),
         municipality: MunicipalityCode::parse("0180").expect("a kommunkod"),
         since: None,
@@ -403,7 +403,7 @@ async fn the_item_limit_stops_a_runaway_connector_with_a_clear_error() {
 
 #[tokio::test]
 async fn an_incremental_run_is_recorded_as_not_full() {
-    let source = RunSource { since: Some(at() - chrono::Duration::days(1)), ..run_source("huddinge-alvis") };
+    let source = RunPlan { since: Some(at() - chrono::Duration::days(1)), ..run_source("huddinge-alvis") };
     let sink = RecordingSink::default();
 
     run_once(&source, &Scripted::offerings(&source.id, 1), &sink, &FixedClock(at())).await;
@@ -437,12 +437,12 @@ fn valid_sources(municipalities: &[&str], schedule: &str) -> Vec<ValidSource> {
 #[tokio::test]
 async fn run_now_respects_the_concurrency_limit() {
     let gauge = Arc::new(Gauge::default());
-    let sources: Vec<RunnerSource> = valid_sources(&STOCKHOLM[..10], "0 0 3 * * *")
+    let sources: Vec<BuiltSource> = valid_sources(&STOCKHOLM[..10], "0 0 3 * * *")
         .into_iter()
         .map(|source| {
             let mut connector = Scripted::offerings(&source.id, 3);
             connector.gauge = Some(Arc::clone(&gauge));
-            RunnerSource { source, connector: Arc::new(connector) }
+            BuiltSource { source, connector: Arc::new(connector) }
         })
         .collect();
     let sink = Arc::new(RecordingSink::default());
@@ -459,7 +459,7 @@ async fn run_now_respects_the_concurrency_limit() {
 #[tokio::test]
 async fn twenty_six_sources_where_several_fail_all_the_others_commit() {
     let failing = ["0120", "0138", "0180", "0187", "0192"];
-    let sources: Vec<RunnerSource> = valid_sources(&STOCKHOLM, "0 0 3 * * *")
+    let sources: Vec<BuiltSource> = valid_sources(&STOCKHOLM, "0 0 3 * * *")
         .into_iter()
         .map(|source| {
             let connector = if failing.contains(&source.municipality.as_str()) {
@@ -470,7 +470,7 @@ async fn twenty_six_sources_where_several_fail_all_the_others_commit() {
             } else {
                 Scripted::offerings(&source.id, 4)
             };
-            RunnerSource { source, connector: Arc::new(connector) }
+            BuiltSource { source, connector: Arc::new(connector) }
         })
         .collect();
     let sink = Arc::new(RecordingSink::default());
@@ -582,32 +582,19 @@ fn a_success_resets_the_count_of_consecutive_failures() {
 }
 
 #[tokio::test]
-async fn run_scheduled_runs_an_enabled_source_when_it_is_due_and_stops_on_shutdown() {
-    // Due every second: the test awaits the first run's record, then shuts the runner down.
-    let mut sources = valid_sources(&STOCKHOLM[..2], "* * * * * *");
-    sources[1].enabled = false;
-    let entries: Vec<RunnerSource> = sources
-        .into_iter()
-        .map(|source| {
-            let connector = Arc::new(Scripted::offerings(&source.id, 1));
-            RunnerSource { source, connector }
-        })
-        .collect();
+async fn a_due_run_is_skipped_while_the_breaker_is_open_and_an_explicit_one_is_not() {
+    let source = valid_sources(&STOCKHOLM[..1], "0 0 3 * * *").remove(0);
+    let entries = vec![BuiltSource { source: source.clone(), connector: Arc::new(Panicking) }];
     let sink = Arc::new(RecordingSink::default());
-    let runner = Runner::new(entries, sink.clone(), Arc::new(SystemClock), RunnerOptions::default());
-    let finished = Arc::clone(&sink);
+    let runner = Runner::new(entries, sink.clone(), Arc::new(FixedClock(at())), RunnerOptions::default());
+    for _ in 0..BreakerPolicy::default().failure_threshold {
+        assert_eq!(runner.run_due(&source.id).await.outcome, ReportOutcome::Failed);
+    }
 
-    tokio::time::timeout(
-        Duration::from_secs(30),
-        runner.run_scheduled(async move { finished.finished.notified().await }),
-    )
-    .await
-    .expect("the runner stops on shutdown");
-
-    let started: Vec<Call> = sink.calls().into_iter().filter(|c| matches!(c, Call::Start { .. })).collect();
-    assert!(!started.is_empty());
-    assert!(started.iter().all(|c| *c == Call::Start { source: "s0114".to_owned(), full: true }), "{started:?}");
-    assert!(!sink.commits().is_empty());
+    assert_eq!(runner.run_due(&source.id).await.outcome, ReportOutcome::Skipped);
+    assert_eq!(runner.run_now(std::slice::from_ref(&source.id)).await[0].outcome, ReportOutcome::Failed);
+    let unknown = SourceId::parse("nowhere").unwrap();
+    assert_eq!(runner.run_due(&unknown).await.error.as_deref(), Some("no such source is configured"));
 }
 
 /// A connector whose harvest panics.
@@ -626,8 +613,8 @@ async fn a_connector_that_panics_fails_its_run_which_is_recorded_and_counted_by_
     let healthy = sources.next().expect("a source");
     let healthy_connector = Arc::new(Scripted::offerings(&healthy.id, 2));
     let entries = vec![
-        RunnerSource { source: broken.clone(), connector: Arc::new(Panicking) },
-        RunnerSource { source: healthy.clone(), connector: healthy_connector },
+        BuiltSource { source: broken.clone(), connector: Arc::new(Panicking) },
+        BuiltSource { source: healthy.clone(), connector: healthy_connector },
     ];
     let sink = Arc::new(RecordingSink::default());
     let runner = Runner::new(entries, sink.clone(), Arc::new(FixedClock(at())), RunnerOptions::default());
@@ -650,7 +637,7 @@ async fn a_source_never_runs_twice_at_once() {
     let source = valid_sources(&STOCKHOLM[..1], "0 0 3 * * *").remove(0);
     let mut connector = Scripted::offerings(&source.id, 2);
     connector.gauge = Some(Arc::new(Gauge::default()));
-    let entries = vec![RunnerSource { source: source.clone(), connector: Arc::new(connector) }];
+    let entries = vec![BuiltSource { source: source.clone(), connector: Arc::new(connector) }];
     let sink = Arc::new(RecordingSink::default());
     let runner = Runner::new(entries, sink.clone(), Arc::new(FixedClock(at())), RunnerOptions::default());
 

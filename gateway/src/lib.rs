@@ -1,9 +1,12 @@
-//! The vuxnav gateway: configuration, the read model, GraphQL over HTTP and operations.
-//! Only this crate knows HTTP, GraphQL and the environment.
+//! The vuxnav gateway: the server alone. The command line (`cli`), the configuration
+//! (`config`, the only reader of the environment), the composition root (`app`), the scheduled
+//! jobs (`jobs`), GraphQL (`graphql`), HTTP (`http`) and operations (`telemetry`). Only this
+//! crate knows HTTP, GraphQL and the environment.
 
 pub mod app;
+pub mod cli;
 pub mod config;
 pub mod graphql;
-pub mod harvest;
 pub mod http;
+pub mod jobs;
 pub mod telemetry;

@@ -1,4 +1,4 @@
-//! Operations: logs, Prometheus metrics and the shutdown signal.
+//! Operations: logs and Prometheus metrics.
 //!
 //! Logs go to stderr as text or JSON lines, filtered by `RUST_LOG` (default
 //! [`DEFAULT_LOG_FILTER`]). Metrics are kept by one process-wide Prometheus recorder and
@@ -32,15 +32,14 @@ pub const UNMATCHED_ROUTE: &str = "unmatched";
 
 const DURATION_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
-/// Installs the process-wide log subscriber: `RUST_LOG` filtering (default
-/// [`DEFAULT_LOG_FILTER`]), text or JSON lines, to stderr. Only the first call in a process
-/// does anything; later calls, and a call when another subscriber is already installed (as in
-/// tests), are no-ops.
-pub fn init_logging(format: LogFormat) {
+/// Installs the process-wide log subscriber: filtered by `filter` (`RUST_LOG`, read by the
+/// config; default [`DEFAULT_LOG_FILTER`]), text or JSON lines, to stderr. Only the first call
+/// in a process does anything; later calls, and a call when another subscriber is already
+/// installed (as in tests), are no-ops.
+pub fn init_logging(format: LogFormat, filter: Option<&str>) {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
-        let requested = std::env::var(EnvFilter::DEFAULT_ENV).ok().filter(|spec| !spec.trim().is_empty());
-        let (filter, invalid) = match requested.as_deref().map(EnvFilter::try_new) {
+        let (filter, invalid) = match filter.map(EnvFilter::try_new) {
             Some(Ok(filter)) => (filter, None),
             Some(Err(error)) => (EnvFilter::new(DEFAULT_LOG_FILTER), Some(error)),
             None => (EnvFilter::new(DEFAULT_LOG_FILTER), None),
@@ -162,37 +161,6 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
-/// Resolves when the process receives SIGTERM or Ctrl-C (SIGINT), for
-/// `axum::serve(..).with_graceful_shutdown(shutdown_signal())`: the server then stops
-/// accepting connections and finishes the requests in flight.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for ctrl-c");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-
-    tokio::select! {
-        () = ctrl_c => tracing::info!("ctrl-c received; finishing requests in flight"),
-        () = terminate => tracing::info!("SIGTERM received; finishing requests in flight"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use axum::Router;
@@ -288,8 +256,8 @@ mod tests {
 
     #[test]
     fn logging_can_be_initialised_twice() {
-        init_logging(LogFormat::Json);
-        init_logging(LogFormat::Text);
+        init_logging(LogFormat::Json, None);
+        init_logging(LogFormat::Text, Some("debug"));
         tracing::info!("logging works after two initialisations");
     }
 }

@@ -7,10 +7,6 @@ use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::Duration;
 
-mod support;
-
-use support::vuxnav;
-
 /// How long any one run of the binary may take before the test kills it and fails.
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 
@@ -66,7 +62,7 @@ impl ConfigFile {
 
 #[test]
 fn schema_print_prints_sdl_with_type_query_and_offerings() {
-    let output = run(vuxnav(&["schema", "print"]));
+    let output = run(vuxnav_tests::vuxnav(env!("CARGO_BIN_EXE_vuxnav"), &["schema", "print"]));
     assert!(output.status.success(), "exit {}; stderr:\n{}", output.status, stderr(&output));
     let sdl = stdout(&output);
     let roots: Vec<&str> = sdl.lines().filter(|line| line.trim_start().starts_with("query:")).collect();
@@ -85,14 +81,17 @@ fn check_config_accepts_a_valid_file() {
          [read_model]\nrefresh = \"0 0 3 * * *\"\n",
         data_dir.path().display().to_string()
     ));
-    let output = run(vuxnav(&["check-config", "--config", config.path()]));
+    let output = run(vuxnav_tests::vuxnav(env!("CARGO_BIN_EXE_vuxnav"), &["check-config", "--config", config.path()]));
     assert!(output.status.success(), "exit {}; stderr:\n{}", output.status, stderr(&output));
 }
 
 #[test]
 fn check_config_accepts_the_shipped_example() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/vuxnav.example.toml");
-    let output = run(vuxnav(&["check-config", "--config", example.to_str().expect("a UTF-8 path")]));
+    let output = run(vuxnav_tests::vuxnav(
+        env!("CARGO_BIN_EXE_vuxnav"),
+        &["check-config", "--config", example.to_str().expect("a UTF-8 path")],
+    ));
     assert!(output.status.success(), "exit {}; stderr:\n{}", output.status, stderr(&output));
 }
 
@@ -103,7 +102,7 @@ fn check_config_warns_of_a_secret_whose_variable_is_not_set_without_failing_the_
          [source.connector]\nkind = \"ss12000\"\nbase_url = \"https://ss12000.solna.example/v2\"\n\
          token_env = \"VUXNAV_TEST_UNSET_SS12000_TOKEN\"\n",
     );
-    let output = run(vuxnav(&["check-config", "--config", config.path()]));
+    let output = run(vuxnav_tests::vuxnav(env!("CARGO_BIN_EXE_vuxnav"), &["check-config", "--config", config.path()]));
     let stdout = stdout(&output);
     assert!(output.status.success(), "exit {}; stderr:\n{}", output.status, stderr(&output));
     assert!(
@@ -119,7 +118,7 @@ fn check_config_reports_an_unknown_key_a_bad_cron_and_a_bad_kommunkod_in_one_run
         "listne = \"127.0.0.1:8080\"\n\n[region]\nmunicipalities = [\"0114\", \"9999\"]\n\n\
          [read_model]\nrefresh = \"every night\"\n",
     );
-    let output = run(vuxnav(&["check-config", "--config", config.path()]));
+    let output = run(vuxnav_tests::vuxnav(env!("CARGO_BIN_EXE_vuxnav"), &["check-config", "--config", config.path()]));
     let stderr = stderr(&output);
     assert!(!output.status.success(), "a bad file was accepted:\n{}", stdout(&output));
     for problem in ["listne", "read_model.refresh", "every night", "region.municipalities[1]", "9999"] {
@@ -133,7 +132,7 @@ fn check_config_reports_an_unknown_key_a_bad_cron_and_a_bad_kommunkod_in_one_run
 fn serve_with_an_unreachable_database_fails_naming_it_without_its_password() {
     let config =
         ConfigFile::new("listen = \"127.0.0.1:0\"\ndatabase_url = \"postgres://vuxnav:secret@127.0.0.1:1/none\"\n");
-    let mut command = vuxnav(&["serve", "--config", config.path()]);
+    let mut command = vuxnav_tests::vuxnav(env!("CARGO_BIN_EXE_vuxnav"), &["serve", "--config", config.path()]);
     command.current_dir(config.dir());
     let output = run(command);
     let (stdout, stderr) = (stdout(&output), stderr(&output));
@@ -147,7 +146,10 @@ fn serve_with_an_unreachable_database_fails_naming_it_without_its_password() {
 fn demo_load_only_creates_the_database_and_exits() {
     let data_dir = tempfile::tempdir().expect("a temporary folder");
     let path = data_dir.path().to_str().expect("a UTF-8 temporary path");
-    let output = run(vuxnav(&["demo", "--data-dir", path, "--listen", "127.0.0.1:0", "--load-only"]));
+    let output = run(vuxnav_tests::vuxnav(
+        env!("CARGO_BIN_EXE_vuxnav"),
+        &["demo", "--data-dir", path, "--listen", "127.0.0.1:0", "--load-only"],
+    ));
     assert!(output.status.success(), "exit {}; stderr:\n{}", output.status, stderr(&output));
     let database = data_dir.path().join("vuxnav.db");
     let size = std::fs::metadata(&database).map(|m| m.len()).unwrap_or(0);

@@ -6,8 +6,6 @@
 //! How each fault fails one connector's run is shown in `upstream.rs`; here the runs go through
 //! the runner built from a config file into a real store, as `vuxnav serve` does.
 
-mod support;
-
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::process::{Child, Stdio};
@@ -17,16 +15,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use vuxnav_connectors::runner::{ReportOutcome, RunReport};
-use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::Config;
-use vuxnav_gateway::harvest;
+use vuxnav_gateway::jobs::harvest;
 use vuxnav_schema::{PublicId, RunOutcome, SourceId, SourceState};
 use vuxnav_simulator::DemoSource;
 use vuxnav_simulator::upstream::{Fault, HUGE_BODY_BYTES, Upstreams};
 use vuxnav_store::Store;
-use vuxnav_store::testing::fresh_stores;
+use vuxnav_store::testing::{fresh_databases, fresh_stores};
 
-use support::{demo_today, regional, vuxnav};
+use vuxnav_tests::{TestApp, regional};
 
 /// How long any awaited condition may take before the test fails.
 const DEADLINE: Duration = Duration::from_secs(90);
@@ -60,38 +57,6 @@ impl Waiting {
     async fn tick(&self) {
         assert!(self.started.elapsed() < DEADLINE, "waited {DEADLINE:?} for {}", self.what);
         tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// The app serving GraphQL over real HTTP on a loopback port from the OS.
-struct Served {
-    app: App,
-    url: String,
-    client: reqwest::Client,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-impl Served {
-    async fn start(config: &Config, store: &Store) -> Served {
-        let app = App::start(config, store.clone(), Some(demo_today())).await.expect("the app starts");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-        let url = format!("http://{}/graphql", listener.local_addr().expect("a local address"));
-        let router = app.router();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("the app serves");
-        });
-        Served { app, url, client: loopback_client(), task }
-    }
-
-    /// Posts `query`, and returns its `data` after asserting an answer without errors.
-    async fn query(&self, query: &str) -> Value {
-        query_over_http(&self.client, &self.url, query).await
     }
 }
 
@@ -143,11 +108,8 @@ async fn six_of_twenty_six_sources_failing_at_once_keep_serving_their_last_good_
     vuxnav_connectors::fetch::install_crypto_provider();
     let sources = regional();
     assert_eq!(sources.len(), 26);
-    let upstreams = Upstreams::start(sources).expect("the simulated systems start");
-    let dir = tempfile::tempdir().expect("a temporary folder");
     // One retry, and the least timeout (one second).
     let head = format!("[harvest]\nconcurrency = 8\ntimeout = 1\nretries = 1\nmax_body_bytes = {MAX_BODY_BYTES}\n");
-    let config = load(dir.path(), &config_toml(&upstreams, sources, &head, "0 0 3 * * *"));
 
     let csv: Vec<&'static DemoSource> = sources.iter().filter(|s| s.kind.as_str() == "csv").collect();
     let susa: Vec<&'static DemoSource> = sources.iter().filter(|s| s.kind.as_str() == "susa_navet").collect();
@@ -175,11 +137,10 @@ async fn six_of_twenty_six_sources_failing_at_once_keep_serving_their_last_good_
     ];
     let is_failing = |id: &str| failing.iter().any(|f| f.source.id.as_str() == id);
 
-    for store in fresh_stores().await {
-        let backend = store.backend;
-        let served = Served::start(&config, &store).await;
-        let runner = harvest::build_runner(&config, &store).await.expect("the runner is built");
-        let (runner, rebuilder) = served.app.rebuild_after_harvests(runner);
+    for db in fresh_databases().await {
+        let served = TestApp::builder().config(&head).upstreams(sources).spawn(&db).await;
+        let (backend, upstreams) = (served.backend, served.upstreams());
+        let runner = served.runner().await;
 
         // Every source harvested once, completely.
         let reports = runner.run_now(&[]).await;
@@ -189,7 +150,11 @@ async fn six_of_twenty_six_sources_failing_at_once_keep_serving_their_last_good_
         }
         // Rebuilds after the harvests may still be under way; refreshes run one at a time, so
         // none of them can replace this one, which reads everything stored.
-        served.app.refresh().await.expect("the read model is rebuilt");
+        served.app.refresher.refresh().await.expect("the read model is rebuilt");
+        let query_data = |query: String| {
+            let served = &served;
+            async move { served.data(&query, Value::Null).await }
+        };
 
         // What each failing source's municipality offers, asked by alias in every query below.
         let by_municipality: String = failing
@@ -205,7 +170,7 @@ async fn six_of_twenty_six_sources_failing_at_once_keep_serving_their_last_good_
         let query = format!(
             "{{ offerings(first: 3) {{ totalCount edges {{ node {{ id }} }} }}\n{by_municipality} sources {{ id status offeringCount }} }}"
         );
-        let good = served.query(&query).await;
+        let good = query_data(query.clone()).await;
         let total = offering_total(&good);
         assert!(total > 0, "{backend}: {good}");
         for i in 0..failing.len() {
@@ -221,7 +186,7 @@ async fn six_of_twenty_six_sources_failing_at_once_keep_serving_their_last_good_
         let stop = Arc::new(AtomicBool::new(false));
         let querying = tokio::spawn({
             let (client, url, query, good, stop) =
-                (served.client.clone(), served.url.clone(), query.clone(), good.clone(), Arc::clone(&stop));
+                (loopback_client(), served.graphql_url(), query.clone(), good.clone(), Arc::clone(&stop));
             let failing_count = failing.len();
             async move {
                 let mut answered = 0u32;
@@ -270,9 +235,10 @@ async fn six_of_twenty_six_sources_failing_at_once_keep_serving_their_last_good_
 
         // `sources`: the failed ones stale with their error and their last good data, the
         // rest ok; `harvestRuns`: each failed run with its reason.
-        let after = served
-            .query("{ sources { id status lastError offeringCount lastRun { outcome } } harvestRuns(first: 100) { edges { node { source outcome error } } } }")
-            .await;
+        let after = query_data(
+            "{ sources { id status lastError offeringCount lastRun { outcome } } harvestRuns(first: 100) { edges { node { source outcome error } } } }".to_owned(),
+        )
+        .await;
         let statuses = sources_by_id(&after);
         let before = sources_by_id(&good);
         assert_eq!(statuses.len(), 26, "{backend}");
@@ -300,7 +266,7 @@ async fn six_of_twenty_six_sources_failing_at_once_keep_serving_their_last_good_
             assert_eq!(latest["outcome"], "FAILED", "{backend}: {latest}");
             assert!(latest["error"].as_str().is_some_and(|e| e.contains(&f.error)), "{backend}: {latest}");
         }
-        let still = served.query(&query).await;
+        let still = query_data(query.clone()).await;
         assert_eq!(offering_total(&still), total, "{backend}");
 
         // The faults cleared, the next run makes every source ok again.
@@ -311,14 +277,12 @@ async fn six_of_twenty_six_sources_failing_at_once_keep_serving_their_last_good_
         for report in &reports {
             assert_eq!(report.outcome, ReportOutcome::Succeeded, "{backend}: {}: {:?}", report.source, report.error);
         }
-        let healed = served.query("{ sources { id status lastError offeringCount } }").await;
+        let healed = query_data("{ sources { id status lastError offeringCount } }".to_owned()).await;
         for (id, status) in sources_by_id(&healed) {
             assert_eq!(status["status"], "OK", "{backend}: {status}");
             assert_eq!(status["lastError"], Value::Null, "{backend}: {status}");
             assert_eq!(status["offeringCount"], before[&id]["offeringCount"], "{backend}: {status}");
         }
-        drop(runner);
-        rebuilder.abort();
     }
 }
 
@@ -387,7 +351,10 @@ impl ServeProcess {
             .append(true)
             .open(dir.join("serve.log"))
             .expect("the log file opens");
-        let mut command = vuxnav(&["serve", "--config", config.to_str().expect("a UTF-8 path")]);
+        let mut command = vuxnav_tests::vuxnav(
+            env!("CARGO_BIN_EXE_vuxnav"),
+            &["serve", "--config", config.to_str().expect("a UTF-8 path")],
+        );
         command.current_dir(dir).stdout(Stdio::from(log.try_clone().expect("the log file"))).stderr(Stdio::from(log));
         ServeProcess { child: command.spawn().expect("vuxnav serve starts") }
     }

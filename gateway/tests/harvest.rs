@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use vuxnav_connectors::runner::ReportOutcome;
 use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::{Config, ConfigErrors};
-use vuxnav_gateway::harvest;
+use vuxnav_gateway::jobs::harvest;
 use vuxnav_schema::{RunOutcome, SourceId, SourceState};
 use vuxnav_store::Store;
 use vuxnav_store::testing::fresh_stores;
@@ -283,9 +283,9 @@ async fn a_harvest_that_stores_something_rebuilds_the_read_model_in_service() {
         let backend = store.backend;
         let runner = harvest::build_runner(&config, &store).await.expect("the runner is built");
         let app = App::start(&config, store.store.clone(), None).await.expect("the app starts");
-        assert_eq!(app.catalog.load().len(), 0, "{backend}");
-        let mut refreshes = app.refreshes();
-        let (runner, rebuilder) = app.rebuild_after_harvests(runner);
+        assert_eq!(app.model().len(), 0, "{backend}");
+        let mut refreshes = app.refresher.refreshes();
+        let (runner, rebuilder) = app.refresher.rebuild_after_harvests(runner);
 
         let reports = runner.run_now(&[source_id()]).await;
         assert_eq!(reports[0].outcome, ReportOutcome::Succeeded, "{backend}");
@@ -293,7 +293,7 @@ async fn a_harvest_that_stores_something_rebuilds_the_read_model_in_service() {
             .await
             .expect("the read model is rebuilt in time")
             .expect("the app is alive");
-        assert_eq!(app.catalog.load().len(), 2, "{backend}");
+        assert_eq!(app.model().len(), 2, "{backend}");
         rebuilder.abort();
     }
 }
@@ -338,7 +338,7 @@ async fn a_susa_navet_source_runs_incrementally_after_a_full_run_and_in_full_whe
     let source = vuxnav_connectors::config::ValidSource {
         id: demo.id.clone(),
         municipality: demo.municipality,
-        schedule: "0 0 3 * * *".parse().expect("a schedule"),
+        schedule: vuxnav_connectors::schedule::Schedule::parse("0 0 3 * * *").expect("a schedule"),
         enabled: true,
         allow_private_network: true,
         connector: upstreams.connector_config(demo),
@@ -387,22 +387,25 @@ async fn a_scheduled_refresh_rebuilds_only_after_a_harvest_succeeded_since_the_m
     for store in fresh_stores().await {
         let backend = store.backend;
         let app = App::start(&config, store.store.clone(), None).await.expect("the app starts");
-        assert!(!app.refresh_if_changed().await.expect("a check"), "{backend}: nothing harvested yet");
+        assert!(!app.refresher.refresh_if_changed().await.expect("a check"), "{backend}: nothing harvested yet");
 
         // Harvested by another process, say: the app learns of it only from the store.
         assert_eq!(harvest_once(&config, &store).await.outcome, ReportOutcome::Succeeded);
-        assert!(app.refresh_if_changed().await.expect("a check"), "{backend}: two offerings are new");
-        assert_eq!(app.catalog.load().len(), 2, "{backend}");
-        assert!(!app.refresh_if_changed().await.expect("a check"), "{backend}: already in service");
+        assert!(app.refresher.refresh_if_changed().await.expect("a check"), "{backend}: two offerings are new");
+        assert_eq!(app.model().len(), 2, "{backend}");
+        assert!(!app.refresher.refresh_if_changed().await.expect("a check"), "{backend}: already in service");
 
         // A failed run stores nothing.
         std::fs::remove_file(setup.export()).expect("the export disappears");
         assert_eq!(harvest_once(&config, &store).await.outcome, ReportOutcome::Failed);
-        assert!(!app.refresh_if_changed().await.expect("a check"), "{backend}: a failed run");
+        assert!(!app.refresher.refresh_if_changed().await.expect("a check"), "{backend}: a failed run");
 
         std::fs::write(setup.export(), EXPORT.replace("Svenska 1", "Svenska 2")).expect("the export returns");
         assert_eq!(harvest_once(&config, &store).await.outcome, ReportOutcome::Succeeded);
-        assert!(app.refresh_if_changed().await.expect("a check"), "{backend}: a course's title may have changed");
+        assert!(
+            app.refresher.refresh_if_changed().await.expect("a check"),
+            "{backend}: a course's title may have changed"
+        );
     }
 }
 

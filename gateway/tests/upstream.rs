@@ -12,9 +12,7 @@ use vuxnav_schema::{Course, Offering, Provider, PublicId, StudyMode};
 use vuxnav_simulator::upstream::{Fault, Upstreams};
 use vuxnav_simulator::{ConnectorKind, DemoSource};
 
-mod support;
-
-use support::regional;
+use vuxnav_tests::regional;
 
 fn of_kind(kind: ConnectorKind) -> &'static DemoSource {
     regional().iter().find(|source| source.kind == kind).expect("the regional demo uses every kind")
@@ -345,7 +343,7 @@ async fn an_ss12000_source_is_paged_by_page_token_and_rejects_a_filter_beside_a_
             .await
             .expect("an answer");
     assert_eq!(with_filter.status(), 400);
-    // The demo's records were all last changed on 2026-05-20 at 03:00 UTC.
+    // The demo's records were all last changed on 2026-11-27 at 03:00 UTC.
     let since = |after: &str| {
         let url = format!("{base}/activities?limit=10000&meta.modified.after={after}");
         async move {
@@ -353,8 +351,8 @@ async fn an_ss12000_source_is_paged_by_page_token_and_rejects_a_filter_beside_a_
             page["data"].as_array().map_or(0, Vec::len) as u64
         }
     };
-    assert_eq!(since("2026-05-20T02:59:59Z").await, offerings);
-    assert_eq!(since("2026-05-20T03:00:00Z").await, 0);
+    assert_eq!(since("2026-11-27T02:59:59Z").await, offerings);
+    assert_eq!(since("2026-11-27T03:00:00Z").await, 0);
 }
 
 #[tokio::test]
@@ -521,10 +519,10 @@ async fn updated_since_serves_only_what_was_edited_after_it() {
             page["page"]["totalElements"].as_u64().expect("a count")
         }
     };
-    // The demo's records were all last changed on 2026-05-20 at 03:00 UTC (05:00 in Sweden).
-    assert_eq!(events("2026-05-20T04:59:59").await, source.catalogue.offerings.len() as u64);
-    assert_eq!(events("2026-05-20T05:00:00").await, 0);
-    assert_eq!(events("2026-05-19").await, source.catalogue.offerings.len() as u64);
+    // The demo's records were all last changed on 2026-11-27 at 03:00 UTC (04:00 in Sweden).
+    assert_eq!(events("2026-11-27T03:59:59").await, source.catalogue.offerings.len() as u64);
+    assert_eq!(events("2026-11-27T04:00:00").await, 0);
+    assert_eq!(events("2026-11-26").await, source.catalogue.offerings.len() as u64);
     let bad = reqwest::get(format!("{}/educationEvents?updatedSince=yesterday", upstreams.source_url(&source.id)))
         .await
         .expect("an answer");

@@ -66,9 +66,13 @@ code_list! {
 }
 
 impl SchoolForm {
-    /// Whether this form is part of kommunal vuxenutbildning.
+    /// The forms of kommunal vuxenutbildning: grundläggande, gymnasial, sfi, and anpassad
+    /// utbildning on both levels.
+    pub const KOMVUX: [SchoolForm; 5] = [Self::VuxGr, Self::VuxGy, Self::VuxSfi, Self::VuxGran, Self::VuxGyan];
+
+    /// Whether this form is part of kommunal vuxenutbildning ([`SchoolForm::KOMVUX`]).
     pub fn is_komvux(self) -> bool {
-        matches!(self, Self::VuxGr | Self::VuxGy | Self::VuxSfi | Self::VuxGran | Self::VuxGyan)
+        Self::KOMVUX.contains(&self)
     }
 }
 

@@ -11,6 +11,7 @@ mod id;
 mod model;
 mod municipality;
 pub mod occasion;
+pub mod secret;
 mod source;
 
 pub use codes::{
@@ -23,5 +24,6 @@ pub use model::{
     Schedule,
 };
 pub use municipality::{County, Municipality, MunicipalityCode, Region};
+pub use secret::Secret;
 pub use source::{Catalogue, SourceState, SourceStatus};
 pub use source::{HarvestRun, RunCounts, RunHistory, RunId, RunOutcome, RunRejection};

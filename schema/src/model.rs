@@ -255,6 +255,22 @@ pub struct Provenance {
     pub last_harvest: DateTime<Utc>,
 }
 
+impl Provenance {
+    /// The provenance of a record read from `source` at `at`: first seen, changed and
+    /// harvested then. Its content hash is set when the offering is sealed
+    /// ([`Offering::sealed`]), the one step that finishes a harvested record.
+    pub fn harvested(source: SourceId, upstream_id: impl Into<String>, at: DateTime<Utc>) -> Self {
+        Self {
+            source,
+            upstream_id: upstream_id.into(),
+            first_seen: at,
+            last_changed: at,
+            content_hash: String::new(),
+            last_harvest: at,
+        }
+    }
+}
+
 /// An utbildningsanordnare: a municipal school unit or a private company running courses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Provider {
@@ -320,6 +336,14 @@ pub(crate) fn required_text(field: &'static str, value: &str) -> Result<String, 
 }
 
 impl Offering {
+    /// The offering with its content hash in its provenance: how a connector finishes every
+    /// record it yields.
+    #[must_use]
+    pub fn sealed(mut self) -> Self {
+        self.provenance.content_hash = self.content_hash();
+        self
+    }
+
     /// A stable hash of the offering's content: FNV-1a (64 bits, 16 hex digits) over a
     /// canonical rendering of every field but the provenance times and the hash itself. An
     /// unchanged offering hashes the same in every harvest, so storing it again costs nothing.

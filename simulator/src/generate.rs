@@ -363,7 +363,7 @@ impl OfferingDraft<'_> {
             Eligibility::Region
         };
         let seats = if dice.percent(12) { None } else { Some(dice.between(15, 35) as u32) };
-        let mut offering = Offering {
+        let offering = Offering {
             id: PublicId::offering(self.source, &self.upstream_id),
             course: self.course,
             provider: self.site.provider.id,
@@ -381,16 +381,9 @@ impl OfferingDraft<'_> {
             fee_sek: None,
             eligibility,
             web: Some(self.web),
-            provenance: Provenance {
-                source: self.source.clone(),
-                upstream_id: self.upstream_id,
-                first_seen: self.plan.harvested,
-                last_changed: self.plan.harvested,
-                content_hash: String::new(),
-                last_harvest: self.plan.harvested,
-            },
-        };
-        offering.provenance.content_hash = offering.content_hash();
+            provenance: Provenance::harvested(self.source.clone(), self.upstream_id, self.plan.harvested),
+        }
+        .sealed();
         Ok(offering)
     }
 

@@ -12,7 +12,7 @@ use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
 use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
 
 use crate::StoreError;
-use crate::error::{mask_url, scrub};
+use vuxnav_schema::secret::{mask_url, scrub};
 
 /// How a store connects.
 #[derive(Debug, Clone)]

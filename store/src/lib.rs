@@ -55,7 +55,7 @@ impl Store {
     /// [`Store::connect`] with other timeouts or pool sizes.
     pub async fn connect_with(database_url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
         let db = connect::connect_url(database_url, options).await?;
-        Self::migrated(db, error::mask_url(database_url)).await
+        Self::migrated(db, vuxnav_schema::secret::mask_url(database_url)).await
     }
 
     /// Opens `<data_dir>/vuxnav.db`, creating the folder and the file on first run.

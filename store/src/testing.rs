@@ -187,7 +187,7 @@ fn sample_offering(
     };
     let upstream_id = format!("e.{i}");
     let small = u32::try_from(i % 97).unwrap_or(0);
-    let mut offering = Offering {
+    Offering {
         id: PublicId::offering(source, &upstream_id),
         course: course.id,
         provider: provider.id,
@@ -232,15 +232,7 @@ fn sample_offering(
         fee_sek: i.is_multiple_of(4).then_some(small * 100),
         eligibility: Eligibility::ALL[i % Eligibility::ALL.len()],
         web: full.then(|| format!("https://vux.example.se/tillfalle/{i}")),
-        provenance: Provenance {
-            source: source.clone(),
-            upstream_id,
-            first_seen: at,
-            last_changed: at,
-            content_hash: String::new(),
-            last_harvest: at,
-        },
-    };
-    offering.provenance.content_hash = offering.content_hash();
-    offering
+        provenance: Provenance::harvested(source.clone(), upstream_id, at),
+    }
+    .sealed()
 }

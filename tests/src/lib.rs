@@ -1,12 +1,18 @@
-//! Test support for the end-to-end tests in `tests/`: [`TestApp`] starts the real app (store,
-//! read model, GraphQL over HTTP) on a free port over a fresh database holding the regional
-//! demo data set, and talks to it over HTTP as a partner would.
+//! The one test harness of the workspace: [`TestApp`] starts the real app (store, read model,
+//! GraphQL over HTTP) on a free port over a fresh database, and talks to it over HTTP as a
+//! partner would. [`TestApp::spawn`] gives the app over the regional demo data set;
+//! [`TestApp::builder`] sets a config file, simulated municipal systems harvested by configured
+//! sources, and the date. The gateway's own tests use it too, with [`regional`] and
+//! [`vuxnav`] (the binary in a clean environment).
 //!
 //! ```text
 //! for db in vuxnav_store::testing::fresh_databases().await {
 //!     let app = TestApp::spawn(&db).await;
 //!     let data = app.data("{ municipalities { code } }", Value::Null).await;
 //!     assert_eq!(data["municipalities"].as_array().map(Vec::len), Some(26), "{}", app.backend);
+//!
+//!     let app = TestApp::builder().config("[harvest]\nretries = 1").upstreams(regional()).spawn(&db).await;
+//!     let reports = app.runner().await.run_now(&[]).await;
 //! }
 //! ```
 //!
@@ -17,6 +23,9 @@
 mod load;
 
 use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 pub use reqwest::StatusCode;
@@ -24,9 +33,13 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use vuxnav_connectors::runner::Runner;
 use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::Config;
-use vuxnav_simulator::Scale;
+use vuxnav_gateway::jobs::harvest;
+use vuxnav_simulator::upstream::Upstreams;
+use vuxnav_simulator::{DemoSource, Scale, generate};
+use vuxnav_store::Store;
 pub use vuxnav_store::testing::{TestDatabase, fresh_databases};
 
 /// The seed of the demo data set every test loads.
@@ -49,18 +62,126 @@ pub fn harvested_at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 3, 0, 0).single().expect("a valid time")
 }
 
+/// The regional demo set (the 26 municipalities of Stockholm County) of [`SEED`] for
+/// [`today`], generated once per test binary: what the simulated municipal systems serve.
+pub fn regional() -> &'static [DemoSource] {
+    static SOURCES: OnceLock<Vec<DemoSource>> = OnceLock::new();
+    SOURCES.get_or_init(|| generate(SEED, Scale::Regional, today()))
+}
+
+/// The `vuxnav` binary at `exe` (`env!("CARGO_BIN_EXE_vuxnav")` in the gateway's tests) with
+/// `args`, with no `VUXNAV_` variable of the test's environment (they would override the
+/// files the tests write) and no colours in its logs; stdout and stderr piped.
+pub fn vuxnav(exe: impl AsRef<Path>, args: &[&str]) -> Command {
+    let mut command = Command::new(exe.as_ref());
+    command.args(args).env("NO_COLOR", "1").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("VUXNAV_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
 /// The real app over a fresh database, serving HTTP on a free port of 127.0.0.1 until dropped.
 pub struct TestApp {
     /// `"sqlite"` or `"postgres"`, for assertion messages.
     pub backend: &'static str,
     pub address: SocketAddr,
+    /// The app itself, for what tests do in process (refresh the read model, say).
+    pub app: App,
+    /// The configuration the app was started with, read from its file as `vuxnav serve` does.
+    pub config: Config,
+    pub store: Store,
+    /// The simulated municipal systems, when the builder was given some.
+    pub upstreams: Option<Upstreams>,
     client: reqwest::Client,
     server: JoinHandle<()>,
+    /// Holds the config file (and whatever else a test writes there) while the app runs.
+    pub dir: tempfile::TempDir,
 }
 
-impl std::fmt::Debug for TestApp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestApp").field("backend", &self.backend).field("address", &self.address).finish()
+/// How to start a [`TestApp`]: see [`TestApp::builder`].
+#[derive(Debug)]
+pub struct TestAppBuilder {
+    config: String,
+    upstreams: Option<(&'static [DemoSource], String)>,
+    demo_data: bool,
+    today: NaiveDate,
+}
+
+impl TestAppBuilder {
+    /// Top-level keys and tables of the config file (`[harvest]`, `[graphql]`, …), as TOML.
+    #[must_use]
+    pub fn config(mut self, toml: &str) -> Self {
+        self.config = toml.to_owned();
+        self
+    }
+
+    /// Simulates these municipalities' systems on loopback and configures a source for each
+    /// (harvested at 03:00; the test runs them with [`TestApp::runner`]).
+    #[must_use]
+    pub fn upstreams(self, sources: &'static [DemoSource]) -> Self {
+        self.upstreams_on(sources, "0 0 3 * * *")
+    }
+
+    /// [`TestAppBuilder::upstreams`] with the sources harvested on `schedule`.
+    #[must_use]
+    pub fn upstreams_on(mut self, sources: &'static [DemoSource], schedule: &str) -> Self {
+        self.upstreams = Some((sources, schedule.to_owned()));
+        self
+    }
+
+    /// Loads the regional demo data set into the store before the app starts, as if every
+    /// municipality had been harvested at [`harvested_at`].
+    #[must_use]
+    pub fn demo_data(mut self) -> Self {
+        self.demo_data = true;
+        self
+    }
+
+    /// The date the API takes as today (default [`today`]).
+    #[must_use]
+    pub fn today(mut self, today: NaiveDate) -> Self {
+        self.today = today;
+        self
+    }
+
+    /// Connects to `db` (running the migrations), writes and loads the config file, starts the
+    /// simulated systems and the app, and serves its router on 127.0.0.1 on a free port.
+    pub async fn spawn(self, db: &TestDatabase) -> TestApp {
+        // Every HTTP client of the process needs the TLS provider installed first.
+        vuxnav_connectors::fetch::install_crypto_provider();
+        let store = db.connect().await;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let upstreams = self.upstreams.as_ref().map(|(sources, _)| {
+            Upstreams::start(sources).unwrap_or_else(|error| panic!("the simulated systems start: {error}"))
+        });
+        let sources = match (&self.upstreams, &upstreams) {
+            (Some((sources, schedule)), Some(upstreams)) => upstreams.sources_toml(sources, schedule),
+            _ => String::new(),
+        };
+        let path = dir.path().join("vuxnav.toml");
+        std::fs::write(&path, format!("{}\n{sources}", self.config)).expect("the config is written");
+        let config = Config::load(Some(&path), std::iter::empty::<(String, String)>())
+            .unwrap_or_else(|errors| panic!("{}: the config loads: {errors}", db.backend));
+        if self.demo_data {
+            load::load(&store, SEED, Scale::Regional, today(), harvested_at())
+                .await
+                .unwrap_or_else(|error| panic!("{}: loading the demo data failed: {error}", db.backend));
+        }
+        let app = App::start(&config, store.clone(), Some(self.today))
+            .await
+            .unwrap_or_else(|error| panic!("{}: the app did not start: {error:#}", db.backend));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("binding 127.0.0.1:0");
+        let address = listener.local_addr().expect("the bound address");
+        let router = app.router();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("serving the test app");
+        });
+        // No proxy from the environment: the app is on the loopback interface.
+        let client = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
+        TestApp { backend: db.backend, address, app, config, store, upstreams, client, server, dir }
     }
 }
 
@@ -85,29 +206,30 @@ impl Reply {
 }
 
 impl TestApp {
-    /// Connects to `db` (running the migrations), loads the regional demo data set of
-    /// [`SEED`] as harvested at [`harvested_at`], starts the app with [`today`] fixed and
-    /// serves its router on 127.0.0.1 on a free port.
+    /// A builder: no config keys, no simulated systems, an empty store, [`today`].
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder { config: String::new(), upstreams: None, demo_data: false, today: today() }
+    }
+
+    /// The app over the regional demo data set of [`SEED`] as harvested at [`harvested_at`],
+    /// with [`today`] fixed: `TestApp::builder().demo_data().spawn(db)`.
     pub async fn spawn(db: &TestDatabase) -> TestApp {
-        let store = db.connect().await;
-        load::load(&store, SEED, Scale::Regional, today(), harvested_at())
+        Self::builder().demo_data().spawn(db).await
+    }
+
+    /// The runner over the configured sources, as `vuxnav serve` builds it, with every harvest
+    /// that stores something rebuilding the read model in service. The rebuilding task ends
+    /// when the runner is dropped.
+    pub async fn runner(&self) -> Runner {
+        let runner = harvest::build_runner(&self.config, &self.store)
             .await
-            .unwrap_or_else(|error| panic!("{}: loading the demo data failed: {error}", db.backend));
-        let config = Config::default();
-        let app = App::start(&config, store, Some(today()))
-            .await
-            .unwrap_or_else(|error| panic!("{}: the app did not start: {error:#}", db.backend));
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("binding 127.0.0.1:0");
-        let address = listener.local_addr().expect("the bound address");
-        let router = app.router();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("serving the test app");
-        });
-        // No proxy from the environment: the app is on the loopback interface. Every HTTP
-        // client of the process needs the TLS provider installed first.
-        vuxnav_connectors::fetch::install_crypto_provider();
-        let client = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
-        TestApp { backend: db.backend, address, client, server }
+            .unwrap_or_else(|error| panic!("{}: the runner is built: {error:#}", self.backend));
+        self.app.refresher.rebuild_after_harvests(runner).0
+    }
+
+    /// The simulated municipal systems; panics when the builder was given none.
+    pub fn upstreams(&self) -> &Upstreams {
+        self.upstreams.as_ref().expect("the app was built with simulated systems")
     }
 
     /// The GraphQL endpoint.
@@ -142,6 +264,18 @@ impl TestApp {
     /// POSTs `body` to the GraphQL endpoint with exactly these headers (and the ones reqwest
     /// always sends, such as `content-length`).
     pub async fn post(&self, body: impl Into<reqwest::Body>, headers: &[(&str, &str)]) -> Reply {
+        self.request(reqwest::Method::POST, "/graphql", headers, body.into()).await
+    }
+
+    /// Sends `method` to `path` (with its query string) with exactly these headers and `body`,
+    /// and returns the answer whatever its status.
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: reqwest::Body,
+    ) -> Reply {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             map.append(
@@ -151,7 +285,7 @@ impl TestApp {
         }
         let response = self
             .client
-            .post(self.graphql_url())
+            .request(method, format!("http://{}{path}", self.address))
             .headers(map)
             .body(body)
             .send()
@@ -161,6 +295,11 @@ impl TestApp {
         let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_else(|error| panic!("{}: reading the body: {error}", self.backend));
         Reply { status, headers, body }
+    }
+
+    /// GETs `path` (with its query string) with these headers.
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.request(reqwest::Method::GET, path, headers, reqwest::Body::from("")).await
     }
 }
 

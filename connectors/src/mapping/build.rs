@@ -205,7 +205,7 @@ impl<'a> Mapper<'a> {
             )?
             .unwrap_or(prepared.default_time_of_study);
 
-        let mut offering = Offering {
+        let offering = Offering {
             id: PublicId::offering(source, &upstream_id),
             course: course.id,
             provider: provider.id,
@@ -229,16 +229,9 @@ impl<'a> Mapper<'a> {
             fee_sek: None,
             eligibility: prepared.eligibility,
             web: record.text(Field::Url),
-            provenance: Provenance {
-                source: source.clone(),
-                upstream_id,
-                first_seen: ctx.started,
-                last_changed: ctx.started,
-                content_hash: String::new(),
-                last_harvest: ctx.started,
-            },
-        };
-        offering.provenance.content_hash = offering.content_hash();
+            provenance: Provenance::harvested(source.clone(), upstream_id, ctx.started),
+        }
+        .sealed();
         Ok((provider, course, offering))
     }
 }

@@ -7,9 +7,6 @@ use vuxnav_schema::SchoolForm;
 use super::wire::SchoolType;
 use crate::config::SecretRef;
 
-/// The five forms of kommunal vuxenutbildning, as the model's codes.
-pub const KOMVUX_SCHOOL_TYPES: [&str; 5] = ["VUXGR", "VUXGY", "VUXSFI", "VUXGRAN", "VUXGYAN"];
-
 /// The page size asked for when the config says nothing.
 pub const DEFAULT_LIMIT: u32 = 500;
 
@@ -53,7 +50,7 @@ fn default_limit() -> u32 {
 }
 
 fn default_school_types() -> Vec<String> {
-    KOMVUX_SCHOOL_TYPES.iter().map(|s| (*s).to_owned()).collect()
+    SchoolForm::KOMVUX.iter().map(|form| form.code().to_owned()).collect()
 }
 
 impl Config {
@@ -106,7 +103,7 @@ impl Config {
                     &field,
                     format!(
                         "`{code}` does not say which form of adult education: list {} instead",
-                        KOMVUX_SCHOOL_TYPES.join(", ")
+                        SchoolForm::KOMVUX.map(SchoolForm::code).join(", ")
                     ),
                 ),
                 Ok(SchoolType::Form(form)) if seen.contains(&form) => {
@@ -133,7 +130,7 @@ mod tests {
         assert_eq!(config, Config::new("https://ss12000.solna.se/v2"));
         assert_eq!(config.limit, 500);
         assert_eq!(config.token_env, None);
-        assert_eq!(config.school_types, KOMVUX_SCHOOL_TYPES);
+        assert_eq!(config.school_types, SchoolForm::KOMVUX.map(SchoolForm::code));
         assert_eq!(config.school_forms().len(), 5);
         assert!(config.validate().is_empty(), "{:?}", config.validate());
     }

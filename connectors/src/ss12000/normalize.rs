@@ -410,7 +410,7 @@ fn offering(
         town: plain(address.locality.as_deref()),
         coordinates: None,
     };
-    let mut offering = Offering {
+    let offering = Offering {
         id: PublicId::offering(&ctx.source, id),
         course: course.id,
         provider: provider.id,
@@ -429,16 +429,9 @@ fn offering(
         fee_sek: None,
         eligibility: Eligibility::Region,
         web: url(unit.url.as_deref()),
-        provenance: Provenance {
-            source: ctx.source.clone(),
-            upstream_id: id.to_owned(),
-            first_seen: ctx.started,
-            last_changed: ctx.started,
-            content_hash: String::new(),
-            last_harvest: ctx.started,
-        },
-    };
-    offering.provenance.content_hash = offering.content_hash();
+        provenance: Provenance::harvested(ctx.source.clone(), id.to_owned(), ctx.started),
+    }
+    .sealed();
     Ok(offering)
 }
 

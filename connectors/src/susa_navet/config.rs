@@ -7,9 +7,6 @@ use vuxnav_schema::SchoolForm;
 /// The public EMIL 3 endpoint of Susa-navet.
 pub const DEFAULT_BASE_URL: &str = "https://api.skolverket.se/susa-navet/emil3";
 
-/// The five forms of kommunal vuxenutbildning, as `C_SchoolType` codes.
-pub const KOMVUX_SCHOOL_TYPES: [&str; 5] = ["VUXGR", "VUXGY", "VUXSFI", "VUXGRAN", "VUXGYAN"];
-
 /// The page size asked for when the config says nothing.
 pub const DEFAULT_PAGE_SIZE: u32 = 500;
 
@@ -51,7 +48,7 @@ fn default_base_url() -> String {
 }
 
 fn default_school_types() -> Vec<String> {
-    KOMVUX_SCHOOL_TYPES.iter().map(|s| (*s).to_owned()).collect()
+    SchoolForm::KOMVUX.iter().map(|form| form.code().to_owned()).collect()
 }
 
 fn default_page_size() -> u32 {
@@ -89,7 +86,7 @@ impl Config {
                     &field,
                     format!(
                         "`VUX` was removed in Susa-navet API 3.0.3: list {} instead",
-                        KOMVUX_SCHOOL_TYPES.join(", ")
+                        SchoolForm::KOMVUX.map(SchoolForm::code).join(", ")
                     ),
                 );
             } else if let Err(error) = SchoolForm::parse(code) {
@@ -135,7 +132,7 @@ mod tests {
         let config = parse("").unwrap();
         assert_eq!(config, Config::default());
         assert_eq!(config.base_url, DEFAULT_BASE_URL);
-        assert_eq!(config.school_types, KOMVUX_SCHOOL_TYPES);
+        assert_eq!(config.school_types, SchoolForm::KOMVUX.map(SchoolForm::code));
         assert_eq!(config.page_size, 500);
         assert!(config.validate().is_empty(), "{:?}", config.validate());
     }

@@ -477,7 +477,7 @@ fn offering(
         sek.then_some(amount.round() as u32)
     });
 
-    let mut offering = Offering {
+    let offering = Offering {
         id: PublicId::offering(&ctx.source, id),
         course: course.id,
         provider: provider.id,
@@ -495,16 +495,9 @@ fn offering(
         fee_sek,
         eligibility: Eligibility::Region,
         web: url(event.url.as_ref()).or_else(|| url(info.url.as_ref())),
-        provenance: Provenance {
-            source: ctx.source.clone(),
-            upstream_id: id.to_owned(),
-            first_seen: ctx.started,
-            last_changed: ctx.started,
-            content_hash: String::new(),
-            last_harvest: ctx.started,
-        },
-    };
-    offering.provenance.content_hash = offering.content_hash();
+        provenance: Provenance::harvested(ctx.source.clone(), id.to_owned(), ctx.started),
+    }
+    .sealed();
     Ok(offering)
 }
 

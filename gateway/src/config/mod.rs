@@ -35,26 +35,32 @@
 
 mod error;
 mod reader;
-mod secret;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use vuxnav_connectors::config::{ValidSource, parse_sources};
-use vuxnav_connectors::fetch::FetchOptions;
+use vuxnav_connectors::fetch::{FetchOptions, SecretLookup};
+use vuxnav_connectors::schedule::Schedule;
 use vuxnav_schema::{MunicipalityCode, Region};
 
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use reader::{ENV_PREFIX, ENV_SEPARATOR};
-pub use secret::{Secret, mask_url};
+pub use vuxnav_schema::Secret;
+use vuxnav_schema::secret::mask_url;
 
 use reader::{Reader, Table};
 
+/// The variable that sets the log filter, as `tracing_subscriber` names it.
+pub const LOG_FILTER_VAR: &str = "RUST_LOG";
+
+/// The default of `shutdown_timeout`, in seconds.
+pub const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS: u64 = 30;
 /// The default of `listen`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// The default of `data_dir`.
@@ -79,6 +85,10 @@ pub struct Config {
     pub database: DatabaseLocation,
     /// How log lines are written (`log_format`, default `text`).
     pub log_format: LogFormat,
+    /// How long a shutdown may take: requests in flight and harvest runs under way get this
+    /// long to finish before they are abandoned (`shutdown_timeout`, in seconds, default 30,
+    /// from 1 to 3600).
+    pub shutdown_timeout: Duration,
     /// The municipalities served (`[region]`, default the 26 of Stockholm County).
     pub region: Region,
     /// The protections of the GraphQL endpoint (`[graphql]`).
@@ -89,6 +99,36 @@ pub struct Config {
     pub sources: Vec<ValidSource>,
     /// How sources are harvested (`[harvest]`).
     pub harvest: HarvestConfig,
+    /// The log filter from `RUST_LOG`, when set (the default is
+    /// [`crate::telemetry::DEFAULT_LOG_FILTER`]).
+    pub log_filter: Option<String>,
+    /// The environment the configuration was read with, where sources' secrets are looked up
+    /// by variable name.
+    pub environment: Environment,
+}
+
+/// The environment variables the configuration was read with: the one place secrets that
+/// sources name (`token_env = "HUDDINGE_TOKEN"`) are looked up. It never prints a value.
+#[derive(Clone, Default)]
+pub struct Environment(Arc<HashMap<String, String>>);
+
+impl Environment {
+    /// The value of the variable `name`, unless it is unset or empty.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0.get(name).filter(|value| !value.is_empty()).cloned()
+    }
+
+    /// [`Environment::get`] as a function, for a connector's fetcher.
+    pub fn lookup(&self) -> SecretLookup {
+        let environment = self.clone();
+        Arc::new(move |name| environment.get(name))
+    }
+}
+
+impl fmt::Debug for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Environment({} variables)", self.0.len())
+    }
 }
 
 /// How sources are harvested: the `[harvest]` table.
@@ -185,7 +225,7 @@ pub enum LogFormat {
 }
 
 /// The protections of the GraphQL endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GraphqlLimits {
     /// The deepest selection nesting a query may have (`max_depth`, default 15, at least 1).
     pub max_depth: usize,
@@ -205,6 +245,22 @@ pub struct GraphqlLimits {
     pub introspection: bool,
     /// Whether GraphiQL is served to browsers on `GET /graphql` (`graphiql`, default true).
     pub graphiql: bool,
+    /// How long browsers and CDNs may keep a cacheable answer to a `GET` query, in seconds
+    /// (`cache_max_age`, default 60, at most 86400; 0 sends no caching headers).
+    pub cache_max_age: u32,
+    /// The origins a browser app may call `/graphql` from (`cors_origins`, default `["*"]`,
+    /// any origin, without credentials; `[]` allows none; or a list such as
+    /// `["https://portal.example"]`).
+    pub cors_origins: CorsOrigins,
+}
+
+/// The origins allowed to call the public API from a browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// Any origin (`["*"]`): the public API is read-only and sends no credentials.
+    Any,
+    /// Only these origins (`scheme://host[:port]`); none when empty.
+    List(Vec<String>),
 }
 
 impl Default for GraphqlLimits {
@@ -217,6 +273,8 @@ impl Default for GraphqlLimits {
             max_body_bytes: 1_048_576,
             introspection: true,
             graphiql: true,
+            cache_max_age: 60,
+            cors_origins: CorsOrigins::Any,
         }
     }
 }
@@ -227,23 +285,12 @@ pub struct ReadModelConfig {
     /// When the read model is rebuilt from the store, so that replicas sharing PostgreSQL see
     /// each other's harvests (`refresh`, a cron expression with seconds, evaluated in
     /// Europe/Stockholm; default every five minutes). `None` when `refresh = ""`.
-    pub refresh: Option<cron::Schedule>,
-}
-
-impl ReadModelConfig {
-    /// The first refresh strictly after `after`, with the schedule evaluated in
-    /// Europe/Stockholm (`0 0 3 * * *` is 03:00 local time in summer and in winter); `None`
-    /// when refreshing is disabled or the schedule has no future time.
-    pub fn next_refresh_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let schedule = self.refresh.as_ref()?;
-        let local = after.with_timezone(&chrono_tz::Europe::Stockholm);
-        schedule.after(&local).next().map(|next| next.with_timezone(&Utc))
-    }
+    pub refresh: Option<Schedule>,
 }
 
 impl Default for ReadModelConfig {
     fn default() -> Self {
-        Self { refresh: cron::Schedule::from_str(DEFAULT_REFRESH).ok() }
+        Self { refresh: Schedule::parse(DEFAULT_REFRESH).ok() }
     }
 }
 
@@ -255,11 +302,14 @@ impl Default for Config {
             database: DatabaseLocation::Sqlite { path: data_dir.join(SQLITE_FILE_NAME) },
             data_dir,
             log_format: LogFormat::default(),
+            shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS),
             region: Region::default(),
             graphql: GraphqlLimits::default(),
             read_model: ReadModelConfig::default(),
             sources: Vec::new(),
             harvest: HarvestConfig::default(),
+            log_filter: None,
+            environment: Environment::default(),
         }
     }
 }
@@ -269,7 +319,9 @@ impl Config {
     /// variables of `env` as overrides, and validates it. Reports every problem at once.
     pub fn load(path: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigErrors> {
         let defaults = Self::default();
-        let (mut r, mut root) = Reader::new(path, env);
+        let env: HashMap<String, String> = env.into_iter().collect();
+        let log_filter = env.get(LOG_FILTER_VAR).filter(|spec| !spec.trim().is_empty()).cloned();
+        let (mut r, mut root) = Reader::new(path, env.iter().map(|(name, value)| (name.clone(), value.clone())));
 
         let listen = r.parsed(&mut root, "listen", |value: String| parse_listen(&value));
         let data_dir = r.parsed(&mut root, "data_dir", |value: String| {
@@ -277,6 +329,8 @@ impl Config {
         });
         let database_url = r.secret(&mut root, "database_url");
         let log_format = r.field::<LogFormat>(&mut root, "log_format");
+        let shutdown_timeout =
+            r.bounded(&mut root, "shutdown_timeout", 1..=3_600).map(|seconds| Duration::from_secs(seconds as u64));
 
         let mut region_table = r.table(&mut root, "region");
         let region = read_region(&mut r, &mut region_table);
@@ -310,17 +364,21 @@ impl Config {
             database: database.unwrap_or(defaults.database),
             data_dir,
             log_format: log_format.unwrap_or(defaults.log_format),
+            shutdown_timeout: shutdown_timeout.unwrap_or(defaults.shutdown_timeout),
             region: region.unwrap_or(defaults.region),
             graphql,
             read_model: read_model.unwrap_or(defaults.read_model),
             sources,
             harvest,
+            log_filter,
+            environment: Environment(Arc::new(env)),
         })
     }
 
     /// [`Config::load`] with the process environment.
     pub fn load_with_process_env(path: Option<&Path>) -> Result<Self, ConfigErrors> {
         // `std::env::vars` panics on a variable that is not UTF-8; such a variable is not ours.
+        // This is the one place the process environment is read.
         let env =
             std::env::vars_os().filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)));
         Self::load(path, env)
@@ -381,9 +439,7 @@ fn read_region(r: &mut Reader, table: &mut Table) -> Option<Region> {
 fn parse_kommunkod(value: &toml::Value) -> Result<MunicipalityCode, String> {
     match value {
         toml::Value::String(code) => MunicipalityCode::parse(code).map_err(|error| error.reason),
-        toml::Value::Integer(number) => Err(format!(
-            "`{number}` is not a kommunkod: write it as a string with its leading zero, such as \"{number:0>4}\""
-        )),
+        toml::Value::Integer(number) => Err(MunicipalityCode::written_as_number(*number).reason),
         other => Err(format!("expected a kommunkod such as \"0180\", found {}", other.type_str())),
     }
 }
@@ -398,7 +454,32 @@ fn read_graphql(r: &mut Reader, table: &mut Table) -> GraphqlLimits {
         max_body_bytes: r.bounded(table, "max_body_bytes", 1..=usize::MAX).unwrap_or(defaults.max_body_bytes),
         introspection: r.field(table, "introspection").unwrap_or(defaults.introspection),
         graphiql: r.field(table, "graphiql").unwrap_or(defaults.graphiql),
+        cache_max_age: r
+            .bounded(table, "cache_max_age", 0..=86_400)
+            .and_then(|seconds| u32::try_from(seconds).ok())
+            .unwrap_or(defaults.cache_max_age),
+        cors_origins: r.parsed(table, "cors_origins", parse_cors_origins).unwrap_or(defaults.cors_origins),
     }
+}
+
+fn parse_cors_origins(origins: Vec<String>) -> Result<CorsOrigins, String> {
+    if origins.iter().any(|origin| origin == "*") {
+        return if origins.len() == 1 {
+            Ok(CorsOrigins::Any)
+        } else {
+            Err("`*` allows every origin: give it alone, or list origins without it".to_owned())
+        };
+    }
+    for origin in &origins {
+        let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+        let host_ok = rest.is_some_and(|host| !host.is_empty() && !host.contains(['/', '?', '#', ' ']));
+        if !host_ok {
+            return Err(format!(
+                "`{origin}` is not an origin: give the scheme, host and port only, such as \"https://portal.example\""
+            ));
+        }
+    }
+    Ok(CorsOrigins::List(origins))
 }
 
 fn read_harvest(r: &mut Reader, table: &mut Table) -> HarvestConfig {
@@ -448,47 +529,15 @@ fn read_read_model(r: &mut Reader, table: &mut Table) -> Option<ReadModelConfig>
         if expression.trim().is_empty() {
             return Ok(ReadModelConfig { refresh: None });
         }
-        cron::Schedule::from_str(&expression).map(|schedule| ReadModelConfig { refresh: Some(schedule) }).map_err(
-            |error| {
-                format!(
-                    "`{expression}` is not a cron expression ({}): give six or seven fields, sec min hour day-of-month month day-of-week [year], such as \"0 */5 * * * *\", or \"\" to disable",
-                    cron_reason(&error)
-                )
-            },
-        )
+        Schedule::parse(&expression)
+            .map(|schedule| ReadModelConfig { refresh: Some(schedule) })
+            .map_err(|error| format!("{error}, or \"\" to disable"))
     })
-}
-
-/// The reason in a cron error, without the copy of the expression and the caret under it.
-fn cron_reason(error: &cron::error::Error) -> String {
-    let text = error.to_string();
-    let reason = text.lines().rev().find(|line| !line.trim().is_empty() && line.trim() != "^").unwrap_or("invalid");
-    let reason = reason.trim().trim_end_matches('.');
-    let mut chars = reason.chars();
-    chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn a_refresh_schedule_is_evaluated_in_stockholm_time() {
-        let config = ReadModelConfig { refresh: cron::Schedule::from_str("0 0 3 * * *").ok() };
-        // 03:00 in Stockholm is 01:00 UTC in summer and 02:00 UTC in winter.
-        let summer = Utc.with_ymd_and_hms(2025, 7, 1, 0, 0, 0).single();
-        let winter = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single();
-        assert_eq!(
-            summer.and_then(|t| config.next_refresh_after(t)),
-            Utc.with_ymd_and_hms(2025, 7, 1, 1, 0, 0).single()
-        );
-        assert_eq!(
-            winter.and_then(|t| config.next_refresh_after(t)),
-            Utc.with_ymd_and_hms(2025, 1, 1, 2, 0, 0).single()
-        );
-        assert_eq!(ReadModelConfig { refresh: None }.next_refresh_after(Utc::now()), None);
-    }
 
     #[test]
     fn the_embedded_database_connects_by_a_sqlite_url_that_creates_the_file() {

@@ -31,8 +31,9 @@ pub(crate) const SEARCH_COST: usize = 100;
 
 pub type ApiSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
-/// The read model currently in service; swapped atomically when a new one is built.
-pub type Catalog = Arc<ArcSwap<ReadModel>>;
+/// The slot holding the read model in service; a new one is swapped in atomically when it is
+/// built (`jobs::refresh`), and a request reads one snapshot from start to end ([`Snapshots`]).
+pub type ReadModelSlot = Arc<ArcSwap<ReadModel>>;
 
 /// What the API needs to know beyond the data.
 #[derive(Debug, Clone)]
@@ -61,12 +62,12 @@ impl Default for Settings {
     }
 }
 
-/// Builds the schema over a catalog and a store.
-pub fn build_schema(settings: Settings, catalog: Catalog, store: vuxnav_store::Store) -> ApiSchema {
+/// Builds the schema over the read model's slot and a store.
+pub fn build_schema(settings: Settings, slot: ReadModelSlot, store: vuxnav_store::Store) -> ApiSchema {
     let mut builder = Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
         .limit_depth(settings.max_depth)
         .extension(errors::Protections { max_aliases: settings.max_aliases, max_complexity: settings.max_complexity })
-        .extension(Snapshots(catalog))
+        .extension(Snapshots(slot))
         .data(store)
         .data(settings.clone());
     if !settings.introspection {
@@ -82,9 +83,12 @@ pub fn sdl() -> String {
 
 /// Today's date in Europe/Stockholm, unless the settings fix it.
 pub(crate) fn today(ctx: &Context<'_>) -> NaiveDate {
-    ctx.data_unchecked::<Settings>()
-        .today
-        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive())
+    today_or(ctx.data_unchecked::<Settings>().today)
+}
+
+/// `fixed`, or else today's date in Europe/Stockholm: the date the API takes as today.
+pub fn today_or(fixed: Option<NaiveDate>) -> NaiveDate {
+    fixed.unwrap_or_else(|| chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive())
 }
 
 /// Logs an unexpected error with its cause and answers `INTERNAL` without detail.
@@ -94,7 +98,7 @@ pub(crate) fn internal(error: impl std::error::Error) -> async_graphql::Error {
 }
 
 /// Gives each request one read-model snapshot, so every field of a response sees the same data.
-struct Snapshots(Catalog);
+struct Snapshots(ReadModelSlot);
 
 impl ExtensionFactory for Snapshots {
     fn create(&self) -> Arc<dyn Extension> {

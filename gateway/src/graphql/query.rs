@@ -22,7 +22,9 @@ fn parse_id(id: &ID) -> Result<PublicId, ApiError> {
     PublicId::parse(id).map_err(|e| ApiError::bad_input("id", e.reason))
 }
 
-#[Object(name = "Query")]
+/// Everything the root answers from the read model may be cached for a while (`Cache-Control`
+/// and `ETag` on `GET`, see `http::caching`); fields read live from the store say `no_cache`.
+#[Object(name = "Query", cache_control(max_age = 60))]
 impl QueryRoot {
     /// Offerings of the whole region: filtered, searched in Swedish, sorted and paged.
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
@@ -144,6 +146,7 @@ impl QueryRoot {
 
     /// Every configured source with its harvest status. A stale source's last good data is
     /// still served.
+    #[graphql(cache_control(no_cache))]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         let store = ctx.data_unchecked::<vuxnav_store::Store>();
         let sources = store.sources().await.map_err(internal)?;
@@ -151,7 +154,7 @@ impl QueryRoot {
     }
 
     /// Recorded harvest runs, newest first: of one source, or of every source.
-    #[graphql(complexity = "first.clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    #[graphql(cache_control(no_cache), complexity = "first.clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
     async fn harvest_runs(
         &self,
         ctx: &Context<'_>,

@@ -33,6 +33,17 @@ impl MunicipalityCode {
         Ok(code)
     }
 
+    /// The error for a kommunkod written as a number (in a config file, say), which lost its
+    /// leading zero: it says how to write it instead.
+    pub fn written_as_number(number: i64) -> ModelError {
+        ModelError::new(
+            "municipality",
+            format!(
+                "`{number}` is not a kommunkod: write it as a string with its leading zero, such as \"{number:0>4}\""
+            ),
+        )
+    }
+
     /// Parses a kommunkod that an upstream sent as a number and so lost its leading zero
     /// (`180` for `0180`). Only for upstream quirks; user input goes through [`Self::parse`].
     pub fn parse_lenient(value: &str) -> Result<Self, ModelError> {

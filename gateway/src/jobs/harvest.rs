@@ -1,5 +1,6 @@
-//! Harvesting into the store: the runner's persistence port ([`StoreSink`]) and the runner
-//! built from the configuration ([`build_runner`]).
+//! Harvesting into the store: the runner's persistence port ([`StoreSink`]), the runner built
+//! from the configuration ([`build_runner`]), the harvest schedule ([`run_on_schedule`]) and
+//! dry runs ([`dry_run`]).
 //!
 //! The connectors crate knows nothing of the store; this module is where the two meet. A full
 //! run replaces what its source holds (withdrawing what disappeared), an incremental one
@@ -13,12 +14,13 @@ use vuxnav_connectors::HarvestContext;
 use vuxnav_connectors::config::ValidSource;
 use vuxnav_connectors::fetch::Fetcher;
 use vuxnav_connectors::runner::{
-    DEFAULT_MAX_ITEMS, Harvest, Runner, RunnerOptions, RunnerSource, Sink, SinkError, SinkFuture, SystemClock, collect,
+    BuiltSource, DEFAULT_MAX_ITEMS, Harvest, Runner, RunnerOptions, Sink, SinkError, SinkFuture, SystemClock, collect,
 };
 use vuxnav_schema::{RunCounts, RunHistory, RunId, RunRejection, SourceId};
 use vuxnav_store::{ReplaceOutcome, Store};
 
 use crate::config::Config;
+use crate::jobs::{self, Stop};
 
 /// The runner's [`Sink`] over the store.
 #[derive(Debug, Clone)]
@@ -96,7 +98,7 @@ pub async fn build_runner(config: &Config, store: &Store) -> anyhow::Result<Runn
             .await
             .with_context(|| format!("registering the source {}", source.id))?;
         let connector = Arc::from(source.connector.build(fetcher(config, source)?));
-        sources.push(RunnerSource { source: source.clone(), connector });
+        sources.push(BuiltSource { source: source.clone(), connector });
     }
     let options = RunnerOptions {
         concurrency: config.harvest.concurrency,
@@ -104,6 +106,23 @@ pub async fn build_runner(config: &Config, store: &Store) -> anyhow::Result<Runn
         ..RunnerOptions::default()
     };
     Ok(Runner::new(sources, Arc::new(StoreSink::new(store.clone())), Arc::new(SystemClock), options))
+}
+
+/// Runs every enabled source of `runner` at each time its schedule names, until `stop`: a
+/// source whose circuit breaker is open is skipped and logged. Returns once every source's loop
+/// has ended; a run under way when `stop` comes finishes first.
+pub async fn run_on_schedule(runner: Runner, stop: Stop) {
+    let loops = runner.sources().filter(|source| source.enabled).map(|source| {
+        let (runner, stop) = (runner.clone(), stop.clone());
+        let (id, schedule) = (source.id.clone(), source.schedule.clone());
+        async move {
+            jobs::every(id.as_str(), &schedule, &stop, || async {
+                runner.run_due(&id).await;
+            })
+            .await;
+        }
+    });
+    futures::future::join_all(loops).await;
 }
 
 /// Marks the runs that an earlier process left `Running` as interrupted: call it once at
@@ -183,12 +202,12 @@ impl DryRun {
 }
 
 /// The source's HTTP client: the `[harvest]` limits, its `allow_private_network`, and secrets
-/// from the process environment.
+/// from the environment the configuration was read with.
 fn fetcher(config: &Config, source: &ValidSource) -> anyhow::Result<Fetcher> {
     let options = config.harvest.fetch_options(source.allow_private_network);
     let fetcher = Fetcher::new(source.id.clone(), options)
         .with_context(|| format!("setting up the HTTP client of the source {}", source.id))?;
-    Ok(fetcher.with_secrets(Arc::new(|name| std::env::var(name).ok())))
+    Ok(fetcher.with_secrets(config.environment.lookup()))
 }
 
 /// Reads `source` as a full run would, storing nothing.

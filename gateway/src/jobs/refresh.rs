@@ -1,0 +1,148 @@
+//! Keeping the read model in service up to date: rebuilt from the store and swapped in
+//! ([`Refresher::refresh`]), after a harvest of this process that stored something
+//! ([`Refresher::rebuild_after_harvests`]), and on the `[read_model] refresh` schedule when a
+//! harvest elsewhere (another process or replica) committed since ([`refresh_on_schedule`]).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use tokio::sync::{Mutex, watch};
+use vuxnav_connectors::runner::Runner;
+use vuxnav_connectors::schedule::Schedule;
+use vuxnav_read_model::ReadModel;
+use vuxnav_schema::RunId;
+use vuxnav_store::Store;
+
+use crate::graphql::ReadModelSlot;
+use crate::jobs::{self, Stop};
+
+/// Rebuilds the read model in `slot` from the store. Cheap to clone.
+#[derive(Clone)]
+pub struct Refresher {
+    store: Store,
+    slot: ReadModelSlot,
+    /// Held for the whole of a refresh: refreshes run one at a time. It holds the store's
+    /// [`Store::last_change`] as it was when the model in service was read.
+    refreshing: Arc<Mutex<Option<RunId>>>,
+    /// Counts the read models swapped in since start-up.
+    refreshed: Arc<watch::Sender<u64>>,
+    /// The version of the model in the slot: the store's last change it was read with, the same
+    /// on every replica that read the same store. Set just after the model is swapped in.
+    version: Arc<AtomicI64>,
+}
+
+impl Refresher {
+    /// Builds the first read model from the store and the slot that serves it.
+    pub async fn start(store: Store) -> anyhow::Result<Self> {
+        let last_change = store.last_change().await.context("reading the store's last change")?;
+        let model = build(&store).await?;
+        Ok(Self {
+            store,
+            slot: Arc::new(arc_swap::ArcSwap::from_pointee(model)),
+            refreshing: Arc::new(Mutex::new(last_change)),
+            refreshed: Arc::new(watch::Sender::new(0)),
+            version: Arc::new(AtomicI64::new(version_of(last_change))),
+        })
+    }
+
+    /// The slot holding the read model in service.
+    pub fn slot(&self) -> &ReadModelSlot {
+        &self.slot
+    }
+
+    /// Rebuilds the read model from the store and swaps it in. On failure the one in service
+    /// stays. Refreshes run one at a time (the scheduled one, those after harvests, a caller's),
+    /// so a model read from an older snapshot of the store never replaces a newer one.
+    pub async fn refresh(&self) -> anyhow::Result<()> {
+        let mut in_service = self.refreshing.lock().await;
+        // Read before the catalogue: a change committed during the read shows as newer later.
+        let last_change = self.store.last_change().await.context("reading the store's last change")?;
+        let model = build(&self.store).await?;
+        self.slot.store(Arc::new(model));
+        self.version.store(version_of(last_change), Ordering::SeqCst);
+        *in_service = last_change;
+        self.refreshed.send_modify(|n| *n += 1);
+        Ok(())
+    }
+
+    /// [`refresh`](Self::refresh) when the store holds a change the model in service was not
+    /// read with (a harvest by another process or replica, say); otherwise nothing. Says
+    /// whether it rebuilt.
+    pub async fn refresh_if_changed(&self) -> anyhow::Result<bool> {
+        let in_service = *self.refreshing.lock().await;
+        let last_change = self.store.last_change().await.context("reading the store's last change")?;
+        if last_change == in_service {
+            tracing::debug!("the store has not changed since the read model was built");
+            return Ok(false);
+        }
+        self.refresh().await?;
+        Ok(true)
+    }
+
+    /// The version of the read model in service: equal versions hold the same data. A caller
+    /// that must know which model answered reads it before and after (see `http::caching`).
+    pub fn version(&self) -> i64 {
+        self.version.load(Ordering::SeqCst)
+    }
+
+    /// The number of read models swapped in since start-up, to await a rebuild.
+    pub fn refreshes(&self) -> watch::Receiver<u64> {
+        self.refreshed.subscribe()
+    }
+
+    /// Makes every harvest of `runner` that stores something ask for a read-model rebuild, and
+    /// spawns the task that rebuilds: commits that arrive while a rebuild is under way are
+    /// covered by one more rebuild, not one each. Returns the runner to run (the hook must be
+    /// set before it is shared) and the task, which ends when the runner is dropped.
+    pub fn rebuild_after_harvests(&self, runner: Runner) -> (Runner, tokio::task::JoinHandle<()>) {
+        let (committed, mut commits) = watch::channel(0u64);
+        let runner = runner.on_committed(Arc::new(move |_| committed.send_modify(|n| *n += 1)));
+        let refresher = self.clone();
+        let task = tokio::spawn(async move {
+            while commits.changed().await.is_ok() {
+                commits.borrow_and_update();
+                if let Err(error) = refresher.refresh().await {
+                    tracing::error!(
+                        error = format!("{error:#}"),
+                        "rebuilding the read model after a harvest failed; the old one stays"
+                    );
+                }
+            }
+        });
+        (runner, task)
+    }
+}
+
+/// Checks on `schedule` whether a harvest elsewhere changed the store, and rebuilds if so,
+/// until `stop`.
+pub async fn refresh_on_schedule(refresher: Refresher, schedule: Schedule, stop: Stop) {
+    jobs::every("read-model refresh", &schedule, &stop, || async {
+        if let Err(error) = refresher.refresh_if_changed().await {
+            tracing::error!(error = format!("{error:#}"), "refreshing the read model failed; the old one stays");
+        }
+    })
+    .await;
+}
+
+/// The version of a model read when the store's last change was `last_change`.
+fn version_of(last_change: Option<RunId>) -> i64 {
+    last_change.map_or(0, RunId::get)
+}
+
+/// Loads the catalogue and builds the read model off the async threads.
+async fn build(store: &Store) -> anyhow::Result<ReadModel> {
+    let started = Instant::now();
+    let catalogue = store.catalogue().await.context("loading the catalogue from the store")?;
+    let loaded = started.elapsed();
+    let model =
+        tokio::task::spawn_blocking(move || ReadModel::build(catalogue)).await.context("building the read model")??;
+    tracing::info!(
+        offerings = model.len(),
+        load_ms = loaded.as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "read model built"
+    );
+    Ok(model)
+}
