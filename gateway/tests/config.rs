@@ -61,7 +61,7 @@ fn an_empty_file_gives_the_defaults() {
         config.graphql,
         GraphqlLimits {
             max_depth: 15,
-            max_complexity: 5000,
+            max_complexity: 50_000,
             max_aliases: 30,
             max_page_size: 500,
             max_body_bytes: 1_048_576,

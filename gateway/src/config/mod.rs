@@ -272,8 +272,9 @@ pub enum LogFormat {
 pub struct GraphqlLimits {
     /// The deepest selection nesting a query may have (`max_depth`, default 15, at least 1).
     pub max_depth: usize,
-    /// The highest complexity score a query may have (`max_complexity`, default 5000, at
-    /// least 1).
+    /// The highest complexity score a query may have (`max_complexity`, default 50000, at
+    /// least 1): each field counts 1, a connection counts its selection `first` times, and
+    /// an offering search 100 more. The default admits a page of 500 full result cards.
     pub max_complexity: usize,
     /// The most aliases a query may use (`max_aliases`, default 30).
     pub max_aliases: usize,
@@ -309,7 +310,7 @@ impl Default for GraphqlLimits {
     fn default() -> Self {
         Self {
             max_depth: 15,
-            max_complexity: 5000,
+            max_complexity: 50_000,
             max_aliases: 30,
             max_page_size: 500,
             max_body_bytes: 1_048_576,

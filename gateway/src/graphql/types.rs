@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::MAX_FIRST;
+use super::{MAX_FIRST, SEARCH_COST};
 use async_graphql::{
     Context, Enum, ID, InputValueError, InputValueResult, Interface, Object, Scalar, ScalarType, SimpleObject, Value,
 };
@@ -170,7 +170,8 @@ impl Municipality {
         County { code: self.0.county().code, name: self.0.county().name }
     }
 
-    /// Offerings in this municipality (cancelled ones included).
+    /// Offerings in this municipality, cancelled ones left out: the `totalCount` of
+    /// `offerings(filter: {municipalities: [code]})`.
     async fn offering_count(&self, ctx: &Context<'_>) -> u64 {
         snapshot(ctx).offering_count(self.0.code)
     }
@@ -422,7 +423,7 @@ impl Course {
     }
 
     /// The offerings of this course.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
     async fn offerings(
         &self,
         ctx: &Context<'_>,
@@ -490,7 +491,7 @@ impl Provider {
     }
 
     /// The offerings this provider gives.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
     async fn offerings(
         &self,
         ctx: &Context<'_>,
@@ -539,7 +540,8 @@ impl Source {
         self.0.last_error.as_deref()
     }
 
-    /// Offerings currently held from this source.
+    /// Offerings currently held from this source, cancelled ones included, as the source lists
+    /// them (an occasion another source lists too counts for both).
     async fn offering_count(&self) -> u64 {
         self.0.offering_count
     }
