@@ -16,7 +16,7 @@ use vuxnav_store::Store;
 use crate::config::Config;
 use crate::graphql::{self, ApiSchema, Settings};
 use crate::jobs::refresh::{Refresher, refresh_on_schedule};
-use crate::jobs::{Stop, harvest};
+use crate::jobs::{Stop, harvest, release};
 use crate::telemetry::Metrics;
 
 /// The service's shared state. Cheap to clone.
@@ -30,6 +30,8 @@ pub struct App {
     pub metrics: Metrics,
     /// False once shutdown has begun: `/readyz` then answers 503.
     pub ready: Arc<AtomicBool>,
+    /// The date the API takes as today, when fixed (tests); otherwise today in Stockholm.
+    today: Option<NaiveDate>,
 }
 
 impl App {
@@ -38,7 +40,7 @@ impl App {
     pub async fn start(config: &Config, store: Store, today: Option<NaiveDate>) -> anyhow::Result<App> {
         vuxnav_connectors::fetch::install_crypto_provider();
         let refresher = Refresher::start(store.clone()).await?;
-        let limits = config.graphql;
+        let limits = &config.graphql;
         let settings = Settings {
             region: config.region.clone(),
             max_page_size: limits.max_page_size,
@@ -56,7 +58,13 @@ impl App {
             schema,
             metrics: Metrics::new(),
             ready: Arc::new(AtomicBool::new(true)),
+            today,
         })
+    }
+
+    /// The date the API takes as today.
+    pub fn today(&self) -> NaiveDate {
+        graphql::today_or(self.today)
     }
 
     /// The read model in service now.
@@ -86,6 +94,21 @@ impl App {
             .refresh
             .clone()
             .map(|schedule| tokio::spawn(refresh_on_schedule(self.refresher.clone(), schedule, stop.clone())));
+        let release = match (&self.config.release.schedule, &self.config.release.publisher) {
+            (Some(schedule), Some(_)) => Some(tokio::spawn(release::release_on_schedule(
+                Arc::clone(&self.config),
+                self.store.clone(),
+                schedule.clone(),
+                stop.clone(),
+            ))),
+            (Some(_), None) => {
+                tracing::warn!(
+                    "no nightly release: set [release.publisher] (name, org_number, contact_email) to publish one"
+                );
+                None
+            }
+            (None, _) => None,
+        };
         let (runner, rebuilder) = self.refresher.rebuild_after_harvests(runner);
         let harvests = tokio::spawn(harvest::run_on_schedule(runner, stop.clone()));
 
@@ -106,10 +129,10 @@ impl App {
             if let Err(error) = harvests.await {
                 tracing::error!(%error, "the harvest schedule ended abnormally");
             }
-            if let Some(task) = refresh
-                && let Err(error) = task.await
-            {
-                tracing::error!(%error, "the read-model refresh ended abnormally");
+            for task in [refresh, release].into_iter().flatten() {
+                if let Err(error) = task.await {
+                    tracing::error!(%error, "a scheduled job ended abnormally");
+                }
             }
             served
         };

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use vuxnav_gateway::config::{Config, ConfigErrors, DatabaseLocation, GraphqlLimits, LogFormat, Origin};
+use vuxnav_gateway::config::{Config, ConfigErrors, CorsOrigins, DatabaseLocation, GraphqlLimits, LogFormat, Origin};
 use vuxnav_schema::{MunicipalityCode, Region};
 
 /// A config file in a temporary folder that lives as long as the value.
@@ -61,15 +61,31 @@ fn an_empty_file_gives_the_defaults() {
         config.graphql,
         GraphqlLimits {
             max_depth: 15,
-            max_complexity: 5000,
+            max_complexity: 50_000,
             max_aliases: 30,
             max_page_size: 500,
             max_body_bytes: 1_048_576,
             introspection: true,
             graphiql: true,
+            cache_max_age: 60,
+            cors_origins: CorsOrigins::Any,
         }
     );
+    assert_eq!(config.shutdown_timeout, std::time::Duration::from_secs(30));
     assert_eq!(config.read_model.refresh.as_ref().map(|s| s.expression()), Some("*/2 * * * * *"));
+}
+
+#[test]
+fn cors_origins_take_any_origin_or_a_list_of_origins_and_nothing_else() {
+    let listed = load("[graphql]\ncors_origins = [\"https://portal.example\"]\n", &[]).unwrap();
+    assert_eq!(listed.graphql.cors_origins, CorsOrigins::List(vec!["https://portal.example".to_owned()]));
+    let none = load("[graphql]\ncors_origins = []\n", &[]).unwrap();
+    assert_eq!(none.graphql.cors_origins, CorsOrigins::List(Vec::new()));
+
+    let errors = load("[graphql]\ncors_origins = [\"*\", \"https://portal.example\"]\n", &[]).unwrap_err();
+    assert!(errors.to_string().contains("graphql.cors_origins: `*` allows every origin"), "{errors}");
+    let errors = load("[graphql]\ncors_origins = [\"portal.example/path\"]\n", &[]).unwrap_err();
+    assert!(errors.to_string().contains("`portal.example/path` is not an origin"), "{errors}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Building the read model from a catalogue: merging duplicate occasions, the courses and
-//! providers in Swedish collation, one bitmap per filter value, the text index over distinct
-//! entities, and the precomputed orders.
+//! providers in Swedish collation, one bitmap per filter value and per keyword, the text index
+//! over distinct entities, and the precomputed orders in both directions.
 
 use std::collections::HashMap;
 
@@ -13,14 +13,21 @@ use vuxnav_schema::{
 
 use crate::collation::Swedish;
 use crate::dimension::Dimension;
+use crate::filter::WordCache;
+use crate::keywords::Keywords;
 use crate::text::{EntityKind, TextIndex};
 use crate::{BuildError, ReadModel, Sorted, municipality_rank_of};
 
+/// The start key of continuous intake: the earliest start.
+pub(crate) const CONTINUOUS_START: i64 = i64::MIN;
+/// The start key of an offering with neither a start nor continuous intake.
+pub(crate) const UNKNOWN_START: i64 = i64::MAX;
+
 fn start_key(offering: &Offering) -> i64 {
     match (offering.schedule.continuous_intake(), offering.schedule.start()) {
-        (true, _) => i64::MIN,
+        (true, _) => CONTINUOUS_START,
         (false, Some(start)) => i64::from(start.num_days_from_ce()),
-        (false, None) => i64::MAX,
+        (false, None) => UNKNOWN_START,
     }
 }
 
@@ -48,10 +55,6 @@ impl ReadModel {
             also_listed.entry(kept).or_default().push(duplicate.provenance);
         }
 
-        let mut by_source: HashMap<SourceId, u64> = HashMap::new();
-        for offering in &offerings {
-            *by_source.entry(offering.provenance.source.clone()).or_default() += 1;
-        }
         let course = Dimension::build(offerings.iter().map(|o| course_index[&o.course]));
         let provider = Dimension::build(offerings.iter().map(|o| provider_index[&o.provider]));
         let municipality = Dimension::build(offerings.iter().map(|o| o.municipality));
@@ -59,9 +62,15 @@ impl ReadModel {
         let school_form = Dimension::build(
             (0..offerings.len() as u32).map(|doc| courses[*course.value_of(doc) as usize].school_form),
         );
-        let flags = Flags::of(&offerings, |doc| &courses[*course.value_of(doc) as usize]);
+        let course_of = |doc: u32| &courses[*course.value_of(doc) as usize];
+        let flags = Flags::of(&offerings, course_of);
+        let keywords = Keywords::build(&offerings, course_of);
         let title = Dimension::build(offerings.iter().map(|o| o.title.clone().unwrap_or_default()));
         let text = Self::text_index(&courses, &providers, &municipality, &place, &title)?;
+        let mut by_source: HashMap<SourceId, u64> = HashMap::new();
+        for offering in &offerings {
+            *by_source.entry(offering.provenance.source.clone()).or_default() += 1;
+        }
         let municipality_rank = municipality_ranks(&swedish);
         let start_key: Vec<i64> = offerings.iter().map(start_key).collect();
         let sorted = orders(&offerings, &courses, &course, &municipality, &start_key, &municipality_rank, &swedish);
@@ -78,9 +87,11 @@ impl ReadModel {
             language: Dimension::build(offerings.iter().map(|o| o.language)),
             pace: Dimension::build(offerings.iter().map(|o| o.pace)),
             start: Dimension::build(offerings.iter().map(|o| o.schedule.start())),
-            application: Dimension::build(
-                offerings.iter().map(|o| (o.application.opens(), o.application.closes(), o.application.continuous())),
-            ),
+            application: Dimension::build(offerings.iter().map(|o| {
+                let application = &o.application;
+                (application.opens(), application.closes(), application.continuous(), o.schedule.continuous_intake())
+            })),
+            keywords,
             course,
             provider,
             municipality,
@@ -90,6 +101,7 @@ impl ReadModel {
             municipality_rank,
             sorted,
             text,
+            words: WordCache::new(),
             swedish,
             offering_index,
             also_listed,
@@ -144,7 +156,8 @@ impl ReadModel {
                     .enumerate()
                     .filter(|(_, text)| !text.is_empty())
                     .map(|(i, text)| (EntityKind::Title, i as u32, text.as_str())),
-            );
+            )
+            .chain(Keywords::texts().map(|(ord, text)| (EntityKind::Keyword, ord, text)));
         TextIndex::build(entities).map_err(|error| BuildError::TextIndex(error.to_string()))
     }
 }
@@ -241,7 +254,9 @@ fn municipality_ranks(swedish: &Swedish) -> HashMap<MunicipalityCode, u32> {
 }
 
 /// The fixed orders, in the slots of `page::fixed_order_slot`: by start, by title, by
-/// municipality; ties broken by the next key and last by id.
+/// municipality; ties broken by the next key and last by id. Each ascending and descending:
+/// the direction applies to the first key; ties are broken ascending both ways, so an unknown
+/// start comes last either way (and by start, continuous intake counts as the earliest start).
 fn orders(
     offerings: &[Offering],
     courses: &[Course],
@@ -250,7 +265,7 @@ fn orders(
     start_key: &[i64],
     municipality_rank: &HashMap<MunicipalityCode, u32>,
     swedish: &Swedish,
-) -> [Sorted; 3] {
+) -> [[Sorted; 2]; 3] {
     let titles: Vec<&str> = courses.iter().map(|c| c.title.as_str()).collect();
     let title_rank = swedish.ranks(&titles);
     let docs: Vec<u32> = (0..offerings.len() as u32).collect();
@@ -258,15 +273,19 @@ fn orders(
     let id_of = |doc: &u32| offerings[*doc as usize].id;
     let start_of = |doc: &u32| start_key[*doc as usize];
     let municipality_of = |doc: &u32| municipality_rank_of(municipality_rank, *municipality.value_of(*doc));
+    let by_start = Sorted::new(docs.clone(), |a, b| {
+        (start_of(a), title_of(a), id_of(a)).cmp(&(start_of(b), title_of(b), id_of(b)))
+    });
+    let by_title = Sorted::new(docs.clone(), |a, b| {
+        (title_of(a), start_of(a), id_of(a)).cmp(&(title_of(b), start_of(b), id_of(b)))
+    });
+    let by_municipality = Sorted::new(docs, |a, b| {
+        (municipality_of(a), start_of(a), id_of(a)).cmp(&(municipality_of(b), start_of(b), id_of(b)))
+    });
     [
-        Sorted::new(docs.clone(), |a, b| {
-            (start_of(a), title_of(a), id_of(a)).cmp(&(start_of(b), title_of(b), id_of(b)))
-        }),
-        Sorted::new(docs.clone(), |a, b| {
-            (title_of(a), start_of(a), id_of(a)).cmp(&(title_of(b), start_of(b), id_of(b)))
-        }),
-        Sorted::new(docs, |a, b| {
-            (municipality_of(a), start_of(a), id_of(a)).cmp(&(municipality_of(b), start_of(b), id_of(b)))
-        }),
+        [by_start.descending(|doc| start_of(&doc), Some(UNKNOWN_START)), by_start],
+        [by_title.descending(|doc| title_of(&doc), None), by_title],
+        [by_municipality.descending(|doc| municipality_of(&doc), None), by_municipality],
     ]
+    .map(|[descending, ascending]| [ascending, descending])
 }

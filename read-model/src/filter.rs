@@ -1,48 +1,120 @@
 //! Selecting offerings: a filter intersects the bitmaps of its values, and every word of a
-//! free text must match an entity (course, provider, municipality, place) of the offering.
+//! free text must match an entity of the offering: its course, provider, municipality or
+//! place, or a keyword for a kind of offering it is (`komvux`, `distans`, see `keywords.rs`).
+//!
+//! Facets are disjunctive: when they are asked for, the offerings under every filter but one
+//! facet's own are selected too, for each facet whose own filter is set, so that its count
+//! shows the alternatives to what is chosen.
+//!
+//! What a word matches over every offering (its entities and the union of their offerings) is
+//! kept in a small cache per read model ([`WordCache`]): the same words come back, and then a
+//! word costs a bitmap intersection per set it narrows.
 
+use std::borrow::Cow;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use lru::LruCache;
 use roaring::{MultiOps, RoaringBitmap};
 use vuxnav_schema::Application;
 
-use crate::dimension::Entities;
+use crate::dimension::{Entities, OnePerOffering};
 use crate::query::MAX_TEXT_CHARS;
-use crate::text::{self, EntityKind};
+use crate::text::{self, EntityKind, Hit};
 use crate::{OfferingFilter, QueryError, ReadModel};
 
-/// Accumulated text scores per entity kind (by `EntityKind as usize`), dense by entity index
-/// (empty without a text); an offering's score is the sum over its course, provider,
-/// municipality and place.
-#[derive(Default)]
-pub(crate) struct Scores([Vec<f32>; 5]);
+/// The facets, in the order of [`Selection::relaxed`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Facet {
+    Municipality = 0,
+    SchoolForm = 1,
+    Mode = 2,
+    TimeOfStudy = 3,
+    Language = 4,
+}
 
-/// Below this many matches, a word filters them one by one; above it, the bitmaps of the
-/// entities it matched are unioned and intersected with them.
-const FILTER_ONE_BY_ONE: u64 = 50_000;
+const FACETS: usize = 5;
+
+/// What a filter and text select.
+pub(crate) struct Selection {
+    pub matches: RoaringBitmap,
+    pub scores: Scores,
+    /// By [`Facet`], when facets are asked for and the facet's own filter is set: the offerings
+    /// selected under every filter but that one (and the text).
+    relaxed: [Option<RoaringBitmap>; FACETS],
+}
+
+impl Selection {
+    /// The offerings a facet is counted over: under every filter but its own.
+    pub(crate) fn facet_base(&self, facet: Facet) -> &RoaringBitmap {
+        self.relaxed[facet as usize].as_ref().unwrap_or(&self.matches)
+    }
+}
+
+/// Accumulated text scores (empty without a text): per entity kind of which each offering has
+/// one (course, provider, municipality, place: [`ReadModel::dimensions`]), dense by entity
+/// index, for the kinds some word matched; and per matched keyword. An offering's score is the
+/// sum over its course, provider, municipality, place and the matched keywords it has.
+#[derive(Default)]
+pub(crate) struct Scores {
+    entities: [Vec<f32>; 5],
+    keywords: Vec<(u32, f32)>,
+}
+
+/// What one word matches over every offering: the entities, with their scores, and the union
+/// of their offerings.
+pub(crate) struct WordMatches {
+    hits: Vec<Hit>,
+    offerings: RoaringBitmap,
+}
+
+/// The most words whose matches a read model keeps. A word's bitmap takes a few kilobytes, at
+/// most about 40 KB at national scale, so the cache stays below about 20 MB.
+const CACHED_WORDS: NonZeroUsize = NonZeroUsize::new(512).expect("not zero");
+
+/// The matches of the words searched last, least recently used dropped first. It is the read
+/// model's only state that changes after it is built, and it only ever holds what the text
+/// index and the bitmaps say; a new read model starts with an empty one.
+pub(crate) struct WordCache(Mutex<LruCache<String, Arc<WordMatches>>>);
+
+impl WordCache {
+    pub(crate) fn new() -> Self {
+        Self(Mutex::new(LruCache::new(CACHED_WORDS)))
+    }
+
+    fn get(&self, word: &str) -> Option<Arc<WordMatches>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).get(word).cloned()
+    }
+
+    fn put(&self, word: String, matches: Arc<WordMatches>) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).put(word, matches);
+    }
+}
+
+/// Whether one can apply on `date`: within the application window (`Application::is_open_on`),
+/// or, for an offering with continuous intake whose application states no window, on any day:
+/// one applies whenever one wants to start.
+fn open_for_application(
+    (opens, closes, continuous, continuous_intake): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, bool, bool),
+    date: chrono::NaiveDate,
+) -> bool {
+    let no_window = opens.is_none() && closes.is_none();
+    (continuous_intake && no_window)
+        || Application::new(opens, closes, continuous, None).is_ok_and(|application| application.is_open_on(date))
+}
 
 impl ReadModel {
-    /// The offerings a filter and text select, with the text scores of matched entities.
-    pub(crate) fn matching(
+    /// The offerings a filter and text select, with the text scores of matched entities and,
+    /// when `facets` is asked for, what each facet is counted over.
+    pub(crate) fn select(
         &self,
         filter: &OfferingFilter,
         text: Option<&str>,
-    ) -> Result<(RoaringBitmap, Scores), QueryError> {
-        let mut matches = if filter.include_cancelled { self.all.clone() } else { &self.all - &self.cancelled };
-        let mut restrict = |bitmap: RoaringBitmap| matches &= bitmap;
-        if !filter.municipalities.is_empty() {
-            restrict(self.municipality.any_of(&filter.municipalities));
-        }
-        if !filter.school_forms.is_empty() {
-            restrict(self.school_form.any_of(&filter.school_forms));
-        }
-        if !filter.modes.is_empty() {
-            restrict(self.mode.any_of(&known(&filter.modes)));
-        }
-        if !filter.times_of_study.is_empty() {
-            restrict(self.time_of_study.any_of(&known(&filter.times_of_study)));
-        }
-        if !filter.languages.is_empty() {
-            restrict(self.language.any_of(&known(&filter.languages)));
-        }
+        facets: bool,
+    ) -> Result<Selection, QueryError> {
+        // The restrictions of every filter field that is not a facet's own.
+        let mut restrictions: Vec<Cow<'_, RoaringBitmap>> = Vec::new();
+        let mut restrict = |bitmap: RoaringBitmap| restrictions.push(Cow::Owned(bitmap));
         if !filter.course_codes.is_empty() {
             let ords: Vec<u32> = filter
                 .course_codes
@@ -81,24 +153,64 @@ impl ReadModel {
             restrict(dated | &self.continuous);
         }
         if let Some(date) = filter.open_for_application_on {
-            restrict(self.application.matching(|(opens, closes, continuous)| {
-                Application::new(*opens, *closes, *continuous, None).is_ok_and(|a| a.is_open_on(date))
-            }));
+            restrict(self.application.matching(|key| open_for_application(*key, date)));
         }
+        let mut excluded: Vec<&RoaringBitmap> = Vec::new();
         match filter.continuous_intake {
-            Some(true) => restrict(self.continuous.clone()),
-            Some(false) => matches -= &self.continuous,
+            Some(true) => restrictions.push(Cow::Borrowed(&self.continuous)),
+            Some(false) => excluded.push(&self.continuous),
             None => {}
         }
+        if !filter.include_cancelled {
+            excluded.push(&self.cancelled);
+        }
+        let own: [Option<RoaringBitmap>; FACETS] = [
+            (!filter.municipalities.is_empty()).then(|| self.municipality.any_of(&filter.municipalities)),
+            (!filter.school_forms.is_empty()).then(|| self.school_form.any_of(&filter.school_forms)),
+            (!filter.modes.is_empty()).then(|| self.mode.any_of(&known(&filter.modes))),
+            (!filter.times_of_study.is_empty()).then(|| self.time_of_study.any_of(&known(&filter.times_of_study))),
+            (!filter.languages.is_empty()).then(|| self.language.any_of(&known(&filter.languages))),
+        ];
+        let restrictions: Vec<&RoaringBitmap> = restrictions.iter().map(AsRef::as_ref).collect();
+        let mut relaxed: [Option<RoaringBitmap>; FACETS] = Default::default();
+        if facets {
+            for (facet, slot) in relaxed.iter_mut().enumerate().filter(|(facet, _)| own[*facet].is_some()) {
+                let others = own.iter().enumerate().filter(|(other, _)| *other != facet).flat_map(|(_, b)| b);
+                *slot = Some(self.intersection(restrictions.iter().copied().chain(others), &excluded));
+            }
+        }
+        let mut matches = self.intersection(restrictions.iter().copied().chain(own.iter().flatten()), &excluded);
+
         let mut scores = Scores::default();
         if let Some(text) = text {
-            self.match_text(text, &mut matches, &mut scores)?;
+            let mut sets: Vec<&mut RoaringBitmap> =
+                std::iter::once(&mut matches).chain(relaxed.iter_mut().flatten()).collect();
+            self.match_text(text, &mut sets, &mut scores)?;
         }
-        Ok((matches, scores))
+        Ok(Selection { matches, scores, relaxed })
     }
 
-    /// Every word must match some entity of an offering.
-    fn match_text(&self, text: &str, matches: &mut RoaringBitmap, scores: &mut Scores) -> Result<(), QueryError> {
+    /// The offerings in every one of `bitmaps` (every offering when there is none) and in none
+    /// of `excluded`, intersecting from the smallest so that no large bitmap is copied.
+    fn intersection<'a>(
+        &'a self,
+        bitmaps: impl Iterator<Item = &'a RoaringBitmap>,
+        excluded: &[&RoaringBitmap],
+    ) -> RoaringBitmap {
+        let mut bitmaps: Vec<&RoaringBitmap> = bitmaps.collect();
+        bitmaps.sort_unstable_by_key(|bitmap| bitmap.len());
+        let mut result = bitmaps.first().map_or_else(|| self.all.clone(), |&smallest| smallest.clone());
+        for bitmap in bitmaps.iter().skip(1) {
+            result &= *bitmap;
+        }
+        for bitmap in excluded {
+            result -= *bitmap;
+        }
+        result
+    }
+
+    /// Keeps in each set the offerings that every word matches through some entity.
+    fn match_text(&self, text: &str, sets: &mut [&mut RoaringBitmap], scores: &mut Scores) -> Result<(), QueryError> {
         if text.chars().count() > MAX_TEXT_CHARS {
             return Err(QueryError::BadText(format!("the text is longer than {MAX_TEXT_CHARS} characters")));
         }
@@ -106,40 +218,51 @@ impl ReadModel {
         if words.len() > text::MAX_WORDS {
             return Err(QueryError::BadText(format!("the text has more than {} words", text::MAX_WORDS)));
         }
-        scores.0 = EntityKind::ALL.map(|kind| vec![0.0; self.entities(kind).len()]);
+        let dimensions = self.dimensions();
+        let mut keyword_scores = vec![0.0; self.keywords.len()];
         for word in words {
-            if matches.is_empty() {
+            if sets.iter().all(|set| set.is_empty()) {
                 break;
             }
-            let hits = self.text.search_word(&word).map_err(|error| {
-                tracing::error!(%error, "text search failed");
-                QueryError::Index
-            })?;
-            for hit in &hits {
-                if let Some(score) = scores.0[hit.kind as usize].get_mut(hit.ord as usize) {
+            let matched = self.word_matches(word)?;
+            for hit in &matched.hits {
+                let score = match hit.kind {
+                    EntityKind::Keyword => keyword_scores.get_mut(hit.ord as usize),
+                    kind => scores.entities.get_mut(kind as usize).and_then(|entities| {
+                        if entities.is_empty() {
+                            *entities = vec![0.0; dimensions[kind as usize].len()];
+                        }
+                        entities.get_mut(hit.ord as usize)
+                    }),
+                };
+                if let Some(score) = score {
                     *score += hit.score;
                 }
             }
-            if matches.len() < FILTER_ONE_BY_ONE {
-                let mut matched: [Vec<bool>; 5] = EntityKind::ALL.map(|kind| vec![false; self.entities(kind).len()]);
-                for hit in &hits {
-                    if let Some(mark) = matched[hit.kind as usize].get_mut(hit.ord as usize) {
-                        *mark = true;
-                    }
-                }
-                matches.retain(|doc| {
-                    EntityKind::ALL
-                        .iter()
-                        .any(|&kind| matched[kind as usize][self.entities(kind).index_of(doc) as usize])
-                });
-            } else {
-                *matches &= hits.iter().map(|hit| self.entities(hit.kind).bitmap(hit.ord as usize)).union();
+            for set in sets.iter_mut() {
+                **set &= &matched.offerings;
             }
         }
+        scores.keywords = (0..).zip(keyword_scores).filter(|(_, score)| *score > 0.0).collect();
         Ok(())
     }
 
-    /// The dimension whose values are the entities of `kind`.
+    /// What `word` matches over every offering, from the cache or from the text index.
+    fn word_matches(&self, word: String) -> Result<Arc<WordMatches>, QueryError> {
+        if let Some(matches) = self.words.get(&word) {
+            return Ok(matches);
+        }
+        let hits = self.text.search_word(&word).map_err(|error| {
+            tracing::error!(%error, "text search failed");
+            QueryError::Index
+        })?;
+        let offerings = hits.iter().map(|hit| self.entities(hit.kind).bitmap(hit.ord as usize)).union();
+        let matches = Arc::new(WordMatches { hits, offerings });
+        self.words.put(word, matches.clone());
+        Ok(matches)
+    }
+
+    /// The table of entities of `kind`.
     fn entities(&self, kind: EntityKind) -> &dyn Entities {
         match kind {
             EntityKind::Course => &self.course,
@@ -147,18 +270,40 @@ impl ReadModel {
             EntityKind::Municipality => &self.municipality,
             EntityKind::Place => &self.place,
             EntityKind::Title => &self.title,
+            EntityKind::Keyword => &self.keywords,
         }
     }
 
-    /// The offering's relevance: the sum of the scores of its course, provider, municipality
-    /// and place.
+    /// The entities of which each offering has one, by `EntityKind` (course, provider,
+    /// municipality, place, own title); keywords overlap and are not among them.
+    fn dimensions(&self) -> [&dyn OnePerOffering; 5] {
+        [&self.course, &self.provider, &self.municipality, &self.place, &self.title]
+    }
+
+    /// The offering's relevance: the sum of the scores of its course, provider, municipality,
+    /// place and the matched keywords it has.
     pub(crate) fn score(&self, doc: u32, scores: &Scores) -> f32 {
-        EntityKind::ALL
+        let entities: f32 = self
+            .dimensions()
             .iter()
-            .map(|&kind| {
-                scores.0[kind as usize].get(self.entities(kind).index_of(doc) as usize).copied().unwrap_or(0.0)
+            .zip(&scores.entities)
+            .filter(|(_, scores)| !scores.is_empty())
+            .map(|(dimension, scores)| {
+                dimension
+                    .of_doc()
+                    .get(doc as usize)
+                    .and_then(|&index| scores.get(index as usize))
+                    .copied()
+                    .unwrap_or(0.0)
             })
-            .sum()
+            .sum();
+        let keywords: f32 = scores
+            .keywords
+            .iter()
+            .filter(|(ord, _)| self.keywords.bitmap(*ord as usize).contains(doc))
+            .map(|s| s.1)
+            .sum();
+        entities + keywords
     }
 }
 

@@ -2,14 +2,17 @@
 //! filtered, faceted, sorted and paginated offering queries and Swedish free-text search
 //! without scanning the store.
 //!
-//! It is immutable once built. When data changes, a new one is built from the store and
-//! swapped in atomically (see `app::Catalog`); readers holding the old one finish on it.
+//! It is immutable once built, but for a bounded cache of what the words searched last matched
+//! (`filter::WordCache`). When data changes, a new one is built from the store and swapped in
+//! atomically (see `app::Catalog`); readers holding the old one finish on it.
 //!
 //! How it answers without scanning: each filterable value has a bitmap of the offerings that
 //! carry it; a query intersects bitmaps. Free text is matched by tantivy (Swedish stemmer,
-//! fuzzy terms) against the few thousand distinct courses, providers and places, and each hit
-//! contributes the bitmap of its offerings. Sorting walks precomputed orders (Swedish collation
-//! for titles) and stops after `first` hits past the cursor.
+//! fuzzy terms, å ä ö folded) against the few thousand distinct courses, providers and places,
+//! and the words for kinds of offering (`komvux`, `distans`, `kväll`, see `keywords.rs`); each
+//! hit contributes the bitmap of its offerings. Sorting walks precomputed orders (Swedish
+//! collation for titles), one per order and direction, and stops after `first` hits past the
+//! cursor. Facets are disjunctive: each is counted under every filter but its own.
 //!
 //! An occasion listed by two sources is indexed once ([`occasion::merge_duplicates`]); the
 //! other source's id still finds it, and [`ReadModel::also_listed`] says where else it is listed.
@@ -19,6 +22,7 @@ mod collation;
 mod cursor;
 mod dimension;
 mod filter;
+mod keywords;
 mod page;
 mod query;
 mod text;
@@ -35,6 +39,8 @@ use vuxnav_schema::{
 
 use collation::Swedish;
 use dimension::Dimension;
+use filter::WordCache;
+use keywords::Keywords;
 pub use query::{BuildError, Facets, OfferingFilter, OfferingOrder, OfferingPage, OfferingQuery, QueryError};
 use text::TextIndex;
 
@@ -71,7 +77,10 @@ pub struct ReadModel {
     /// Each offering's own title (empty when it has none), for text search.
     title: Dimension<String>,
     start: Dimension<Option<NaiveDate>>,
-    application: Dimension<(Option<NaiveDate>, Option<NaiveDate>, bool)>,
+    /// The application window (opens, closes, continuous) and whether the intake is continuous.
+    application: Dimension<(Option<NaiveDate>, Option<NaiveDate>, bool, bool)>,
+    /// Offerings per kind a resident names in words (`komvux`, `distans`, `kväll`, …).
+    keywords: Keywords,
     /// Offerings per subject name and subject code, lowercase.
     subjects: HashMap<String, RoaringBitmap>,
 
@@ -79,9 +88,12 @@ pub struct ReadModel {
     start_key: Vec<i64>,
     /// Per kommunkod: the municipality's rank by name in Swedish collation.
     municipality_rank: HashMap<MunicipalityCode, u32>,
-    /// Offerings sorted by each fixed order, and each offering's position in it.
-    sorted: [Sorted; 3],
+    /// Offerings sorted by each fixed order, ascending and descending (`[slot][descending]`),
+    /// and each offering's position in it.
+    sorted: [[Sorted; 2]; 3],
     text: TextIndex,
+    /// What the words searched last match.
+    words: WordCache,
     swedish: Swedish,
 }
 
@@ -93,11 +105,28 @@ struct Sorted {
 impl Sorted {
     fn new(mut docs: Vec<u32>, key: impl Fn(&u32, &u32) -> Ordering) -> Self {
         docs.sort_by(key);
+        Self::of(docs)
+    }
+
+    fn of(docs: Vec<u32>) -> Self {
         let mut rank = vec![0; docs.len()];
         for (position, &doc) in docs.iter().enumerate() {
             rank[doc as usize] = position as u32;
         }
         Self { docs, rank }
+    }
+
+    /// The descending order of an ascending one whose first key is `group`: the groups of
+    /// equal first keys in reverse, each group's offerings in the order they had (the later
+    /// keys still ascending), except that the group `last`, if any, stays last.
+    fn descending<K: PartialEq>(&self, group: impl Fn(u32) -> K, last: Option<K>) -> Self {
+        let mut runs: Vec<&[u32]> = self.docs.chunk_by(|&a, &b| group(a) == group(b)).collect();
+        let pinned = match (&last, runs.last()) {
+            (Some(last), Some(run)) if group(run[0]) == *last => runs.pop(),
+            _ => None,
+        };
+        runs.reverse();
+        Self::of(runs.into_iter().chain(pinned).flatten().copied().collect())
     }
 }
 
@@ -137,9 +166,13 @@ impl ReadModel {
         &self.providers
     }
 
-    /// Number of offerings (cancelled ones included) in a municipality.
+    /// Number of offerings in a municipality, cancelled ones left out: what a search with only
+    /// this municipality as its filter counts.
     pub fn offering_count(&self, municipality: MunicipalityCode) -> u64 {
-        self.municipality.values().binary_search(&municipality).map_or(0, |index| self.municipality.bitmap(index).len())
+        self.municipality
+            .values()
+            .binary_search(&municipality)
+            .map_or(0, |index| self.municipality.bitmap(index).difference_len(&self.cancelled))
     }
 
     /// Number of offerings (cancelled ones included) served from a source's records: an

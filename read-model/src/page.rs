@@ -1,12 +1,18 @@
 //! Paging: walking a precomputed order (or ranking by relevance) from a cursor, and counting
-//! facets over the matches.
+//! each facet over what it is counted over (the matches under every filter but its own).
+//!
+//! The direction applies to an order's first key; ties are broken ascending in both
+//! directions (by start, then id), so an offering whose start is not known comes last among
+//! its equals either way. By start date, continuous intake counts as the earliest start:
+//! first ascending, after every set start descending, and before unknown starts both ways.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Ordering;
 
 use roaring::RoaringBitmap;
 
+use crate::build::{CONTINUOUS_START, UNKNOWN_START};
 use crate::cursor::{self, SortKey};
-use crate::filter::Scores;
+use crate::filter::{Facet, Scores, Selection};
 use crate::{Facets, OfferingOrder, OfferingPage, OfferingQuery, QueryError, ReadModel, municipality_rank_of};
 
 pub(crate) fn fixed_order_slot(order: OfferingOrder) -> usize {
@@ -25,15 +31,16 @@ impl ReadModel {
             (order, _) => order,
         };
         let after = query.after.as_deref().map(|c| cursor::decode(c, query.order, query.descending)).transpose()?;
-        let (matches, scores) = self.matching(&query.filter, text)?;
+        let selection = self.select(&query.filter, text, query.facets)?;
+        let (matches, scores) = (&selection.matches, &selection.scores);
         let (docs, has_next_page) = match order {
-            OfferingOrder::Relevance => self.page_by_relevance(&matches, &scores, query, after.as_ref()),
-            fixed => self.page_by_fixed_order(&matches, fixed, query, after.as_ref(), &scores),
+            OfferingOrder::Relevance => self.page_by_relevance(matches, scores, query, after.as_ref()),
+            fixed => self.page_by_fixed_order(matches, fixed, query, after.as_ref(), scores),
         };
         let items = docs
             .into_iter()
             .map(|doc| {
-                let key = self.sort_key(doc, &scores);
+                let key = self.sort_key(doc, scores);
                 (&self.offerings[doc as usize], cursor::encode(query.order, query.descending, &key))
             })
             .collect();
@@ -42,7 +49,7 @@ impl ReadModel {
             total_count: matches.len(),
             has_next_page,
             has_previous_page: after.is_some(),
-            facets: query.facets.then(|| self.facets(&matches)),
+            facets: query.facets.then(|| self.facets(&selection)),
         })
     }
 
@@ -57,22 +64,31 @@ impl ReadModel {
         }
     }
 
-    /// Compares an offering with a cursor's key in the ascending sense of `order`.
-    fn compare_to_key(&self, doc: u32, order: OfferingOrder, key: &SortKey, scores: &Scores) -> Ordering {
+    /// Compares an offering with a cursor's key in `order` and direction: `Less` when the
+    /// offering comes before the key.
+    fn compare_to_key(
+        &self,
+        doc: u32,
+        order: OfferingOrder,
+        descending: bool,
+        key: &SortKey,
+        scores: &Scores,
+    ) -> Ordering {
         let start = self.start_key[doc as usize];
         let id = self.offerings[doc as usize].id.uuid();
+        let direction = |ordering: Ordering| if descending { ordering.reverse() } else { ordering };
         let title = || self.swedish.compare(&self.courses[*self.course.value_of(doc) as usize].title, &key.title);
+        let ties = || start.cmp(&key.start).then(id.cmp(&key.id));
         match order {
-            OfferingOrder::Relevance => {
-                key.score.total_cmp(&self.score(doc, scores)).then(start.cmp(&key.start)).then(id.cmp(&key.id))
+            OfferingOrder::Relevance => direction(key.score.total_cmp(&self.score(doc, scores))).then_with(ties),
+            OfferingOrder::StartDate => {
+                let start_rank = |start| if descending { descending_start(start) } else { start };
+                start_rank(start).cmp(&start_rank(key.start)).then_with(title).then(id.cmp(&key.id))
             }
-            OfferingOrder::StartDate => start.cmp(&key.start).then_with(title).then(id.cmp(&key.id)),
-            OfferingOrder::Title => title().then(start.cmp(&key.start)).then(id.cmp(&key.id)),
+            OfferingOrder::Title => direction(title()).then_with(ties),
             OfferingOrder::Municipality => {
-                municipality_rank_of(&self.municipality_rank, *self.municipality.value_of(doc))
-                    .cmp(&key.municipality_rank)
-                    .then(start.cmp(&key.start))
-                    .then(id.cmp(&key.id))
+                let rank = municipality_rank_of(&self.municipality_rank, *self.municipality.value_of(doc));
+                direction(rank.cmp(&key.municipality_rank)).then_with(ties)
             }
         }
     }
@@ -85,36 +101,25 @@ impl ReadModel {
         after: Option<&SortKey>,
         scores: &Scores,
     ) -> (Vec<u32>, bool) {
-        let sorted = &self.sorted[fixed_order_slot(order)];
+        let sorted = &self.sorted[fixed_order_slot(order)][usize::from(query.descending)];
         let total = sorted.docs.len();
         let wanted = query.first;
-        // Positions (in ascending order) that come after the cursor in the walking direction.
-        let (from, to) = match (after, query.descending) {
-            (None, _) => (0, total),
-            (Some(key), false) => {
-                (sorted.docs.partition_point(|&d| self.compare_to_key(d, order, key, scores).is_le()), total)
-            }
-            (Some(key), true) => {
-                (0, sorted.docs.partition_point(|&d| self.compare_to_key(d, order, key, scores).is_lt()))
-            }
-        };
+        // The positions that come after the cursor.
+        let from = after.map_or(0, |key| {
+            sorted.docs.partition_point(|&d| self.compare_to_key(d, order, query.descending, key, scores).is_le())
+        });
         let mut picked = Vec::with_capacity(wanted + 1);
         if matches.len().saturating_mul(32) >= total as u64 {
             // Many matches: walk the order and keep the matching ones.
-            let window = &sorted.docs[from..to];
-            let walk: Box<dyn Iterator<Item = &u32>> =
-                if query.descending { Box::new(window.iter().rev()) } else { Box::new(window.iter()) };
-            picked.extend(walk.filter(|doc| matches.contains(**doc)).take(wanted + 1).copied());
+            picked.extend(sorted.docs[from..].iter().filter(|doc| matches.contains(**doc)).take(wanted + 1).copied());
         } else {
             // Few matches: sort just them by their position.
-            let mut candidates: Vec<u32> =
-                matches.iter().filter(|&doc| (from..to).contains(&(sorted.rank[doc as usize] as usize))).collect();
-            let position = |doc: &u32| sorted.rank[*doc as usize];
-            if query.descending {
-                candidates.sort_unstable_by_key(|doc| Reverse(position(doc)));
-            } else {
-                candidates.sort_unstable_by_key(position);
-            }
+            let mut candidates: Vec<u32> = Vec::with_capacity(matches.len() as usize);
+            matches
+                .iter()
+                .filter(|&doc| sorted.rank[doc as usize] as usize >= from)
+                .for_each(|doc| candidates.push(doc));
+            candidates.sort_unstable_by_key(|doc| sorted.rank[*doc as usize]);
             picked.extend(candidates.into_iter().take(wanted + 1));
         }
         let has_next = picked.len() > wanted;
@@ -130,22 +135,22 @@ impl ReadModel {
         after: Option<&SortKey>,
     ) -> (Vec<u32>, bool) {
         // Offerings are sorted by id at build, so the doc number breaks ties as the id does.
-        let key_of = |doc: u32| -> RelevanceKey {
-            (Reverse(OrderedScore(self.score(doc, scores))), self.start_key[doc as usize], doc)
-        };
-        let mut candidates: Vec<(RelevanceKey, u32)> = matches
+        let key_of =
+            |doc: u32| -> RelevanceKey { (OrderedScore(self.score(doc, scores)), self.start_key[doc as usize], doc) };
+        let mut candidates: Vec<(RelevanceKey, u32)> = Vec::with_capacity(matches.len() as usize);
+        matches
             .iter()
             .filter(|&doc| {
                 after.is_none_or(|key| {
-                    let ordering = self.compare_to_key(doc, OfferingOrder::Relevance, key, scores);
-                    if query.descending { ordering.is_lt() } else { ordering.is_gt() }
+                    self.compare_to_key(doc, OfferingOrder::Relevance, query.descending, key, scores).is_gt()
                 })
             })
-            .map(|doc| (key_of(doc), doc))
-            .collect();
+            .for_each(|doc| candidates.push((key_of(doc), doc)));
         let wanted = query.first;
+        // Best score first (worst first when descending); ties by start, then id, ascending.
         let compare = |a: &(RelevanceKey, u32), b: &(RelevanceKey, u32)| {
-            if query.descending { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) }
+            let by_score = if query.descending { a.0.0.cmp(&b.0.0) } else { b.0.0.cmp(&a.0.0) };
+            by_score.then((a.0.1, a.0.2).cmp(&(b.0.1, b.0.2)))
         };
         if candidates.len() > wanted + 1 {
             candidates.select_nth_unstable_by(wanted, compare);
@@ -156,19 +161,30 @@ impl ReadModel {
         (candidates.into_iter().take(wanted).map(|(_, doc)| doc).collect(), has_next)
     }
 
-    fn facets(&self, matches: &RoaringBitmap) -> Facets {
+    /// Each facet counted under every filter but its own.
+    fn facets(&self, selection: &Selection) -> Facets {
         Facets {
-            municipality: self.municipality.counts(matches),
-            school_form: self.school_form.counts(matches),
-            mode: self.mode.counts(matches),
-            time_of_study: self.time_of_study.counts(matches),
-            language: self.language.counts(matches),
+            municipality: self.municipality.counts(selection.facet_base(Facet::Municipality)),
+            school_form: self.school_form.counts(selection.facet_base(Facet::SchoolForm)),
+            mode: self.mode.counts(selection.facet_base(Facet::Mode)),
+            time_of_study: self.time_of_study.counts(selection.facet_base(Facet::TimeOfStudy)),
+            language: self.language.counts(selection.facet_base(Facet::Language)),
         }
     }
 }
 
-/// Best score first, then start, then id (as the doc number, in id order).
-type RelevanceKey = (Reverse<OrderedScore>, i64, u32);
+/// The start key as the descending order by start walks it: the latest set start first, then
+/// continuous intake (the earliest start), and unknown starts last.
+fn descending_start(start: i64) -> i64 {
+    match start {
+        UNKNOWN_START => UNKNOWN_START,
+        CONTINUOUS_START => UNKNOWN_START - 1,
+        start => -start,
+    }
+}
+
+/// The score, then start, then id (as the doc number, in id order).
+type RelevanceKey = (OrderedScore, i64, u32);
 
 /// A score with a total order, for sorting.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,16 +1,22 @@
 //! Swedish free-text matching with tantivy.
 //!
 //! The index holds one small document per distinct searchable *entity* (a course, a provider,
-//! a municipality, a place of study), not per offering: a few thousand documents even at
-//! national scale. A query word matches an entity by its Swedish stem, by a prefix (as you
-//! type), or within a small edit distance (typos); the read model then turns matched entities
-//! into the bitmaps of their offerings.
+//! a municipality, a place of study, and the keywords of `keywords.rs` for kinds of offering),
+//! not per offering: a few thousand documents even at national scale. A query word matches an
+//! entity by its Swedish stem, by a prefix (as you type), within a small edit distance
+//! (typos), or with å, ä, ö, é … folded to a, a, o, e … (`vard` finds *Vård*); the read model
+//! then turns matched entities into the bitmaps of their offerings.
+//!
+//! Ranking: the Swedish spelling counts most (the stem, then the word, then a prefix of it);
+//! folded matches count less, so `vård` ranks *Vård* above *Vardag*, and typos least.
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
-use tantivy::{Index, IndexReader, TantivyDocument, Term};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+use tantivy::{DocId, Index, IndexReader, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 /// What kind of thing an entity is; each kind has its own bitmap table in the read model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,17 +27,21 @@ pub(crate) enum EntityKind {
     Place = 3,
     /// An offering's own title, as its provider published it (`Matematik 1c Kväll`).
     Title = 4,
+    /// A kind of offering (`keywords.rs`): its offerings overlap other keywords'.
+    Keyword = 5,
 }
 
 impl EntityKind {
-    pub(crate) const ALL: [EntityKind; 5] =
-        [Self::Course, Self::Provider, Self::Municipality, Self::Place, Self::Title];
+    pub(crate) const ALL: [EntityKind; 6] =
+        [Self::Course, Self::Provider, Self::Municipality, Self::Place, Self::Title, Self::Keyword];
 
-    /// How much a match on this kind counts towards relevance: a title match matters most.
+    /// How much a match on this kind counts towards relevance: a title match matters most, a
+    /// kind of offering least (it says little about which of them fits best).
     fn weight(self) -> f32 {
         match self {
             Self::Course | Self::Title => 2.0,
             Self::Provider | Self::Municipality | Self::Place => 1.0,
+            Self::Keyword => 0.5,
         }
     }
 }
@@ -51,30 +61,50 @@ pub(crate) const MAX_WORDS: usize = 12;
 
 const STEMMED: &str = "sv_stemmed";
 const PLAIN: &str = "sv_plain";
+const FOLDED: &str = "sv_folded";
+const FOLDED_STEMMED: &str = "sv_folded_stemmed";
+
+/// The four ways a text is indexed, each a field with its own analyzer.
+#[derive(Clone)]
+struct Analyzers {
+    /// Lowercase Swedish stems: `svenskan` → `svensk`.
+    stemmed: TextAnalyzer,
+    /// Lowercase words as written.
+    plain: TextAnalyzer,
+    /// Lowercase words with diacritics folded: `vård` → `vard`.
+    folded: TextAnalyzer,
+    /// Folded, then stemmed: `vårdens` → `vard`.
+    folded_stemmed: TextAnalyzer,
+}
+
+impl Analyzers {
+    fn new() -> Self {
+        let words = || {
+            TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_WORD_CHARS))
+                .filter(LowerCaser)
+        };
+        let stemmer = || Stemmer::new(Language::Swedish);
+        Self {
+            stemmed: words().filter(stemmer()).build(),
+            plain: words().build(),
+            folded: words().filter(AsciiFoldingFilter).build(),
+            folded_stemmed: words().filter(AsciiFoldingFilter).filter(stemmer()).build(),
+        }
+    }
+
+    fn named(&self) -> [(&'static str, &TextAnalyzer); 4] {
+        [(STEMMED, &self.stemmed), (PLAIN, &self.plain), (FOLDED, &self.folded), (FOLDED_STEMMED, &self.folded_stemmed)]
+    }
+}
 
 pub(crate) struct TextIndex {
     reader: IndexReader,
-    stemmed: Field,
-    plain: Field,
+    /// The fields in the order of [`Analyzers::named`].
+    fields: [Field; 4],
     /// `(kind, ord)` of each tantivy document, per segment, by doc id.
     entities: Vec<Vec<(EntityKind, u32)>>,
-    stem_analyzer: TextAnalyzer,
-    plain_analyzer: TextAnalyzer,
-}
-
-fn plain_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_WORD_CHARS))
-        .filter(LowerCaser)
-        .build()
-}
-
-fn stem_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_WORD_CHARS))
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::Swedish))
-        .build()
+    analyzers: Analyzers,
 }
 
 fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
@@ -97,19 +127,21 @@ impl TextIndex {
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             )
         };
-        let stemmed = builder.add_text_field(STEMMED, text_options(STEMMED));
-        let plain = builder.add_text_field(PLAIN, text_options(PLAIN));
+        let analyzers = Analyzers::new();
+        let fields = analyzers.named().map(|(name, _)| builder.add_text_field(name, text_options(name)));
         let kind = builder.add_u64_field("kind", FAST);
         let ord = builder.add_u64_field("ord", FAST);
         let index = Index::create_in_ram(builder.build());
-        index.tokenizers().register(STEMMED, stem_analyzer());
-        index.tokenizers().register(PLAIN, plain_analyzer());
+        for (name, analyzer) in analyzers.named() {
+            index.tokenizers().register(name, analyzer.clone());
+        }
 
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
         for (entity_kind, entity_ord, text) in entities {
             let mut doc = TantivyDocument::default();
-            doc.add_text(stemmed, text);
-            doc.add_text(plain, text);
+            for field in fields {
+                doc.add_text(field, text);
+            }
             doc.add_u64(kind, entity_kind as u64);
             doc.add_u64(ord, u64::from(entity_ord));
             writer.add_document(doc)?;
@@ -131,48 +163,92 @@ impl TextIndex {
                 .collect();
             entities.push(per_doc);
         }
-        Ok(Self { reader, stemmed, plain, entities, stem_analyzer: stem_analyzer(), plain_analyzer: plain_analyzer() })
+        Ok(Self { reader, fields, entities, analyzers })
     }
 
     /// Splits a query into its words, lowercased, as the index sees them.
     pub(crate) fn words(&self, text: &str) -> Vec<String> {
-        tokens(&mut self.plain_analyzer.clone(), text)
+        tokens(&mut self.analyzers.plain.clone(), text)
     }
 
-    /// Every entity that `word` matches, with a score.
+    /// Every entity that `word` (one of [`TextIndex::words`]) matches, with a score.
     pub(crate) fn search_word(&self, word: &str) -> tantivy::Result<Vec<Hit>> {
-        let stem = tokens(&mut self.stem_analyzer.clone(), word).pop().unwrap_or_else(|| word.to_owned());
+        let [stemmed, plain, folded, folded_stemmed] = self.fields;
+        let analyzed =
+            |analyzer: &TextAnalyzer| tokens(&mut analyzer.clone(), word).pop().unwrap_or_else(|| word.to_owned());
         let chars = word.chars().count();
         let typo_distance = match chars {
             0..=3 => 0,
             4..=7 => 1,
             _ => 2,
         };
-        let plain_term = Term::from_field_text(self.plain, word);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (
-                Occur::Should,
-                boosted(TermQuery::new(Term::from_field_text(self.stemmed, &stem), IndexRecordOption::WithFreqs), 3.0),
-            ),
-            (Occur::Should, boosted(TermQuery::new(plain_term.clone(), IndexRecordOption::WithFreqs), 2.0)),
+        let term = |field: Field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+            let query = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+            (Occur::Should, boosted(query, boost))
+        };
+        let folded_word = analyzed(&self.analyzers.folded);
+        let mut clauses = vec![
+            term(stemmed, &analyzed(&self.analyzers.stemmed), 3.0),
+            term(plain, word, 2.0),
+            term(folded_stemmed, &analyzed(&self.analyzers.folded_stemmed), 1.2),
         ];
         if chars >= 2 {
-            clauses.push((Occur::Should, boosted(FuzzyTermQuery::new_prefix(plain_term.clone(), 0, false), 1.5)));
+            let prefix =
+                |field: Field, text: &str| FuzzyTermQuery::new_prefix(Term::from_field_text(field, text), 0, false);
+            clauses.push((Occur::Should, boosted(prefix(plain, word), 1.5)));
+            clauses.push((Occur::Should, boosted(prefix(folded, &folded_word), 0.8)));
         }
         if typo_distance > 0 {
-            clauses.push((Occur::Should, boosted(FuzzyTermQuery::new(plain_term, typo_distance, true), 1.0)));
+            let typo = FuzzyTermQuery::new(Term::from_field_text(folded, &folded_word), typo_distance, true);
+            clauses.push((Occur::Should, boosted(typo, 1.0)));
         }
         let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
-        let limit = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX).max(1);
-        let found = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let found = self.reader.searcher().search(&query, &EveryMatch)?;
         Ok(found
             .into_iter()
-            .filter_map(|(score, address)| {
-                let (kind, ord) = *self.entities.get(address.segment_ord as usize)?.get(address.doc_id as usize)?;
+            .filter_map(|(segment, doc, score)| {
+                let (kind, ord) = *self.entities.get(segment as usize)?.get(doc as usize)?;
                 Some(Hit { kind, ord, score: score * kind.weight() })
             })
             .collect())
+    }
+}
+
+/// Collects every matching document with its score, in no order: all are needed, so ranking
+/// them (as `TopDocs` would) is wasted work.
+struct EveryMatch;
+
+struct SegmentMatches {
+    segment: SegmentOrdinal,
+    found: Vec<(SegmentOrdinal, DocId, Score)>,
+}
+
+impl Collector for EveryMatch {
+    type Fruit = Vec<(SegmentOrdinal, DocId, Score)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches { segment, found: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, segments: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        Ok(segments.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<(SegmentOrdinal, DocId, Score)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.found.push((self.segment, doc, score));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.found
     }
 }
 
@@ -225,6 +301,22 @@ mod tests {
         let index = index();
         assert_eq!(ords(&index.search_word("huddinge").unwrap(), EntityKind::Municipality), [0]);
         assert_eq!(ords(&index.search_word("flemingsberg").unwrap(), EntityKind::Place), [0]);
+    }
+
+    #[test]
+    fn a_word_typed_without_its_ring_or_dots_finds_the_swedish_spelling() {
+        let index = index();
+        assert_eq!(ords(&index.search_word("vard").unwrap(), EntityKind::Course), [2]);
+        assert_eq!(ords(&index.search_word("vardens").unwrap(), EntityKind::Course), [2]);
+        assert_eq!(ords(&index.search_word("andrasprak").unwrap(), EntityKind::Course), [0]);
+    }
+
+    #[test]
+    fn the_swedish_spelling_scores_above_the_same_word_folded() {
+        let index = TextIndex::build([(EntityKind::Course, 0, "Vård"), (EntityKind::Course, 1, "Vard")]).unwrap();
+        let hits = index.search_word("vård").unwrap();
+        let score = |ord| hits.iter().find(|h| h.ord == ord).map_or(0.0, |h| h.score);
+        assert!(score(0) > score(1), "{hits:?}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod error;
 mod harvest;
 mod migration;
 mod read;
+mod release;
 mod runs;
 mod sources;
 #[cfg(feature = "test-support")]
@@ -33,6 +34,7 @@ use sea_orm_migration::MigratorTrait;
 pub use connect::StoreOptions;
 pub use error::StoreError;
 pub use harvest::{Proposed, ReplaceOutcome, Written};
+pub use release::ReleaseReader;
 pub use runs::MAX_REJECTIONS_PER_RUN;
 
 /// The file name of the SQLite database in a data folder.

@@ -163,8 +163,12 @@ impl TestAppBuilder {
         };
         let path = dir.path().join("vuxnav.toml");
         std::fs::write(&path, format!("{}\n{sources}", self.config)).expect("the config is written");
-        let config = Config::load(Some(&path), std::iter::empty::<(String, String)>())
+        let mut config = Config::load(Some(&path), std::iter::empty::<(String, String)>())
             .unwrap_or_else(|errors| panic!("{}: the config loads: {errors}", db.backend));
+        // Releases go to the test's own folder, unless the config names one.
+        if !self.config.contains("folder") {
+            config.release.folder = dir.path().join("releases");
+        }
         if self.demo_data {
             load::load(&store, SEED, Scale::Regional, today(), harvested_at())
                 .await
@@ -264,6 +268,18 @@ impl TestApp {
     /// POSTs `body` to the GraphQL endpoint with exactly these headers (and the ones reqwest
     /// always sends, such as `content-length`).
     pub async fn post(&self, body: impl Into<reqwest::Body>, headers: &[(&str, &str)]) -> Reply {
+        self.request(reqwest::Method::POST, "/graphql", headers, body.into()).await
+    }
+
+    /// Sends `method` to `path` (with its query string) with exactly these headers and `body`,
+    /// and returns the answer whatever its status.
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: reqwest::Body,
+    ) -> Reply {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             map.append(
@@ -273,7 +289,7 @@ impl TestApp {
         }
         let response = self
             .client
-            .post(self.graphql_url())
+            .request(method, format!("http://{}{path}", self.address))
             .headers(map)
             .body(body)
             .send()
@@ -283,6 +299,11 @@ impl TestApp {
         let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_else(|error| panic!("{}: reading the body: {error}", self.backend));
         Reply { status, headers, body }
+    }
+
+    /// GETs `path` (with its query string) with these headers.
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.request(reqwest::Method::GET, path, headers, reqwest::Body::from("")).await
     }
 }
 

@@ -62,6 +62,8 @@ pub const LOG_FILTER_VAR: &str = "RUST_LOG";
 
 /// The default of `shutdown_timeout`, in seconds.
 pub const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS: u64 = 30;
+/// The default of `release.schedule`: 03:00 in Stockholm, before dataportal.se harvests.
+pub const DEFAULT_RELEASE_SCHEDULE: &str = "0 0 3 * * *";
 /// The default of `listen`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// The default of `data_dir`.
@@ -102,6 +104,8 @@ pub struct Config {
     pub sources: Vec<ValidSource>,
     /// How sources are harvested (`[harvest]`).
     pub harvest: HarvestConfig,
+    /// The nightly open-data release (`[release]`).
+    pub release: ReleaseConfig,
     /// The log filter from `RUST_LOG`, when set (the default is
     /// [`crate::telemetry::DEFAULT_LOG_FILTER`]).
     pub log_filter: Option<String>,
@@ -186,6 +190,45 @@ impl HarvestConfig {
     }
 }
 
+/// The nightly open-data release: the `[release]` table.
+#[derive(Debug, Clone)]
+pub struct ReleaseConfig {
+    /// When `vuxnav serve` writes a release (`schedule`, cron with seconds in Europe/Stockholm,
+    /// default `0 0 3 * * *`, before dataportal.se harvests at about 04:00; `""` disables it).
+    pub schedule: Option<Schedule>,
+    /// The folder releases are written to and served from (`folder`, default
+    /// `<data_dir>/releases`).
+    pub folder: PathBuf,
+    /// The public URL the folder is served at, ending in `/` (`base_url`, default
+    /// `http://<listen>/`): the download links in the catalogue, the feed and the package.
+    pub base_url: String,
+    /// Who publishes the release (`[release.publisher]`): `name`, `org_number` (ten digits),
+    /// `kind` (default `LocalAuthority`) and `contact_email`. No default: a region says who it
+    /// is. Without it, `vuxnav export` refuses and `serve` writes no release.
+    pub publisher: Option<vuxnav_export::Publisher>,
+    /// The share a table's row count may fall by, against the previous release, before the
+    /// release is held back (`hold_back_threshold`, default 0.2, from 0 to 1).
+    pub hold_back_threshold: f64,
+    /// Days a dated release is kept; the first of each month is kept always (`keep_days`,
+    /// default 90, at least 1).
+    pub keep_days: u32,
+}
+
+impl ReleaseConfig {
+    /// The export's options for this configuration and region, `force` or not.
+    pub fn options(&self, region: &Region, force: bool) -> Result<vuxnav_export::ReleaseOptions, String> {
+        let publisher = self.publisher.clone().ok_or_else(|| {
+            "release.publisher: say who publishes the release: set name, org_number and contact_email under [release.publisher]".to_owned()
+        })?;
+        let mut options = vuxnav_export::ReleaseOptions::new(self.base_url.clone(), publisher);
+        options.region = region.clone();
+        options.hold_back_threshold = self.hold_back_threshold;
+        options.keep_days = self.keep_days;
+        options.force = force;
+        Ok(options)
+    }
+}
+
 /// Where the store lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseLocation {
@@ -233,12 +276,13 @@ pub enum LogFormat {
 }
 
 /// The protections of the GraphQL endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GraphqlLimits {
     /// The deepest selection nesting a query may have (`max_depth`, default 15, at least 1).
     pub max_depth: usize,
-    /// The highest complexity score a query may have (`max_complexity`, default 5000, at
-    /// least 1).
+    /// The highest complexity score a query may have (`max_complexity`, default 50000, at
+    /// least 1): each field counts 1, a connection counts its selection `first` times, and
+    /// an offering search 100 more. The default admits a page of 500 full result cards.
     pub max_complexity: usize,
     /// The most aliases a query may use (`max_aliases`, default 30).
     pub max_aliases: usize,
@@ -252,18 +296,36 @@ pub struct GraphqlLimits {
     pub introspection: bool,
     /// Whether GraphiQL is served to browsers on `GET /graphql` (`graphiql`, default true).
     pub graphiql: bool,
+    /// How long browsers and CDNs may keep a cacheable answer to a `GET` query, in seconds
+    /// (`cache_max_age`, default 60, at most 86400; 0 sends no caching headers).
+    pub cache_max_age: u32,
+    /// The origins a browser app may call `/graphql` from (`cors_origins`, default `["*"]`,
+    /// any origin, without credentials; `[]` allows none; or a list such as
+    /// `["https://portal.example"]`).
+    pub cors_origins: CorsOrigins,
+}
+
+/// The origins allowed to call the public API from a browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// Any origin (`["*"]`): the public API is read-only and sends no credentials.
+    Any,
+    /// Only these origins (`scheme://host[:port]`); none when empty.
+    List(Vec<String>),
 }
 
 impl Default for GraphqlLimits {
     fn default() -> Self {
         Self {
             max_depth: 15,
-            max_complexity: 5000,
+            max_complexity: 50_000,
             max_aliases: 30,
             max_page_size: 500,
             max_body_bytes: 1_048_576,
             introspection: true,
             graphiql: true,
+            cache_max_age: 60,
+            cors_origins: CorsOrigins::Any,
         }
     }
 }
@@ -287,8 +349,10 @@ impl Default for ReadModelConfig {
 impl Default for Config {
     fn default() -> Self {
         let data_dir = PathBuf::from(DEFAULT_DATA_DIR);
+        let listen = SocketAddr::from(([127, 0, 0, 1], 8080));
+        let release = ReleaseConfig::defaults(&data_dir, listen);
         Self {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            listen,
             database: DatabaseLocation::Sqlite { path: data_dir.join(SQLITE_FILE_NAME) },
             data_dir,
             log_format: LogFormat::default(),
@@ -298,6 +362,7 @@ impl Default for Config {
             read_model: ReadModelConfig::default(),
             sources: Vec::new(),
             harvest: HarvestConfig::default(),
+            release,
             log_filter: None,
             environment: Environment::default(),
         }
@@ -338,9 +403,14 @@ impl Config {
         let harvest = read_harvest(&mut r, &mut harvest_table);
         r.finish(harvest_table);
 
+        let data_dir = data_dir.unwrap_or(defaults.data_dir);
+        let listen = listen.unwrap_or(defaults.listen);
+        let mut release_table = r.table(&mut root, "release");
+        let release = read_release(&mut r, &mut release_table, &data_dir, listen);
+        r.finish(release_table);
+
         let sources = read_sources(&mut r, &mut root, region.as_ref().unwrap_or(&defaults.region));
 
-        let data_dir = data_dir.unwrap_or(defaults.data_dir);
         let database = match database_url.filter(|url| !url.trim().is_empty()) {
             None => Some(DatabaseLocation::Sqlite { path: data_dir.join(SQLITE_FILE_NAME) }),
             Some(url) => {
@@ -350,7 +420,7 @@ impl Config {
         r.finish(root);
 
         r.into_result(Self {
-            listen: listen.unwrap_or(defaults.listen),
+            listen,
             database: database.unwrap_or(defaults.database),
             data_dir,
             log_format: log_format.unwrap_or(defaults.log_format),
@@ -360,6 +430,7 @@ impl Config {
             read_model: read_model.unwrap_or(defaults.read_model),
             sources,
             harvest,
+            release,
             log_filter,
             environment: Environment(Arc::new(env)),
         })
@@ -444,7 +515,125 @@ fn read_graphql(r: &mut Reader, table: &mut Table) -> GraphqlLimits {
         max_body_bytes: r.bounded(table, "max_body_bytes", 1..=usize::MAX).unwrap_or(defaults.max_body_bytes),
         introspection: r.field(table, "introspection").unwrap_or(defaults.introspection),
         graphiql: r.field(table, "graphiql").unwrap_or(defaults.graphiql),
+        cache_max_age: r
+            .bounded(table, "cache_max_age", 0..=86_400)
+            .and_then(|seconds| u32::try_from(seconds).ok())
+            .unwrap_or(defaults.cache_max_age),
+        cors_origins: r.parsed(table, "cors_origins", parse_cors_origins).unwrap_or(defaults.cors_origins),
     }
+}
+
+fn parse_cors_origins(origins: Vec<String>) -> Result<CorsOrigins, String> {
+    if origins.iter().any(|origin| origin == "*") {
+        return if origins.len() == 1 {
+            Ok(CorsOrigins::Any)
+        } else {
+            Err("`*` allows every origin: give it alone, or list origins without it".to_owned())
+        };
+    }
+    for origin in &origins {
+        let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+        let host_ok = rest.is_some_and(|host| !host.is_empty() && !host.contains(['/', '?', '#', ' ']));
+        if !host_ok {
+            return Err(format!(
+                "`{origin}` is not an origin: give the scheme, host and port only, such as \"https://portal.example\""
+            ));
+        }
+    }
+    Ok(CorsOrigins::List(origins))
+}
+
+impl ReleaseConfig {
+    /// The defaults for a service with `data_dir` listening on `listen`.
+    pub fn defaults(data_dir: &Path, listen: SocketAddr) -> Self {
+        let host = if listen.ip().is_unspecified() { "127.0.0.1".to_owned() } else { listen.ip().to_string() };
+        let host = if listen.is_ipv6() && !listen.ip().is_unspecified() { format!("[{host}]") } else { host };
+        Self {
+            schedule: Schedule::parse(DEFAULT_RELEASE_SCHEDULE).ok(),
+            folder: data_dir.join("releases"),
+            base_url: format!("http://{host}:{}/", listen.port()),
+            publisher: None,
+            hold_back_threshold: vuxnav_export::holdback::DEFAULT_THRESHOLD,
+            keep_days: vuxnav_export::retention::DEFAULT_KEEP_DAYS,
+        }
+    }
+}
+
+fn read_release(r: &mut Reader, table: &mut Table, data_dir: &Path, listen: SocketAddr) -> ReleaseConfig {
+    let defaults = ReleaseConfig::defaults(data_dir, listen);
+    let schedule = r.parsed(table, "schedule", |expression: String| {
+        if expression.trim().is_empty() {
+            Ok(None)
+        } else {
+            Schedule::parse(&expression).map(Some).map_err(|error| format!("{error}, or \"\" to disable"))
+        }
+    });
+    let folder = r.parsed(table, "folder", |value: String| {
+        if value.trim().is_empty() { Err("must not be empty".to_owned()) } else { Ok(PathBuf::from(value)) }
+    });
+    let base_url = r.parsed(table, "base_url", |url: String| {
+        let ok = (url.starts_with("https://") || url.starts_with("http://"))
+            && url.ends_with('/')
+            && !url.contains(char::is_whitespace);
+        if ok {
+            Ok(url)
+        } else {
+            Err(format!("`{url}` is not an absolute http(s) URL ending in `/`, such as \"https://vuxnav.example/\""))
+        }
+    });
+    let hold_back_threshold = r.parsed(table, "hold_back_threshold", |share: f64| {
+        if (0.0..=1.0).contains(&share) {
+            Ok(share)
+        } else {
+            Err(format!("must be a share from 0 to 1, found {share}"))
+        }
+    });
+    let keep_days = r.bounded(table, "keep_days", 1..=36_500).and_then(|days| u32::try_from(days).ok());
+    let present = table.contains("publisher");
+    let mut publisher_table = r.table(table, "publisher");
+    let publisher = present.then(|| read_publisher(r, &mut publisher_table)).flatten();
+    r.finish(publisher_table);
+    ReleaseConfig {
+        schedule: schedule.unwrap_or(defaults.schedule),
+        folder: folder.unwrap_or(defaults.folder),
+        base_url: base_url.unwrap_or(defaults.base_url),
+        publisher,
+        hold_back_threshold: hold_back_threshold.unwrap_or(defaults.hold_back_threshold),
+        keep_days: keep_days.unwrap_or(defaults.keep_days),
+    }
+}
+
+fn read_publisher(r: &mut Reader, table: &mut Table) -> Option<vuxnav_export::Publisher> {
+    let required = |r: &mut Reader, table: &mut Table, key: &'static str| {
+        let value = r.field::<String>(table, key).filter(|value| !value.trim().is_empty());
+        if value.is_none() && !r.has_problem(&table.key_path(key)) {
+            r.problem(&table.key_path(key), "is required");
+        }
+        value
+    };
+    let name = required(r, table, "name");
+    let org_number = required(r, table, "org_number").and_then(|number| {
+        let digits: String = number.chars().filter(|c| *c != '-').collect();
+        if digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Some(digits)
+        } else {
+            r.problem(
+                &table.key_path("org_number"),
+                format!("`{number}` is not an organisationsnummer: ten digits, such as \"222000-0315\""),
+            );
+            None
+        }
+    });
+    let contact_email = required(r, table, "contact_email").and_then(|email| {
+        if email.contains('@') && !email.contains(char::is_whitespace) {
+            Some(email)
+        } else {
+            r.problem(&table.key_path("contact_email"), format!("`{email}` is not an e-mail address"));
+            None
+        }
+    });
+    let kind = r.field::<String>(table, "kind").unwrap_or_else(|| "LocalAuthority".to_owned());
+    Some(vuxnav_export::Publisher { name: name?, org_number: org_number?, kind, contact_email: contact_email? })
 }
 
 fn read_harvest(r: &mut Reader, table: &mut Table) -> HarvestConfig {

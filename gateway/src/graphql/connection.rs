@@ -25,20 +25,27 @@ pub struct OfferingEdge {
     node: Offering,
 }
 
-/// A page of offerings with the total and facet counts under the same filter.
+/// A page of offerings with the total and the facet counts.
 #[derive(SimpleObject)]
 pub struct OfferingConnection {
     edges: Vec<OfferingEdge>,
     /// The same offerings as `edges`, without cursors.
     nodes: Vec<Offering>,
     page_info: PageInfo,
-    /// How many offerings the filter and search select in all.
+    /// How many offerings the filter and search select in all (cancelled ones left out unless
+    /// `filter.includeCancelled`).
     total_count: u64,
-    /// Counts per value under the current filter and search.
+    /// Counts per value, each facet under the search and every filter but its own.
     facets: Facets,
 }
 
-/// Counts under the current filter; within one facet they add up to `totalCount`.
+/// Counts per value. Facets are disjunctive: each is counted under the search and every filter
+/// except its own (`municipality` without `filter.municipalities`, `schoolForm` without
+/// `filter.schoolForms`, `mode` without `filter.modes`, `timeOfStudy` without
+/// `filter.timesOfStudy`, `language` without `filter.languages`), so a facet whose field is
+/// filtered still shows the alternatives to the chosen values. Within one facet the counts add
+/// up to the `totalCount` of the same query without that facet's own filter: to `totalCount`
+/// itself when that filter is not set.
 #[derive(SimpleObject, Default)]
 pub struct Facets {
     municipality: Vec<MunicipalityCount>,

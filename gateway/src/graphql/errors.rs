@@ -67,10 +67,14 @@ impl From<ApiError> for async_graphql::Error {
     }
 }
 
-/// Limits that async-graphql does not enforce itself.
+/// Limits that async-graphql does not enforce itself, or not with a message naming the
+/// measured value and the limit.
 #[derive(Debug, Clone, Copy)]
 pub struct Protections {
     pub max_aliases: usize,
+    /// The highest complexity score (async-graphql computes it during validation; checked here
+    /// so that the refusal names the score and the limit).
+    pub max_complexity: usize,
 }
 
 impl ExtensionFactory for Protections {
@@ -144,14 +148,10 @@ impl Extension for Protections {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
+        let result = next.run(ctx).await.map_err(|errors| {
             errors
                 .into_iter()
                 .map(|error| match error.message.as_str() {
-                    "Query is too complex." => with_code(
-                        ServerError::new("the query is too complex: ask for fewer fields or smaller pages", None),
-                        QUERY_TOO_COMPLEX,
-                    ),
                     "Query is nested too deep." => {
                         with_code(ServerError::new("the query is nested too deep", None), QUERY_TOO_COMPLEX)
                     }
@@ -159,8 +159,17 @@ impl Extension for Protections {
                     message if message.starts_with("Invalid value for argument") => with_code(error, BAD_USER_INPUT),
                     _ => with_code(error, VALIDATION_FAILED),
                 })
-                .collect()
-        })
+                .collect::<Vec<_>>()
+        })?;
+        if result.complexity > self.max_complexity {
+            let message = format!(
+                "the query's complexity is {}, above the limit of {}: ask for fewer fields or smaller pages \
+                 (a connection counts its selection `first` times)",
+                result.complexity, self.max_complexity
+            );
+            return Err(vec![with_code(ServerError::new(message, None), QUERY_TOO_COMPLEX)]);
+        }
+        Ok(result)
     }
 
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {

@@ -34,9 +34,10 @@ pub struct OfferingFilterInput {
     start_from: Option<Date>,
     /// Starting on or before this date; continuous intake always qualifies.
     start_to: Option<Date>,
-    /// One can apply on this date.
+    /// One can apply on this date: it lies in the application window, or the application is
+    /// continuous and has opened, or the intake is continuous and no window is stated.
     open_for_application_on: Option<Date>,
-    /// One can apply today (Europe/Stockholm).
+    /// One can apply today (Europe/Stockholm), as `openForApplicationOn` reads it.
     open_for_application_now: Option<bool>,
     continuous_intake: Option<bool>,
     /// Include cancelled offerings (left out by default).
@@ -129,7 +130,8 @@ pub enum OfferingOrderField {
     /// Best match for `search` first; without a search, by start date.
     #[default]
     Relevance,
-    /// Continuous intake first, then the earliest start.
+    /// The earliest start first; continuous intake counts as the earliest start, and offerings
+    /// whose start is not known come last in both directions.
     StartDate,
     /// Course title in Swedish collation (å, ä, ö after z).
     Title,
@@ -137,6 +139,8 @@ pub enum OfferingOrderField {
     Municipality,
 }
 
+/// The direction of the order's field. Ties are broken by start date, earliest first and
+/// unknown last, in both directions.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
 pub enum OrderDirection {
     #[default]

@@ -23,6 +23,12 @@ use vuxnav_read_model::ReadModel;
 /// the resolver as `BAD_USER_INPUT` naming `first`, not as a complex query.
 pub(crate) const MAX_FIRST: i32 = 500;
 
+/// What one offering search (a field returning an `OfferingConnection`) adds to the complexity
+/// score beyond its selection: about as much work as resolving a hundred fields. A page of
+/// 500 result cards is then well within the default limit, while a search under each of 500
+/// offerings or courses is not.
+pub(crate) const SEARCH_COST: usize = 100;
+
 pub type ApiSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
 /// The slot holding the read model in service; a new one is swapped in atomically when it is
@@ -48,7 +54,7 @@ impl Default for Settings {
             region: Region::default(),
             max_page_size: 500,
             max_depth: 15,
-            max_complexity: 5_000,
+            max_complexity: 50_000,
             max_aliases: 30,
             introspection: true,
             today: None,
@@ -60,8 +66,7 @@ impl Default for Settings {
 pub fn build_schema(settings: Settings, slot: ReadModelSlot, store: vuxnav_store::Store) -> ApiSchema {
     let mut builder = Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
         .limit_depth(settings.max_depth)
-        .limit_complexity(settings.max_complexity)
-        .extension(errors::Protections { max_aliases: settings.max_aliases })
+        .extension(errors::Protections { max_aliases: settings.max_aliases, max_complexity: settings.max_complexity })
         .extension(Snapshots(slot))
         .data(store)
         .data(settings.clone());
@@ -78,9 +83,12 @@ pub fn sdl() -> String {
 
 /// Today's date in Europe/Stockholm, unless the settings fix it.
 pub(crate) fn today(ctx: &Context<'_>) -> NaiveDate {
-    ctx.data_unchecked::<Settings>()
-        .today
-        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive())
+    today_or(ctx.data_unchecked::<Settings>().today)
+}
+
+/// `fixed`, or else today's date in Europe/Stockholm: the date the API takes as today.
+pub fn today_or(fixed: Option<NaiveDate>) -> NaiveDate {
+    fixed.unwrap_or_else(|| chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive())
 }
 
 /// Logs an unexpected error with its cause and answers `INTERNAL` without detail.

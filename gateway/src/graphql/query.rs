@@ -1,6 +1,6 @@
 //! The public query root.
 
-use super::MAX_FIRST;
+use super::{MAX_FIRST, SEARCH_COST};
 use async_graphql::{Context, ID, Object};
 use vuxnav_schema::{CourseCode, Municipality as ModelMunicipality, PublicId};
 
@@ -22,16 +22,22 @@ fn parse_id(id: &ID) -> Result<PublicId, ApiError> {
     PublicId::parse(id).map_err(|e| ApiError::bad_input("id", e.reason))
 }
 
-#[Object(name = "Query")]
+/// Everything the root answers from the read model may be cached for a while (`Cache-Control`
+/// and `ETag` on `GET`, see `http::caching`); fields read live from the store say `no_cache`.
+#[Object(name = "Query", cache_control(max_age = 60))]
 impl QueryRoot {
     /// Offerings of the whole region: filtered, searched in Swedish, sorted and paged.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 10")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
     async fn offerings(
         &self,
         ctx: &Context<'_>,
         filter: Option<OfferingFilterInput>,
-        #[graphql(desc = "Swedish free text: every word must match a course, provider or place (stemmed, \
-                          prefixes and small typos allowed).")]
+        #[graphql(desc = "Swedish free text, at most 200 characters and 12 words: every word must match a \
+                          course, provider, municipality or place, or name a kind of offering (`komvux`, \
+                          `gymnasial`, `grundläggande`, `sfi`, `anpassad`, `yrkesvux`, `lärling`, \
+                          `distans`, `kväll`, `helg`). Words are stemmed, prefixes and small typos \
+                          are allowed, and å, ä, ö may be typed as a, a, o (exact spellings rank \
+                          first).")]
         search: Option<String>,
         order_by: Option<OfferingOrderInput>,
         #[graphql(desc = "Page size, 20 by default, at most the configured limit (500).")] first: Option<i32>,
@@ -140,6 +146,7 @@ impl QueryRoot {
 
     /// Every configured source with its harvest status. A stale source's last good data is
     /// still served.
+    #[graphql(cache_control(no_cache))]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         let store = ctx.data_unchecked::<vuxnav_store::Store>();
         let sources = store.sources().await.map_err(internal)?;
@@ -147,7 +154,7 @@ impl QueryRoot {
     }
 
     /// Recorded harvest runs, newest first: of one source, or of every source.
-    #[graphql(complexity = "first.clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    #[graphql(cache_control(no_cache), complexity = "first.clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
     async fn harvest_runs(
         &self,
         ctx: &Context<'_>,

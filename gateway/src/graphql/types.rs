@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::MAX_FIRST;
+use super::{MAX_FIRST, SEARCH_COST};
 use async_graphql::{
     Context, Enum, ID, InputValueError, InputValueResult, Interface, Object, Scalar, ScalarType, SimpleObject, Value,
 };
@@ -174,7 +174,8 @@ impl Municipality {
         County { code: self.0.county().code, name: self.0.county().name }
     }
 
-    /// Offerings in this municipality (cancelled ones included).
+    /// Offerings in this municipality, cancelled ones left out: the `totalCount` of
+    /// `offerings(filter: {municipalities: [code]})`.
     async fn offering_count(&self, ctx: &Context<'_>) -> u64 {
         snapshot(ctx).offering_count(self.0.code)
     }
@@ -464,7 +465,7 @@ impl Course {
     }
 
     /// The offerings of this course.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
     async fn offerings(
         &self,
         ctx: &Context<'_>,
@@ -534,7 +535,7 @@ impl Provider {
     }
 
     /// The offerings this provider gives.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
     async fn offerings(
         &self,
         ctx: &Context<'_>,
@@ -589,15 +590,18 @@ impl Source {
         self.0.held_reason.as_deref()
     }
 
-    /// Offerings served from this source, from the same read model as `offerings`: an
-    /// occasion that two sources list counts once, under the source whose record is served,
-    /// so over all sources these add up to `offerings { totalCount }` without a filter.
+    /// Offerings served from this source, cancelled ones included, from the same read model as
+    /// `offerings`: an occasion that two sources list counts once, under the source whose
+    /// record is served, so over all sources these add up to
+    /// `offerings(filter: {includeCancelled: true}) { totalCount }`.
     async fn offering_count(&self, ctx: &Context<'_>) -> u64 {
         snapshot(ctx).source_offering_count(&self.0.id)
     }
 
-    /// Offerings the store holds from this source right now, read live: ahead of
-    /// `offeringCount` for the seconds between a harvest and the read model's rebuild.
+    /// Offerings the store holds from this source right now, read live, cancelled ones
+    /// included, as the source lists them (an occasion another source lists too counts for
+    /// both): ahead of `offeringCount` for the seconds between a harvest and the read model's
+    /// rebuild.
     async fn stored_offering_count(&self) -> u64 {
         self.0.offering_count
     }

@@ -1,26 +1,36 @@
 //! HTTP: the routes of `vuxnav serve` and what they share. GraphQL over HTTP is
-//! [`graphql_http`] (spec-tested, unaware of auth and of the rest of the app); health and
+//! [`graphql_http`] (spec-tested, unaware of auth and of the rest of the app), wrapped in CORS
+//! for browser apps on other origins and in [`caching`] for CDNs and browsers; health and
 //! metrics are [`health`] and [`metrics`]; [`router`] puts them together over the app's state.
 
+pub mod caching;
 pub mod graphql_http;
 pub mod health;
 pub mod metrics;
+pub mod releases;
+
+use std::time::Duration;
 
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::response::Html;
 use axum::routing::get;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::app::App;
+use crate::config::CorsOrigins;
 use crate::telemetry;
 use graphql_http::{GraphQlHttp, HttpLimits};
 
-/// Every route: `/graphql`, `/healthz`, `/readyz`, `/metrics` and the landing page, with HTTP
-/// metrics recorded for each.
+/// Every route: `/graphql`, `/healthz`, `/readyz`, `/metrics`, the open-data releases and the
+/// landing page, with HTTP metrics recorded for each.
 pub fn router(app: &App) -> Router {
     let graphql = GraphQlHttp::new(app.schema.clone())
         .limits(HttpLimits { max_body_bytes: app.config.graphql.max_body_bytes })
         .graphiql(app.config.graphql.graphiql)
-        .into_router();
+        .into_router()
+        .layer(axum::middleware::from_fn_with_state(app.clone(), caching::cache))
+        .layer(cors(&app.config.graphql.cors_origins));
     Router::new()
         .route("/", get(landing))
         .route("/healthz", get(health::healthz))
@@ -28,7 +38,32 @@ pub fn router(app: &App) -> Router {
         .route("/metrics", get(metrics::metrics))
         .with_state(app.clone())
         .merge(graphql)
+        .merge(releases::router(&app.config.release.folder))
         .layer(axum::middleware::from_fn(telemetry::track_http_metrics))
+}
+
+/// CORS for the public read API: the configured origins, `GET` and `POST`, the headers a
+/// GraphQL client sends, and never credentials (cookies): nothing public needs them.
+fn cors(origins: &CorsOrigins) -> CorsLayer {
+    let allow_origin = match origins {
+        CorsOrigins::Any => AllowOrigin::any(),
+        CorsOrigins::List(origins) => {
+            AllowOrigin::list(origins.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()))
+        }
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::AUTHORIZATION,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("apollographql-client-name"),
+            HeaderName::from_static("apollographql-client-version"),
+        ])
+        .expose_headers([header::ETAG, header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
 }
 
 async fn landing() -> Html<&'static str> {

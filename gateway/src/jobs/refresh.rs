@@ -4,6 +4,7 @@
 //! harvest elsewhere (another process or replica) committed since ([`refresh_on_schedule`]).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -27,6 +28,9 @@ pub struct Refresher {
     refreshing: Arc<Mutex<Option<RunId>>>,
     /// Counts the read models swapped in since start-up.
     refreshed: Arc<watch::Sender<u64>>,
+    /// The version of the model in the slot: the store's last change it was read with, the same
+    /// on every replica that read the same store. Set just after the model is swapped in.
+    version: Arc<AtomicI64>,
 }
 
 impl Refresher {
@@ -39,6 +43,7 @@ impl Refresher {
             slot: Arc::new(arc_swap::ArcSwap::from_pointee(model)),
             refreshing: Arc::new(Mutex::new(last_change)),
             refreshed: Arc::new(watch::Sender::new(0)),
+            version: Arc::new(AtomicI64::new(version_of(last_change))),
         })
     }
 
@@ -56,6 +61,7 @@ impl Refresher {
         let last_change = self.store.last_change().await.context("reading the store's last change")?;
         let model = build(&self.store).await?;
         self.slot.store(Arc::new(model));
+        self.version.store(version_of(last_change), Ordering::SeqCst);
         *in_service = last_change;
         self.refreshed.send_modify(|n| *n += 1);
         Ok(())
@@ -73,6 +79,12 @@ impl Refresher {
         }
         self.refresh().await?;
         Ok(true)
+    }
+
+    /// The version of the read model in service: equal versions hold the same data. A caller
+    /// that must know which model answered reads it before and after (see `http::caching`).
+    pub fn version(&self) -> i64 {
+        self.version.load(Ordering::SeqCst)
     }
 
     /// The number of read models swapped in since start-up, to await a rebuild.
@@ -112,6 +124,11 @@ pub async fn refresh_on_schedule(refresher: Refresher, schedule: Schedule, stop:
         }
     })
     .await;
+}
+
+/// The version of a model read when the store's last change was `last_change`.
+fn version_of(last_change: Option<RunId>) -> i64 {
+    last_change.map_or(0, RunId::get)
 }
 
 /// Loads the catalogue and builds the read model off the async threads.

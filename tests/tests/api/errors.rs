@@ -204,13 +204,39 @@ async fn a_query_with_too_many_aliases_is_too_complex() {
 }
 
 #[tokio::test]
-async fn a_query_asking_for_too_much_is_too_complex() {
+async fn a_query_asking_for_too_much_is_too_complex_naming_its_score_and_the_limit() {
     for db in fresh_databases().await {
         let app = TestApp::spawn(&db).await;
+        // 500 × (1 + 1 + (500 × (1 + 1) + 100) + 1) + 100 = 551,600.
         let query = "{ offerings(first: 500) { nodes { id course { offerings(first: 500) { nodes { id } } } } } }";
         let (_, body) = app.graphql(query, Value::Null).await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX", "{}: {body}", app.backend);
+        assert_error(app.backend, &body, "QUERY_TOO_COMPLEX", "complexity is 551600, above the limit of 50000");
         assert_no_data(&app, &body);
+    }
+}
+
+/// Every scalar field of an offering and of its course, provider and municipality.
+const RESULT_CARD: &str = "id start end continuousIntake pace timeOfStudy mode language seats cancelled
+  apprenticeship feeSek eligibility url
+  course { id code title description schoolForm komvux subject sunField vocational configuration }
+  provider { id name organisationNumber kind schoolUnitCode url email phone }
+  municipality { code name offeringCount }";
+
+#[tokio::test]
+async fn the_largest_page_of_full_result_cards_is_not_too_complex() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let query = format!(
+            "{{ offerings(first: 500) {{ totalCount pageInfo {{ hasNextPage endCursor }} nodes {{ {RESULT_CARD} }} }} }}"
+        );
+        let data = app.data(&query, Value::Null).await;
+        let nodes = data["offerings"]["nodes"].as_array().expect("a list");
+        assert_eq!(nodes.len(), 500, "{}", app.backend);
+        assert!(nodes.iter().all(|n| n["course"]["title"].is_string()), "{}", app.backend);
+        // A search under each of those 500 offerings is another matter.
+        let nested = "{ offerings(first: 500) { nodes { course { offerings(first: 1) { totalCount } } } } }";
+        let (_, body) = app.graphql(nested, Value::Null).await;
+        assert_error(app.backend, &body, "QUERY_TOO_COMPLEX", "above the limit of 50000");
     }
 }
 

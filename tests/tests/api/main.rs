@@ -3,6 +3,7 @@
 //! test runs on every backend of `fresh_databases` (SQLite, and PostgreSQL when
 //! `VUXNAV_TEST_DATABASE_URL` is set) and names the backend in its assertion messages.
 
+mod browsers;
 mod catalogue;
 mod docs_examples;
 mod errors;
@@ -11,4 +12,5 @@ mod nodes;
 mod ordering;
 mod paging;
 mod parity;
+mod releases;
 mod search;

@@ -176,34 +176,48 @@ async fn courses_and_providers_are_listed_in_swedish_collation() {
     }
 }
 
-#[tokio::test]
-async fn ordering_by_start_date_puts_continuous_intake_first_then_the_earliest_start() {
-    const PAGE: &str = "query($after: String) {
-      offerings(orderBy: {field: START_DATE}, first: 500, after: $after) {
+/// Each offering's start in START_DATE order, walking pages of 500: `Ok(date)` for a set
+/// start, `Err(true)` for continuous intake, `Err(false)` for neither.
+async fn starts(app: &TestApp, direction: &str) -> Vec<Result<String, bool>> {
+    const PAGE: &str = "query($direction: OrderDirection, $after: String) {
+      offerings(orderBy: {field: START_DATE, direction: $direction}, first: 500, after: $after) {
         nodes { start continuousIntake }
         pageInfo { hasNextPage endCursor }
       }
     }";
+    let mut starts = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let data = app.data(PAGE, json!({ "direction": direction, "after": after })).await;
+        for node in data["offerings"]["nodes"].as_array().expect("a list") {
+            starts.push(match (node["continuousIntake"].as_bool(), node["start"].as_str()) {
+                (Some(true), _) => Err(true),
+                (_, Some(start)) => Ok(start.to_owned()),
+                _ => Err(false),
+            });
+        }
+        let info = &data["offerings"]["pageInfo"];
+        if info["hasNextPage"] != true {
+            return starts;
+        }
+        after = info["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn ordering_by_start_date_puts_continuous_intake_first_then_the_earliest_start() {
     for db in fresh_databases().await {
         let app = TestApp::spawn(&db).await;
         // (0, "") for continuous intake, (1, start) for a set start, (2, "") for neither.
-        let mut keys: Vec<(u8, String)> = Vec::new();
-        let mut after = Value::Null;
-        loop {
-            let data = app.data(PAGE, json!({ "after": after })).await;
-            for node in data["offerings"]["nodes"].as_array().expect("a list") {
-                keys.push(match (node["continuousIntake"].as_bool(), node["start"].as_str()) {
-                    (Some(true), _) => (0, String::new()),
-                    (_, Some(start)) => (1, start.to_owned()),
-                    _ => (2, String::new()),
-                });
-            }
-            let info = &data["offerings"]["pageInfo"];
-            if info["hasNextPage"] != true {
-                break;
-            }
-            after = info["endCursor"].clone();
-        }
+        let keys: Vec<(u8, String)> = starts(&app, "ASC")
+            .await
+            .into_iter()
+            .map(|start| match start {
+                Err(true) => (0, String::new()),
+                Ok(start) => (1, start),
+                Err(false) => (2, String::new()),
+            })
+            .collect();
         assert!(
             keys.iter().any(|k| k.0 == 0) && keys.iter().any(|k| k.0 == 1),
             "{}: the demo data lacks a case",
@@ -211,6 +225,31 @@ async fn ordering_by_start_date_puts_continuous_intake_first_then_the_earliest_s
         );
         for pair in keys.windows(2) {
             assert!(pair[0] <= pair[1], "{}: START_DATE puts {:?} before {:?}", app.backend, pair[0], pair[1]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn ordering_by_start_date_descending_puts_the_latest_start_first_and_continuous_intake_after_every_date() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        // (0, latest first) for a set start, (1, _) for continuous intake, (2, _) for neither.
+        let keys: Vec<(u8, std::cmp::Reverse<String>)> = starts(&app, "DESC")
+            .await
+            .into_iter()
+            .map(|start| match start {
+                Ok(start) => (0, std::cmp::Reverse(start)),
+                Err(true) => (1, std::cmp::Reverse(String::new())),
+                Err(false) => (2, std::cmp::Reverse(String::new())),
+            })
+            .collect();
+        assert!(
+            keys.iter().any(|k| k.0 == 0) && keys.iter().any(|k| k.0 == 1),
+            "{}: the demo data lacks a case",
+            app.backend
+        );
+        for pair in keys.windows(2) {
+            assert!(pair[0] <= pair[1], "{}: START_DATE DESC puts {:?} before {:?}", app.backend, pair[0], pair[1]);
         }
     }
 }
