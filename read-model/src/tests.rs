@@ -639,3 +639,23 @@ fn an_offering_s_own_title_is_searchable_and_finds_only_that_occasion() {
     assert_eq!(found.total_count, 1, "the occasion with that title only, not every occasion of the course");
     assert_eq!(found.items[0].0.title.as_deref(), Some("Matematik 1c Flemingsbergsgruppen"));
 }
+
+#[test]
+fn a_kind_word_in_an_offering_s_own_title_finds_it_only_when_it_is_of_that_kind() {
+    let model = model(vec![
+        Spec {
+            title: Some("Matematik 1c delvis distans"),
+            mode: Some(StudyMode::Hybrid),
+            ..spec(0, "0180", Some("2026-08-17"))
+        },
+        Spec {
+            title: Some("Matematik 1c distans"),
+            mode: Some(StudyMode::Distance),
+            ..spec(0, "0180", Some("2026-08-18"))
+        },
+    ]);
+    let found = model.search(&text_query("distans")).unwrap();
+    assert_eq!(found.total_count, 1, "the hybrid occasion is not found by `distans`");
+    assert_eq!(found.items[0].0.mode, Some(StudyMode::Distance));
+    assert_eq!(total(&model, &text_query("delvis")), 1, "the title's other words still find it");
+}
