@@ -34,7 +34,7 @@ pub struct App {
     pub schema: ApiSchema,
     metrics: Metrics,
     graphiql: bool,
-    max_body_bytes: usize,
+    http_limits: HttpLimits,
     ready: Arc<AtomicBool>,
     /// Counts the read models swapped in since start-up.
     refreshed: Arc<watch::Sender<u64>>,
@@ -68,7 +68,7 @@ impl App {
             schema,
             metrics: Metrics::new(),
             graphiql: limits.graphiql,
-            max_body_bytes: limits.max_body_bytes,
+            http_limits: limits.http_limits(),
             ready: Arc::new(AtomicBool::new(true)),
             refreshed: Arc::new(watch::Sender::new(0)),
             refreshing: Arc::new(tokio::sync::Mutex::new(last_change)),
@@ -121,10 +121,8 @@ impl App {
 
     /// All HTTP routes: `/graphql`, `/healthz`, `/readyz`, `/metrics` and a landing page.
     pub fn router(&self) -> Router {
-        let graphql = GraphQlHttp::new(self.schema.clone())
-            .limits(HttpLimits { max_body_bytes: self.max_body_bytes })
-            .graphiql(self.graphiql)
-            .into_router();
+        let graphql =
+            GraphQlHttp::new(self.schema.clone()).limits(self.http_limits).graphiql(self.graphiql).into_router();
         Router::new()
             .route("/", get(landing))
             .route("/healthz", get(|| async { "ok" }))

@@ -162,6 +162,23 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// GETs `path` (with its query string, such as `/readyz` or `/graphql?query=…`) with
+    /// exactly these headers.
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.client.get(format!("http://{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response =
+            request.send().await.unwrap_or_else(|error| panic!("{}: the request failed: {error}", self.backend));
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_else(|error| panic!("{}: reading the body: {error}", self.backend));
+        Reply { status, headers, body }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();

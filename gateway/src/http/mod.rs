@@ -1,1 +1,2 @@
+pub mod graphiql;
 pub mod graphql_http;

@@ -183,10 +183,12 @@ async fn a_query_nested_50_levels_deep_is_too_complex() {
         let app = TestApp::spawn(&db).await;
         let (_, body) = app.graphql(&nested_query(50), Value::Null).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX", "{}: {body}", app.backend);
+        assert_eq!(body["errors"][0]["extensions"]["limit"], "max_nesting", "{}: {body}", app.backend);
         assert_no_data(&app, &body);
-        // The limit is the configured depth (15), not the parser's recursion limit.
+        // Within the nesting limit, the limit is the configured depth (15).
         let (_, body) = app.graphql(&nested_query(16), Value::Null).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX", "{}: {body}", app.backend);
+        assert_eq!(body["errors"][0]["extensions"]["limit"], "max_depth", "{}: {body}", app.backend);
         let data = app.data(&nested_query(8), Value::Null).await;
         assert!(data["offerings"].is_object(), "{}", app.backend);
     }

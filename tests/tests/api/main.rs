@@ -7,6 +7,7 @@ mod catalogue;
 mod docs_examples;
 mod errors;
 mod introspection;
+mod limits;
 mod nodes;
 mod ordering;
 mod paging;
