@@ -6,6 +6,7 @@
 mod catalogue;
 mod docs_examples;
 mod errors;
+mod graphiql;
 mod introspection;
 mod limits;
 mod nodes;
@@ -13,3 +14,4 @@ mod ordering;
 mod paging;
 mod parity;
 mod search;
+mod variables;
