@@ -67,9 +67,9 @@ fn an_empty_file_gives_the_defaults() {
             max_body_bytes: 1_048_576,
             max_url_bytes: 16_384,
             max_document_bytes: 32_768,
-            max_tokens: 3_000,
+            max_tokens: 2_000,
             max_nesting: 32,
-            max_expanded_selections: 3_000,
+            max_expanded_selections: 2_000,
             introspection: true,
             graphiql: true,
         }

@@ -212,13 +212,13 @@ pub struct GraphqlLimits {
     /// The longest GraphQL document (the `query` text), in bytes (`max_document_bytes`,
     /// default 32768, at least 1).
     pub max_document_bytes: usize,
-    /// The most lexical tokens a document may have (`max_tokens`, default 3000, at least 1).
+    /// The most lexical tokens a document may have (`max_tokens`, default 2000, at least 1).
     pub max_tokens: usize,
     /// How deep brackets may nest in a document, and selection sets once its fragments are
     /// expanded (`max_nesting`, default 32, from 2 to 64, and above `max_depth`).
     pub max_nesting: usize,
     /// The most selections a document may have once its fragments are expanded, over all its
-    /// operations and fragments (`max_expanded_selections`, default 3000, at least 1).
+    /// operations and fragments (`max_expanded_selections`, default 2000, at least 1).
     pub max_expanded_selections: usize,
     /// Whether schema introspection is answered (`introspection`, default true).
     pub introspection: bool,
@@ -236,9 +236,9 @@ impl Default for GraphqlLimits {
             max_body_bytes: 1_048_576,
             max_url_bytes: 16_384,
             max_document_bytes: 32_768,
-            max_tokens: 3_000,
+            max_tokens: 2_000,
             max_nesting: 32,
-            max_expanded_selections: 3_000,
+            max_expanded_selections: 2_000,
             introspection: true,
             graphiql: true,
         }

@@ -24,7 +24,7 @@
 //!
 //! Nothing here recurses: every walk over a document keeps its own stack.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
@@ -161,19 +161,19 @@ impl From<DocumentRefusal> for ServerError {
 pub struct DocumentLimits {
     /// The longest document (the `query` text), in bytes. Default 32 KiB.
     pub max_document_bytes: usize,
-    /// The most lexical tokens a document may have. Default 3,000.
+    /// The most lexical tokens a document may have. Default 2,000.
     pub max_tokens: usize,
     /// How deep `{`, `[` and `(` may nest in the text, and selection sets once fragments
     /// are expanded. Default 32.
     pub max_nesting: usize,
     /// The most selections a document may have once its fragments are expanded, summed over
-    /// its operations and fragments. Default 3,000.
+    /// its operations and fragments. Default 2,000.
     pub max_expanded_selections: usize,
 }
 
 impl Default for DocumentLimits {
     fn default() -> Self {
-        Self { max_document_bytes: 32 * 1024, max_tokens: 3_000, max_nesting: 32, max_expanded_selections: 3_000 }
+        Self { max_document_bytes: 32 * 1024, max_tokens: 2_000, max_nesting: 32, max_expanded_selections: 2_000 }
     }
 }
 
@@ -379,14 +379,14 @@ pub fn expansion(document: &ExecutableDocument) -> Result<Expansion, DocumentRef
     // Expanded figures per fragment, filled in dependency order by a depth-first walk with
     // its own stack; a fragment on the stack that is met again closes a cycle.
     let mut expanded: HashMap<&str, Expansion> = HashMap::with_capacity(locals.len());
-    let mut on_stack: Vec<&str> = Vec::new();
+    let mut on_stack: HashSet<&str> = HashSet::new();
     for &start in locals.keys() {
         if expanded.contains_key(start) {
             continue;
         }
         // (fragment, index of the next spread to look at)
         let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
-        on_stack.push(start);
+        on_stack.insert(start);
         while let Some(&mut (name, ref mut next)) = stack.last_mut() {
             let spreads = &locals[name].spreads;
             if let Some(&(spread, _)) = spreads.get(*next) {
@@ -394,18 +394,19 @@ pub fn expansion(document: &ExecutableDocument) -> Result<Expansion, DocumentRef
                 if expanded.contains_key(spread) || !locals.contains_key(spread) {
                     continue; // done, or unknown (validation names it)
                 }
-                if let Some(at) = on_stack.iter().position(|&open| open == spread) {
-                    let mut path: Vec<String> = on_stack[at..].iter().map(|&n| n.to_owned()).collect();
+                if on_stack.contains(spread) {
+                    let at = stack.iter().position(|&(open, _)| open == spread).unwrap_or_default();
+                    let mut path: Vec<String> = stack[at..].iter().map(|&(open, _)| open.to_owned()).collect();
                     path.push(spread.to_owned());
                     return Err(DocumentRefusal::FragmentCycle { path });
                 }
                 stack.push((spread, 0));
-                on_stack.push(spread);
+                on_stack.insert(spread);
                 continue;
             }
             expanded.insert(name, add_spreads(&locals[name], &expanded));
             stack.pop();
-            on_stack.pop();
+            on_stack.remove(name);
         }
     }
     let mut total = Expansion::default();
