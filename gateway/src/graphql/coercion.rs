@@ -269,6 +269,9 @@ impl<'r> Checker<'r> {
                     }
                 }
                 match &item.node {
+                    // A leaf without arguments has nothing to check: most fields of a query.
+                    Selection::Field(field)
+                        if field.node.arguments.is_empty() && field.node.selection_set.node.items.is_empty() => {}
                     Selection::Field(field) => {
                         let meta = parent
                             .and_then(|parent| registry.types.get(parent))
