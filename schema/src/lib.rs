@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod codes;
+mod access;
 mod error;
 mod id;
 mod model;
@@ -14,6 +15,7 @@ pub mod occasion;
 pub mod secret;
 mod source;
 
+pub use access::Role;
 pub use codes::{
     CourseConfiguration, CreditsSystem, Eligibility, Language, ProviderKind, SchoolForm, StudyMode, TimeOfStudy,
 };
