@@ -5,6 +5,7 @@
 mod check_config;
 mod demo;
 mod harvest;
+mod keys;
 mod schema;
 mod serve;
 
@@ -40,6 +41,11 @@ pub enum Command {
     Harvest(harvest::Args),
     /// Check a config file and report every problem at once.
     CheckConfig(check_config::Args),
+    /// API keys: create (the token is shown once), list, revoke.
+    Keys {
+        #[command(subcommand)]
+        command: keys::Command,
+    },
     /// The GraphQL schema.
     Schema {
         #[command(subcommand)]
@@ -54,6 +60,7 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(args).await,
         Command::Harvest(args) => harvest::run(args).await,
         Command::CheckConfig(args) => Ok(check_config::run(args)),
+        Command::Keys { command } => keys::run(command).await,
         Command::Schema { command } => Ok(schema::run(command)),
     }
 }

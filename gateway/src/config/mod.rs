@@ -33,6 +33,7 @@
 //! message about it shows the URL with the password masked (`postgres://user:***@host/db`).
 //! Sources never hold a secret: a connector names the environment variable that holds one.
 
+mod access;
 mod error;
 mod reader;
 
@@ -49,6 +50,7 @@ use vuxnav_connectors::fetch::{FetchOptions, SecretLookup};
 use vuxnav_connectors::schedule::Schedule;
 use vuxnav_schema::{MunicipalityCode, Region};
 
+pub use access::{AccessConfig, RateLimit, RateLimits};
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use reader::{ENV_PREFIX, ENV_SEPARATOR};
 pub use vuxnav_schema::Secret;
@@ -99,6 +101,8 @@ pub struct Config {
     pub sources: Vec<ValidSource>,
     /// How sources are harvested (`[harvest]`).
     pub harvest: HarvestConfig,
+    /// Keys, proxies and rate limits (`[access]`).
+    pub access: AccessConfig,
     /// The log filter from `RUST_LOG`, when set (the default is
     /// [`crate::telemetry::DEFAULT_LOG_FILTER`]).
     pub log_filter: Option<String>,
@@ -307,6 +311,7 @@ impl Default for Config {
             read_model: ReadModelConfig::default(),
             sources: Vec::new(),
             harvest: HarvestConfig::default(),
+            access: AccessConfig::default(),
             log_filter: None,
             environment: Environment::default(),
         }
@@ -347,6 +352,10 @@ impl Config {
         let harvest = read_harvest(&mut r, &mut harvest_table);
         r.finish(harvest_table);
 
+        let mut access_table = r.table(&mut root, "access");
+        let access = access::read_access(&mut r, &mut access_table);
+        r.finish(access_table);
+
         let sources = read_sources(&mut r, &mut root);
 
         let data_dir = data_dir.unwrap_or(defaults.data_dir);
@@ -369,6 +378,7 @@ impl Config {
             read_model: read_model.unwrap_or(defaults.read_model),
             sources,
             harvest,
+            access,
             log_filter,
             environment: Environment(Arc::new(env)),
         })
