@@ -20,6 +20,7 @@ pub mod planned_educations;
 pub mod runner;
 pub mod schedule;
 pub mod ss12000;
+pub mod ssrf;
 pub mod susa_navet;
 mod text;
 
