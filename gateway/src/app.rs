@@ -95,7 +95,8 @@ impl App {
             .clone()
             .map(|schedule| tokio::spawn(refresh_on_schedule(self.refresher.clone(), schedule, stop.clone())));
         let (runner, rebuilder) = self.refresher.rebuild_after_harvests(runner);
-        let harvests = tokio::spawn(harvest::run_on_schedule(runner, stop.clone()));
+        let sync = harvest::SourceSync::new(&self.config);
+        let harvests = tokio::spawn(harvest::run_on_schedule(runner, sync, self.store.clone(), stop.clone()));
 
         let signalled = {
             let (stop, ready) = (stop.clone(), Arc::clone(&self.ready));

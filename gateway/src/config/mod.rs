@@ -36,6 +36,7 @@
 mod access;
 mod error;
 mod reader;
+mod sources;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -53,6 +54,7 @@ use vuxnav_schema::{MunicipalityCode, Region};
 pub use access::{AccessConfig, RateLimit, RateLimits};
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use reader::{ENV_PREFIX, ENV_SEPARATOR};
+pub use sources::{MAX_SOURCE_CONFIG_BYTES, Problem, parse_source_json};
 pub use vuxnav_schema::Secret;
 use vuxnav_schema::secret::mask_url;
 
