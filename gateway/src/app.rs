@@ -16,7 +16,7 @@ use vuxnav_store::Store;
 use crate::config::Config;
 use crate::graphql::{self, ApiSchema, Settings};
 use crate::jobs::refresh::{Refresher, refresh_on_schedule};
-use crate::jobs::{Stop, harvest};
+use crate::jobs::{Stop, harvest, release};
 use crate::telemetry::Metrics;
 
 /// The service's shared state. Cheap to clone.
@@ -94,6 +94,21 @@ impl App {
             .refresh
             .clone()
             .map(|schedule| tokio::spawn(refresh_on_schedule(self.refresher.clone(), schedule, stop.clone())));
+        let release = match (&self.config.release.schedule, &self.config.release.publisher) {
+            (Some(schedule), Some(_)) => Some(tokio::spawn(release::release_on_schedule(
+                Arc::clone(&self.config),
+                self.store.clone(),
+                schedule.clone(),
+                stop.clone(),
+            ))),
+            (Some(_), None) => {
+                tracing::warn!(
+                    "no nightly release: set [release.publisher] (name, org_number, contact_email) to publish one"
+                );
+                None
+            }
+            (None, _) => None,
+        };
         let (runner, rebuilder) = self.refresher.rebuild_after_harvests(runner);
         let sync = harvest::SourceSync::new(&self.config);
         let harvests = tokio::spawn(harvest::run_on_schedule(runner, sync, self.store.clone(), stop.clone()));
@@ -115,10 +130,10 @@ impl App {
             if let Err(error) = harvests.await {
                 tracing::error!(%error, "the harvest schedule ended abnormally");
             }
-            if let Some(task) = refresh
-                && let Err(error) = task.await
-            {
-                tracing::error!(%error, "the read-model refresh ended abnormally");
+            for task in [refresh, release].into_iter().flatten() {
+                if let Err(error) = task.await {
+                    tracing::error!(%error, "a scheduled job ended abnormally");
+                }
             }
             served
         };

@@ -155,3 +155,48 @@ fn demo_load_only_creates_the_database_and_exits() {
     let size = std::fs::metadata(&database).map(|m| m.len()).unwrap_or(0);
     assert!(size > 0, "{} was not created (stderr:\n{})", database.display(), stderr(&output));
 }
+
+#[test]
+fn export_writes_a_release_of_the_demo_and_a_second_one_with_a_delta() {
+    let data_dir = tempfile::tempdir().expect("a temporary folder");
+    let path = data_dir.path().to_str().expect("a UTF-8 temporary path");
+    let load = vuxnav_tests::vuxnav(
+        env!("CARGO_BIN_EXE_vuxnav"),
+        &["demo", "--data-dir", path, "--listen", "127.0.0.1:0", "--load-only"],
+    );
+    assert!(run(load).status.success());
+    let export = || {
+        let mut command = vuxnav_tests::vuxnav(env!("CARGO_BIN_EXE_vuxnav"), &["export"]);
+        command
+            .env("VUXNAV_DATA_DIR", path)
+            .env("VUXNAV_RELEASE__PUBLISHER__NAME", "Exempelregionen")
+            .env("VUXNAV_RELEASE__PUBLISHER__ORG_NUMBER", "222000-0315")
+            .env("VUXNAV_RELEASE__PUBLISHER__CONTACT_EMAIL", "opendata@vuxnav.example");
+        run(command)
+    };
+
+    let first = export();
+    let stdout = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(first.status.success(), "exit {}; stderr:\n{}", first.status, stderr(&first));
+    assert!(
+        stdout.contains("offerings") && stdout.contains("published as the latest release, sequence number 1"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("no delta"), "{stdout}");
+    let second = export();
+    let stdout = String::from_utf8_lossy(&second.stdout).into_owned();
+    assert!(stdout.contains("sequence number 2") && stdout.contains("delta from"), "{stdout}");
+    assert!(data_dir.path().join("releases/latest.json").is_file());
+}
+
+#[test]
+fn export_without_a_publisher_refuses_naming_the_key() {
+    let data_dir = tempfile::tempdir().expect("a temporary folder");
+    let path = data_dir.path().to_str().expect("a UTF-8 temporary path");
+    let mut command = vuxnav_tests::vuxnav(env!("CARGO_BIN_EXE_vuxnav"), &["export"]);
+    command.env("VUXNAV_DATA_DIR", path);
+    let output = run(command);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("release.publisher"), "{}", stderr(&output));
+    assert!(!data_dir.path().join("releases/latest.json").exists());
+}

@@ -12,6 +12,7 @@ mod id;
 mod model;
 mod municipality;
 pub mod occasion;
+mod release;
 pub mod secret;
 mod source;
 
@@ -26,6 +27,7 @@ pub use model::{
     Schedule,
 };
 pub use municipality::{County, Municipality, MunicipalityCode, Region};
+pub use release::{Seen, SourceReport};
 pub use secret::Secret;
 pub use source::{Catalogue, SourceState, SourceStatus};
 pub use source::{HarvestRun, RunCounts, RunHistory, RunId, RunOutcome, RunRejection};

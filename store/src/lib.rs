@@ -20,6 +20,7 @@ mod error;
 mod harvest;
 mod migration;
 mod read;
+mod release;
 mod runs;
 mod sources;
 #[cfg(feature = "test-support")]
@@ -38,6 +39,7 @@ pub use access::{
 pub use connect::StoreOptions;
 pub use error::StoreError;
 pub use harvest::ReplaceOutcome;
+pub use release::ReleaseReader;
 pub use runs::MAX_REJECTIONS_PER_RUN;
 
 /// The file name of the SQLite database in a data folder.

@@ -57,32 +57,37 @@ impl Store {
     /// Every registered source, ordered by id, with its state and the number of offerings it
     /// holds, in one grouped query.
     pub async fn sources(&self) -> Result<Vec<SourceStatus>, StoreError> {
-        let query = Query::select()
-            .columns(source::Column::iter().map(|c| (source::Entity, c)))
-            .expr_as(Expr::col((offering::Entity, offering::Column::Id)).count(), "offering_count")
-            .from(source::Entity)
-            .join(
-                JoinType::LeftJoin,
-                offering::Entity,
-                Condition::all()
-                    .add(
-                        Expr::col((offering::Entity, offering::Column::SourceId))
-                            .equals((source::Entity, source::Column::Id)),
-                    )
-                    .add(Expr::col((offering::Entity, offering::Column::WithdrawnAt)).is_null()),
-            )
-            // Grouping by the primary key is enough: the other columns depend on it.
-            .group_by_col((source::Entity, source::Column::Id))
-            .order_by((source::Entity, source::Column::Id), Order::Asc)
-            .to_owned();
-        let mut statuses = Vec::new();
-        for row in self.db.query_all(&query).await? {
-            let source = source::Model::from_query_result(&row, "")?;
-            let offering_count: i64 = row.try_get("", "offering_count")?;
-            statuses.push(SourceStatus::try_from(SourceRow { source, offering_count })?);
-        }
-        Ok(statuses)
+        source_statuses(&self.db).await
     }
+}
+
+/// [`Store::sources`] on a connection or inside a transaction.
+pub(crate) async fn source_statuses(conn: &impl ConnectionTrait) -> Result<Vec<SourceStatus>, StoreError> {
+    let query = Query::select()
+        .columns(source::Column::iter().map(|c| (source::Entity, c)))
+        .expr_as(Expr::col((offering::Entity, offering::Column::Id)).count(), "offering_count")
+        .from(source::Entity)
+        .join(
+            JoinType::LeftJoin,
+            offering::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((offering::Entity, offering::Column::SourceId))
+                        .equals((source::Entity, source::Column::Id)),
+                )
+                .add(Expr::col((offering::Entity, offering::Column::WithdrawnAt)).is_null()),
+        )
+        // Grouping by the primary key is enough: the other columns depend on it.
+        .group_by_col((source::Entity, source::Column::Id))
+        .order_by((source::Entity, source::Column::Id), Order::Asc)
+        .to_owned();
+    let mut statuses = Vec::new();
+    for row in conn.query_all(&query).await? {
+        let source = source::Model::from_query_result(&row, "")?;
+        let offering_count: i64 = row.try_get("", "offering_count")?;
+        statuses.push(SourceStatus::try_from(SourceRow { source, offering_count })?);
+    }
+    Ok(statuses)
 }
 
 /// The one place that records the end of an attempt in a source's state (see

@@ -163,8 +163,12 @@ impl TestAppBuilder {
         };
         let path = dir.path().join("vuxnav.toml");
         std::fs::write(&path, format!("{}\n{sources}", self.config)).expect("the config is written");
-        let config = Config::load(Some(&path), std::iter::empty::<(String, String)>())
+        let mut config = Config::load(Some(&path), std::iter::empty::<(String, String)>())
             .unwrap_or_else(|errors| panic!("{}: the config loads: {errors}", db.backend));
+        // Releases go to the test's own folder, unless the config names one.
+        if !self.config.contains("folder") {
+            config.release.folder = dir.path().join("releases");
+        }
         if self.demo_data {
             load::load(&store, SEED, Scale::Regional, today(), harvested_at())
                 .await

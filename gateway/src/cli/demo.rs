@@ -15,8 +15,9 @@ use vuxnav_simulator::upstream::Upstreams;
 use vuxnav_simulator::{DemoSource, Scale};
 
 use crate::app::{App, shutdown_signal};
-use crate::config::{Config, DatabaseLocation, SQLITE_FILE_NAME};
-use crate::jobs::harvest;
+use crate::config::{Config, DatabaseLocation, ReleaseConfig, SQLITE_FILE_NAME};
+use crate::jobs::{harvest, release};
+use vuxnav_export::Publisher;
 
 use super::harvest::harvest_with_progress;
 use super::{bind, init_logging, open_store};
@@ -56,7 +57,18 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The process environment still sets what the flags do not (RUST_LOG, VUXNAV_…).
     let config = super::load_config(None)?;
     let database = DatabaseLocation::Sqlite { path: args.data_dir.join(SQLITE_FILE_NAME) };
-    let config = Config { data_dir: args.data_dir.clone(), listen: args.listen, database, ..config };
+    let mut config = Config { data_dir: args.data_dir.clone(), listen: args.listen, database, ..config };
+    // Releases beside the demo's store, served by the demo, published by an example region
+    // unless the environment names a publisher.
+    let release = ReleaseConfig::defaults(&args.data_dir, args.listen);
+    config.release.folder = release.folder;
+    config.release.base_url = release.base_url;
+    config.release.publisher.get_or_insert_with(|| Publisher {
+        name: "vuxnav demo (an example region, not a real publisher)".to_owned(),
+        org_number: "0000000000".to_owned(),
+        kind: "LocalAuthority".to_owned(),
+        contact_email: "opendata@vuxnav.example".to_owned(),
+    });
     init_logging(&config);
     let store = open_store(&config).await?;
     let scale = match args.scale {
@@ -89,6 +101,10 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.load_only {
         return Ok(ExitCode::SUCCESS);
     }
+    // A first open-data release of what was just harvested, so the demo serves one.
+    if let Err(error) = release::release(&config, &store, None, false, None).await {
+        tracing::warn!(error = format!("{error:#}"), "the demo's first release failed");
+    }
     let app = App::start(&config, store, None).await?;
     print_welcome(&config);
     let listener = bind(&app, started).await?;
@@ -115,6 +131,7 @@ fn print_welcome(config: &Config) {
         "\nvuxnav demo: {sources} municipalities of Stockholm County\n\n  \
          GraphiQL:  {base}/graphql\n  \
          API:       POST {base}/graphql\n  \
+         Open data: {base}/latest.json  {base}/datasets/dcat\n  \
          Health:    {base}/healthz  {base}/readyz  {base}/metrics\n\n\
          Try this query in GraphiQL:\n\n{SAMPLE_QUERY}\n",
         sources = config.region.municipalities().len()

@@ -4,6 +4,7 @@
 
 mod check_config;
 mod demo;
+mod export;
 mod harvest;
 mod keys;
 mod schema;
@@ -39,6 +40,9 @@ pub enum Command {
     /// Harvest sources now: the named ones, or every enabled source when none is named. Shows
     /// progress, then a summary table; exits non-zero if any run failed.
     Harvest(harvest::Args),
+    /// Write one open-data release of the store now (CSV, Excel, JSON Lines, JSON-LD, the
+    /// DCAT catalogue, checksums and a delta), and make it the latest.
+    Export(export::Args),
     /// Check a config file and report every problem at once.
     CheckConfig(check_config::Args),
     /// API keys: create (the token is shown once), list, revoke.
@@ -59,6 +63,7 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(args).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Harvest(args) => harvest::run(args).await,
+        Command::Export(args) => export::run(args).await,
         Command::CheckConfig(args) => Ok(check_config::run(args)),
         Command::Keys { command } => keys::run(command).await,
         Command::Schema { command } => Ok(schema::run(command)),

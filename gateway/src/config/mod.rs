@@ -65,6 +65,8 @@ pub const LOG_FILTER_VAR: &str = "RUST_LOG";
 
 /// The default of `shutdown_timeout`, in seconds.
 pub const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS: u64 = 30;
+/// The default of `release.schedule`: 03:00 in Stockholm, before dataportal.se harvests.
+pub const DEFAULT_RELEASE_SCHEDULE: &str = "0 0 3 * * *";
 /// The default of `listen`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// The default of `data_dir`.
@@ -105,6 +107,8 @@ pub struct Config {
     pub harvest: HarvestConfig,
     /// Keys, proxies and rate limits (`[access]`).
     pub access: AccessConfig,
+    /// The nightly open-data release (`[release]`).
+    pub release: ReleaseConfig,
     /// The log filter from `RUST_LOG`, when set (the default is
     /// [`crate::telemetry::DEFAULT_LOG_FILTER`]).
     pub log_filter: Option<String>,
@@ -181,6 +185,45 @@ impl HarvestConfig {
             allow_private_network,
             ..FetchOptions::default()
         }
+    }
+}
+
+/// The nightly open-data release: the `[release]` table.
+#[derive(Debug, Clone)]
+pub struct ReleaseConfig {
+    /// When `vuxnav serve` writes a release (`schedule`, cron with seconds in Europe/Stockholm,
+    /// default `0 0 3 * * *`, before dataportal.se harvests at about 04:00; `""` disables it).
+    pub schedule: Option<Schedule>,
+    /// The folder releases are written to and served from (`folder`, default
+    /// `<data_dir>/releases`).
+    pub folder: PathBuf,
+    /// The public URL the folder is served at, ending in `/` (`base_url`, default
+    /// `http://<listen>/`): the download links in the catalogue, the feed and the package.
+    pub base_url: String,
+    /// Who publishes the release (`[release.publisher]`): `name`, `org_number` (ten digits),
+    /// `kind` (default `LocalAuthority`) and `contact_email`. No default: a region says who it
+    /// is. Without it, `vuxnav export` refuses and `serve` writes no release.
+    pub publisher: Option<vuxnav_export::Publisher>,
+    /// The share a table's row count may fall by, against the previous release, before the
+    /// release is held back (`hold_back_threshold`, default 0.2, from 0 to 1).
+    pub hold_back_threshold: f64,
+    /// Days a dated release is kept; the first of each month is kept always (`keep_days`,
+    /// default 90, at least 1).
+    pub keep_days: u32,
+}
+
+impl ReleaseConfig {
+    /// The export's options for this configuration and region, `force` or not.
+    pub fn options(&self, region: &Region, force: bool) -> Result<vuxnav_export::ReleaseOptions, String> {
+        let publisher = self.publisher.clone().ok_or_else(|| {
+            "release.publisher: say who publishes the release: set name, org_number and contact_email under [release.publisher]".to_owned()
+        })?;
+        let mut options = vuxnav_export::ReleaseOptions::new(self.base_url.clone(), publisher);
+        options.region = region.clone();
+        options.hold_back_threshold = self.hold_back_threshold;
+        options.keep_days = self.keep_days;
+        options.force = force;
+        Ok(options)
     }
 }
 
@@ -302,8 +345,10 @@ impl Default for ReadModelConfig {
 impl Default for Config {
     fn default() -> Self {
         let data_dir = PathBuf::from(DEFAULT_DATA_DIR);
+        let listen = SocketAddr::from(([127, 0, 0, 1], 8080));
+        let release = ReleaseConfig::defaults(&data_dir, listen);
         Self {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            listen,
             database: DatabaseLocation::Sqlite { path: data_dir.join(SQLITE_FILE_NAME) },
             data_dir,
             log_format: LogFormat::default(),
@@ -314,6 +359,7 @@ impl Default for Config {
             sources: Vec::new(),
             harvest: HarvestConfig::default(),
             access: AccessConfig::default(),
+            release,
             log_filter: None,
             environment: Environment::default(),
         }
@@ -357,10 +403,14 @@ impl Config {
         let mut access_table = r.table(&mut root, "access");
         let access = access::read_access(&mut r, &mut access_table);
         r.finish(access_table);
+        let data_dir = data_dir.unwrap_or(defaults.data_dir);
+        let listen = listen.unwrap_or(defaults.listen);
+        let mut release_table = r.table(&mut root, "release");
+        let release = read_release(&mut r, &mut release_table, &data_dir, listen);
+        r.finish(release_table);
 
         let sources = read_sources(&mut r, &mut root);
 
-        let data_dir = data_dir.unwrap_or(defaults.data_dir);
         let database = match database_url.filter(|url| !url.trim().is_empty()) {
             None => Some(DatabaseLocation::Sqlite { path: data_dir.join(SQLITE_FILE_NAME) }),
             Some(url) => {
@@ -370,7 +420,7 @@ impl Config {
         r.finish(root);
 
         r.into_result(Self {
-            listen: listen.unwrap_or(defaults.listen),
+            listen,
             database: database.unwrap_or(defaults.database),
             data_dir,
             log_format: log_format.unwrap_or(defaults.log_format),
@@ -381,6 +431,7 @@ impl Config {
             sources,
             harvest,
             access,
+            release,
             log_filter,
             environment: Environment(Arc::new(env)),
         })
@@ -491,6 +542,99 @@ fn parse_cors_origins(origins: Vec<String>) -> Result<CorsOrigins, String> {
         }
     }
     Ok(CorsOrigins::List(origins))
+}
+
+impl ReleaseConfig {
+    /// The defaults for a service with `data_dir` listening on `listen`.
+    pub fn defaults(data_dir: &Path, listen: SocketAddr) -> Self {
+        let host = if listen.ip().is_unspecified() { "127.0.0.1".to_owned() } else { listen.ip().to_string() };
+        let host = if listen.is_ipv6() && !listen.ip().is_unspecified() { format!("[{host}]") } else { host };
+        Self {
+            schedule: Schedule::parse(DEFAULT_RELEASE_SCHEDULE).ok(),
+            folder: data_dir.join("releases"),
+            base_url: format!("http://{host}:{}/", listen.port()),
+            publisher: None,
+            hold_back_threshold: vuxnav_export::holdback::DEFAULT_THRESHOLD,
+            keep_days: vuxnav_export::retention::DEFAULT_KEEP_DAYS,
+        }
+    }
+}
+
+fn read_release(r: &mut Reader, table: &mut Table, data_dir: &Path, listen: SocketAddr) -> ReleaseConfig {
+    let defaults = ReleaseConfig::defaults(data_dir, listen);
+    let schedule = r.parsed(table, "schedule", |expression: String| {
+        if expression.trim().is_empty() {
+            Ok(None)
+        } else {
+            Schedule::parse(&expression).map(Some).map_err(|error| format!("{error}, or \"\" to disable"))
+        }
+    });
+    let folder = r.parsed(table, "folder", |value: String| {
+        if value.trim().is_empty() { Err("must not be empty".to_owned()) } else { Ok(PathBuf::from(value)) }
+    });
+    let base_url = r.parsed(table, "base_url", |url: String| {
+        let ok = (url.starts_with("https://") || url.starts_with("http://"))
+            && url.ends_with('/')
+            && !url.contains(char::is_whitespace);
+        if ok {
+            Ok(url)
+        } else {
+            Err(format!("`{url}` is not an absolute http(s) URL ending in `/`, such as \"https://vuxnav.example/\""))
+        }
+    });
+    let hold_back_threshold = r.parsed(table, "hold_back_threshold", |share: f64| {
+        if (0.0..=1.0).contains(&share) {
+            Ok(share)
+        } else {
+            Err(format!("must be a share from 0 to 1, found {share}"))
+        }
+    });
+    let keep_days = r.bounded(table, "keep_days", 1..=36_500).and_then(|days| u32::try_from(days).ok());
+    let present = table.contains("publisher");
+    let mut publisher_table = r.table(table, "publisher");
+    let publisher = present.then(|| read_publisher(r, &mut publisher_table)).flatten();
+    r.finish(publisher_table);
+    ReleaseConfig {
+        schedule: schedule.unwrap_or(defaults.schedule),
+        folder: folder.unwrap_or(defaults.folder),
+        base_url: base_url.unwrap_or(defaults.base_url),
+        publisher,
+        hold_back_threshold: hold_back_threshold.unwrap_or(defaults.hold_back_threshold),
+        keep_days: keep_days.unwrap_or(defaults.keep_days),
+    }
+}
+
+fn read_publisher(r: &mut Reader, table: &mut Table) -> Option<vuxnav_export::Publisher> {
+    let required = |r: &mut Reader, table: &mut Table, key: &'static str| {
+        let value = r.field::<String>(table, key).filter(|value| !value.trim().is_empty());
+        if value.is_none() && !r.has_problem(&table.key_path(key)) {
+            r.problem(&table.key_path(key), "is required");
+        }
+        value
+    };
+    let name = required(r, table, "name");
+    let org_number = required(r, table, "org_number").and_then(|number| {
+        let digits: String = number.chars().filter(|c| *c != '-').collect();
+        if digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Some(digits)
+        } else {
+            r.problem(
+                &table.key_path("org_number"),
+                format!("`{number}` is not an organisationsnummer: ten digits, such as \"222000-0315\""),
+            );
+            None
+        }
+    });
+    let contact_email = required(r, table, "contact_email").and_then(|email| {
+        if email.contains('@') && !email.contains(char::is_whitespace) {
+            Some(email)
+        } else {
+            r.problem(&table.key_path("contact_email"), format!("`{email}` is not an e-mail address"));
+            None
+        }
+    });
+    let kind = r.field::<String>(table, "kind").unwrap_or_else(|| "LocalAuthority".to_owned());
+    Some(vuxnav_export::Publisher { name: name?, org_number: org_number?, kind, contact_email: contact_email? })
 }
 
 fn read_harvest(r: &mut Reader, table: &mut Table) -> HarvestConfig {

@@ -245,6 +245,11 @@ impl Reader {
     }
 
     /// Records a problem with `key`, located where its value came from.
+    /// Whether a problem was already recorded at `key`.
+    pub(super) fn has_problem(&self, key: &str) -> bool {
+        self.problems.iter().any(|problem| problem.key == key)
+    }
+
     pub(super) fn problem(&mut self, key: &str, message: impl Into<String>) {
         let origin = self.origin(key);
         // One problem is one line, whatever a library put in its message.

@@ -7,6 +7,7 @@ pub mod caching;
 pub mod graphql_http;
 pub mod health;
 pub mod metrics;
+pub mod releases;
 
 use std::time::Duration;
 
@@ -21,8 +22,8 @@ use crate::config::CorsOrigins;
 use crate::telemetry;
 use graphql_http::{GraphQlHttp, HttpLimits};
 
-/// Every route: `/graphql`, `/healthz`, `/readyz`, `/metrics` and the landing page, with HTTP
-/// metrics recorded for each.
+/// Every route: `/graphql`, `/healthz`, `/readyz`, `/metrics`, the open-data releases and the
+/// landing page, with HTTP metrics recorded for each.
 pub fn router(app: &App) -> Router {
     let graphql = GraphQlHttp::new(app.schema.clone())
         .limits(HttpLimits { max_body_bytes: app.config.graphql.max_body_bytes })
@@ -37,6 +38,7 @@ pub fn router(app: &App) -> Router {
         .route("/metrics", get(metrics::metrics))
         .with_state(app.clone())
         .merge(graphql)
+        .merge(releases::router(&app.config.release.folder))
         .layer(axum::middleware::from_fn(telemetry::track_http_metrics))
 }
 

@@ -1,5 +1,5 @@
-//! Every scheduled job of `vuxnav serve`: each source's harvest ([`harvest`]) and the
-//! read-model refresh ([`refresh`]); the nightly release comes here too.
+//! Every scheduled job of `vuxnav serve`: each source's harvest ([`harvest`]), the read-model
+//! refresh ([`refresh`]) and the nightly open-data release ([`release`]).
 //!
 //! Every periodic job runs through [`every`]: one loop that waits for the next time of a
 //! [`Schedule`] (cron in Europe/Stockholm), does the work, and stops when asked, never in the
@@ -8,6 +8,7 @@
 
 pub mod harvest;
 pub mod refresh;
+pub mod release;
 
 use std::future::Future;
 

@@ -12,4 +12,5 @@ mod nodes;
 mod ordering;
 mod paging;
 mod parity;
+mod releases;
 mod search;
