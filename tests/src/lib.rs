@@ -36,7 +36,6 @@ use tokio::task::JoinHandle;
 use vuxnav_connectors::runner::Runner;
 use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::Config;
-use vuxnav_gateway::jobs::harvest;
 use vuxnav_simulator::upstream::Upstreams;
 use vuxnav_simulator::{DemoSource, Scale, generate};
 use vuxnav_store::Store;
@@ -221,14 +220,16 @@ impl TestApp {
         Self::builder().demo_data().spawn(db).await
     }
 
-    /// The runner over the configured sources, as `vuxnav serve` builds it, with every harvest
-    /// that stores something rebuilding the read model in service. The rebuilding task ends
-    /// when the runner is dropped.
+    /// The app's runner over the configured sources and those managed in the store, as
+    /// `vuxnav serve` runs them, with every harvest that stores something rebuilding the read
+    /// model in service.
     pub async fn runner(&self) -> Runner {
-        let runner = harvest::build_runner(&self.config, &self.store)
+        self.app
+            .harvester
+            .sync()
             .await
-            .unwrap_or_else(|error| panic!("{}: the runner is built: {error:#}", self.backend));
-        self.app.refresher.rebuild_after_harvests(runner).0
+            .unwrap_or_else(|error| panic!("{}: the managed sources are read: {error:#}", self.backend));
+        self.app.harvester.runner().clone()
     }
 
     /// The simulated municipal systems; panics when the builder was given none.

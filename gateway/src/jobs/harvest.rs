@@ -20,7 +20,8 @@ use vuxnav_connectors::HarvestContext;
 use vuxnav_connectors::config::ValidSource;
 use vuxnav_connectors::fetch::Fetcher;
 use vuxnav_connectors::runner::{
-    BuiltSource, DEFAULT_MAX_ITEMS, Harvest, Runner, RunnerOptions, Sink, SinkError, SinkFuture, SystemClock, collect,
+    BuiltSource, DEFAULT_MAX_ITEMS, Harvest, ReportOutcome, RunReport, Runner, RunnerOptions, Sink, SinkError,
+    SinkFuture, SystemClock, collect,
 };
 use vuxnav_schema::{RunCounts, RunHistory, RunId, RunRejection, SourceId};
 use vuxnav_store::{ReplaceOutcome, Store};
@@ -213,29 +214,75 @@ impl Timetable {
     }
 }
 
+/// The runner of the service with its sources kept in step with the store: what the harvest
+/// schedule and the admin API share. Cheap to clone.
+#[derive(Clone)]
+pub struct Harvester {
+    runner: Runner,
+    sync: Arc<tokio::sync::Mutex<SourceSync>>,
+    store: Store,
+}
+
+impl Harvester {
+    /// Builds the runner over the config file's and the store's sources ([`build_runner`]);
+    /// `wrap` gets to set the runner's hooks first (the read-model rebuild after a commit).
+    pub async fn start(config: &Config, store: &Store, wrap: impl FnOnce(Runner) -> Runner) -> anyhow::Result<Self> {
+        let runner = wrap(build_runner(config, store).await?);
+        let sync = Arc::new(tokio::sync::Mutex::new(SourceSync::new(config)));
+        Ok(Self { runner, sync, store: store.clone() })
+    }
+
+    /// Reads the managed sources again and hands them to the runner ([`SourceSync::sync`]).
+    pub async fn sync(&self) -> anyhow::Result<()> {
+        self.sync.lock().await.sync(&self.runner, &self.store).await
+    }
+
+    /// The runner, with the sources it had at the last [`Harvester::sync`].
+    pub fn runner(&self) -> &Runner {
+        &self.runner
+    }
+
+    /// Runs `source` now, with its configuration as the store holds it at this moment.
+    pub async fn run_now(&self, source: &SourceId) -> RunReport {
+        if let Err(error) = self.sync().await {
+            tracing::warn!(error = format!("{error:#}"), "reading the managed sources failed; the known ones run");
+        }
+        self.runner.run_now(std::slice::from_ref(source)).await.pop().unwrap_or_else(|| RunReport {
+            source: source.clone(),
+            run: None,
+            outcome: ReportOutcome::Failed,
+            counts: RunCounts::default(),
+            error: Some("the run was not started".to_owned()),
+            committed: false,
+            full: true,
+            duration: std::time::Duration::ZERO,
+        })
+    }
+}
+
 /// How often the schedule looks for due sources and changed ones: every second.
 const TICK: &str = "* * * * * *";
 
-/// Runs every enabled source of `runner` at each time its schedule names, until `stop`: on
-/// every tick the managed sources are read again (`sync`), and each source that is due is
-/// run; one whose circuit breaker is open, or whose previous run is still under way, is
-/// skipped and logged. Returns once the runs under way when `stop` came have finished.
-pub async fn run_on_schedule(runner: Runner, sync: SourceSync, store: Store, stop: Stop) {
+/// Runs every enabled source of `harvester` at each time its schedule names, until `stop`: on
+/// every tick the managed sources are read again, and each source that is due is run; one
+/// whose circuit breaker is open, or whose previous run is still under way, is skipped and
+/// logged. Returns once the runs under way when `stop` came have finished.
+pub async fn run_on_schedule(harvester: Harvester, stop: Stop) {
     let Ok(tick) = vuxnav_connectors::schedule::Schedule::parse(TICK) else {
         tracing::error!("the harvest tick does not parse; no source runs on schedule");
         return;
     };
-    let state = Arc::new(tokio::sync::Mutex::new((sync, Timetable::default(), tokio::task::JoinSet::new())));
+    let state = Arc::new(tokio::sync::Mutex::new((Timetable::default(), tokio::task::JoinSet::new())));
     jobs::every("harvest schedule", &tick, &stop, || {
-        let (state, runner, store) = (Arc::clone(&state), runner.clone(), store.clone());
+        let (state, harvester) = (Arc::clone(&state), harvester.clone());
         async move {
-            let mut state = state.lock().await;
-            let (sync, timetable, runs) = &mut *state;
-            if let Err(error) = sync.sync(&runner, &store).await {
+            if let Err(error) = harvester.sync().await {
                 tracing::warn!(error = format!("{error:#}"), "reading the managed sources failed; the known ones run");
             }
-            for id in timetable.due(&runner.sources(), Utc::now()) {
-                let runner = runner.clone();
+            let mut state = state.lock().await;
+            let (timetable, runs) = &mut *state;
+            for id in timetable.due(&harvester.runner.sources(), Utc::now()) {
+                let runner = harvester.runner.clone();
                 runs.spawn(async move {
                     runner.run_due(&id).await;
                 });
@@ -245,7 +292,7 @@ pub async fn run_on_schedule(runner: Runner, sync: SourceSync, store: Store, sto
     })
     .await;
     let mut state = state.lock().await;
-    while state.2.join_next().await.is_some() {}
+    while state.1.join_next().await.is_some() {}
 }
 
 /// Marks the runs that an earlier process left `Running` as interrupted: call it once at
