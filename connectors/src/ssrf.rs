@@ -127,9 +127,7 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     let low = Ipv4Addr::from((bits & 0xffff_ffff) as u32);
     if let Some(mapped) = ip.to_ipv4_mapped() {
         Some(mapped)
-    } else if bits >> 32 == 0 && bits > 1 {
-        Some(low)
-    } else if bits >> 32 == 0x0064_ff9b_0000_0000_0000_0000 {
+    } else if (bits >> 32 == 0 && bits > 1) || bits >> 32 == 0x0064_ff9b_0000_0000_0000_0000 {
         Some(low)
     } else if bits >> 112 == 0x2002 {
         Some(Ipv4Addr::from(((bits >> 80) & 0xffff_ffff) as u32))
