@@ -12,7 +12,9 @@ use tokio::net::TcpListener;
 use vuxnav_read_model::ReadModel;
 use vuxnav_store::Store;
 
+use crate::auth::KeyCheck;
 use crate::config::Config;
+use crate::graphql::admin::{AdminSchema, AdminServices, build_admin_schema};
 use crate::graphql::{self, ApiSchema, Settings};
 use crate::jobs::refresh::{Refresher, refresh_on_schedule};
 use crate::jobs::{Stop, harvest, release};
@@ -26,9 +28,13 @@ pub struct App {
     /// Keeps the read model in service up to date; holds its slot.
     pub refresher: Refresher,
     pub schema: ApiSchema,
+    /// The admin API's schema (`/admin/graphql`).
+    pub admin_schema: AdminSchema,
     /// The runner of the configured and the managed sources; every harvest that stores
     /// something rebuilds the read model.
     pub harvester: harvest::Harvester,
+    /// Turns API keys into callers, with a short cache; shared by both GraphQL endpoints.
+    pub keys: KeyCheck,
     pub metrics: Metrics,
     /// False once shutdown has begun: `/readyz` then answers 503.
     pub ready: Arc<AtomicBool>,
@@ -58,13 +64,26 @@ impl App {
             introspection: limits.introspection,
             today,
         };
-        let schema = graphql::build_schema(settings, refresher.slot().clone(), store.clone());
+        let schema = graphql::build_schema(settings.clone(), refresher.slot().clone(), store.clone());
+        let config = Arc::new(config.clone());
+        let keys = KeyCheck::new(store.clone(), config.access.settings);
+        let admin_schema = build_admin_schema(
+            settings,
+            AdminServices {
+                config: Arc::clone(&config),
+                store: store.clone(),
+                harvester: harvester.clone(),
+                keys: keys.clone(),
+            },
+        );
         Ok(App {
-            config: Arc::new(config.clone()),
+            config,
             store,
             refresher,
             schema,
+            admin_schema,
             harvester,
+            keys,
             metrics: Metrics::new(),
             ready: Arc::new(AtomicBool::new(true)),
             today,
@@ -129,10 +148,11 @@ impl App {
                 stop.stop();
             })
         };
-        let server = axum::serve(listener, self.router()).with_graceful_shutdown({
-            let stop = stop.clone();
-            async move { stop.stopped().await }
-        });
+        let server = axum::serve(listener, self.router().into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown({
+                let stop = stop.clone();
+                async move { stop.stopped().await }
+            });
         let work = async {
             let served = server.await.context("serving HTTP");
             if let Err(error) = harvests.await {

@@ -4,7 +4,10 @@
 //! `BAD_USER_INPUT` (an argument is wrong; the message names it), `NOT_FOUND`,
 //! `QUERY_TOO_COMPLEX` (depth, complexity or alias limits), `GRAPHQL_PARSE_FAILED`,
 //! `GRAPHQL_VALIDATION_FAILED`, and `INTERNAL` for anything unexpected, which is logged with its
-//! cause and answered with no detail. The [`Protections`] extension attaches the codes that
+//! cause and answered with no detail. Access adds `UNAUTHENTICATED` (a missing, malformed,
+//! unknown, expired or revoked key: HTTP 401 before anything runs), `FORBIDDEN` (the key may not
+//! do this to this municipality's object), `RATE_LIMITED` (HTTP 429) and `CONFLICT` (a save
+//! based on an older revision). The [`Protections`] extension attaches the codes that
 //! async-graphql itself does not.
 
 use std::sync::Arc;
@@ -23,6 +26,10 @@ pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
 pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 pub const INTERNAL: &str = "INTERNAL";
+pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+pub const FORBIDDEN: &str = "FORBIDDEN";
+pub const RATE_LIMITED: &str = "RATE_LIMITED";
+pub const CONFLICT: &str = "CONFLICT";
 
 /// An error a resolver returns on purpose. It is deliberately not `Display`, so `?` turns it
 /// into a GraphQL error through `From` below, which keeps its code.
@@ -34,6 +41,10 @@ pub enum ApiError {
         reason: String,
     },
     NotFound(String),
+    /// The caller may not do this; the message names the operation, never the object.
+    Forbidden(String),
+    /// The object changed since the caller read it.
+    Conflict(String),
 }
 
 impl ApiError {
@@ -45,6 +56,7 @@ impl ApiError {
         match self {
             Self::BadUserInput { argument, reason } => format!("{argument}: {reason}"),
             Self::NotFound(what) => format!("{what} not found"),
+            Self::Forbidden(what) | Self::Conflict(what) => what.clone(),
         }
     }
 }
@@ -57,6 +69,8 @@ impl ErrorExtensions for ApiError {
                 extensions.set("argument", argument.as_str());
             }
             Self::NotFound(_) => extensions.set("code", NOT_FOUND),
+            Self::Forbidden(_) => extensions.set("code", FORBIDDEN),
+            Self::Conflict(_) => extensions.set("code", CONFLICT),
         })
     }
 }

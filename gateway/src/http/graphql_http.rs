@@ -102,6 +102,7 @@ pub struct GraphQlHttp<E> {
     limits: HttpLimits,
     graphiql: bool,
     hook: Option<RequestHook>,
+    path: &'static str,
 }
 
 impl<E> fmt::Debug for GraphQlHttp<E> {
@@ -110,6 +111,7 @@ impl<E> fmt::Debug for GraphQlHttp<E> {
             .field("limits", &self.limits)
             .field("graphiql", &self.graphiql)
             .field("hook", &self.hook.is_some())
+            .field("path", &self.path)
             .finish_non_exhaustive()
     }
 }
@@ -123,7 +125,14 @@ pub fn router<E: Executor>(executor: E, limits: HttpLimits, graphiql: bool) -> R
 impl<E: Executor> GraphQlHttp<E> {
     /// Default limits, GraphiQL off, no request hook.
     pub fn new(executor: E) -> Self {
-        Self { executor, limits: HttpLimits::default(), graphiql: false, hook: None }
+        Self { executor, limits: HttpLimits::default(), graphiql: false, hook: None, path: ENDPOINT }
+    }
+
+    /// Serves on `path` instead of [`ENDPOINT`] (a second schema beside the first).
+    #[must_use]
+    pub fn path(mut self, path: &'static str) -> Self {
+        self.path = path;
+        self
     }
 
     /// Sets the transport limits.
@@ -151,12 +160,13 @@ impl<E: Executor> GraphQlHttp<E> {
         self
     }
 
-    /// The router serving `GET` and `POST` on [`ENDPOINT`] (every other method is `405`).
+    /// The router serving `GET` and `POST` on its path (every other method is `405`).
     pub fn into_router(self) -> Router {
-        let page = self.graphiql.then(|| GraphiQLSource::build().endpoint(ENDPOINT).title("vuxnav").finish());
+        let path = self.path;
+        let page = self.graphiql.then(|| GraphiQLSource::build().endpoint(path).title("vuxnav").finish());
         let endpoint = Arc::new(Endpoint { http: self, graphiql_page: page });
         Router::new().route(
-            ENDPOINT,
+            path,
             axum::routing::any(move |request: Request| {
                 let endpoint = Arc::clone(&endpoint);
                 async move { endpoint.serve(request).await }

@@ -1,8 +1,10 @@
 //! HTTP: the routes of `vuxnav serve` and what they share. GraphQL over HTTP is
 //! [`graphql_http`] (spec-tested, unaware of auth and of the rest of the app), wrapped in CORS
-//! for browser apps on other origins and in [`caching`] for CDNs and browsers; health and
+//! for browser apps on other origins, in [`access`] (an API key, if sent, becomes the request's
+//! caller; `/admin/graphql` needs one) and in [`caching`] for CDNs and browsers; health and
 //! metrics are [`health`] and [`metrics`]; [`router`] puts them together over the app's state.
 
+pub mod access;
 pub mod caching;
 pub mod graphql_http;
 pub mod health;
@@ -22,15 +24,26 @@ use crate::config::CorsOrigins;
 use crate::telemetry;
 use graphql_http::{GraphQlHttp, HttpLimits};
 
-/// Every route: `/graphql`, `/healthz`, `/readyz`, `/metrics`, the open-data releases and the
+/// Every route: `/graphql`, `/admin/graphql`, `/healthz`, `/readyz`, `/metrics`, the open-data releases and the
 /// landing page, with HTTP metrics recorded for each.
 pub fn router(app: &App) -> Router {
+    let access =
+        access::Access { keys: app.keys.clone(), trusted_proxies: app.config.access.trusted_proxies.clone().into() };
     let graphql = GraphQlHttp::new(app.schema.clone())
         .limits(HttpLimits { max_body_bytes: app.config.graphql.max_body_bytes })
         .graphiql(app.config.graphql.graphiql)
+        .request_hook(access::attach)
         .into_router()
         .layer(axum::middleware::from_fn_with_state(app.clone(), caching::cache))
+        .layer(axum::middleware::from_fn_with_state(access.clone(), access::identify))
         .layer(cors(&app.config.graphql.cors_origins));
+    let admin = GraphQlHttp::new(app.admin_schema.clone())
+        .path(crate::graphql::admin::ENDPOINT)
+        .limits(HttpLimits { max_body_bytes: app.config.graphql.max_body_bytes })
+        .request_hook(access::attach)
+        .into_router()
+        .layer(axum::middleware::from_fn(access::require_key))
+        .layer(axum::middleware::from_fn_with_state(access, access::identify));
     Router::new()
         .route("/", get(landing))
         .route("/healthz", get(health::healthz))
@@ -38,6 +51,7 @@ pub fn router(app: &App) -> Router {
         .route("/metrics", get(metrics::metrics))
         .with_state(app.clone())
         .merge(graphql)
+        .merge(admin)
         .merge(releases::router(&app.config.release.folder))
         .layer(axum::middleware::from_fn(telemetry::track_http_metrics))
 }
