@@ -5,7 +5,8 @@
 //! anonymous and costs one header lookup; a header that is not a usable key is `401
 //! UNAUTHENTICATED` before anything is parsed, with the same answer whatever was wrong, so the
 //! answer never says which keys exist. [`require_key`] refuses anonymous callers (the admin
-//! API).
+//! API). Every caller is then counted by [`RateLimiter`] (`http::limits`), and a refused key
+//! by its client address.
 //!
 //! The client address is the peer's, or, when the peer is one of the configured
 //! `[access] trusted_proxies`, the last address in `X-Forwarded-For` that is not one of them:
@@ -24,6 +25,7 @@ use ipnet::IpNet;
 use serde_json::json;
 use vuxnav_store::{Actor, AuditContext};
 
+use super::limits::RateLimiter;
 use crate::auth::{Caller, KeyCheck, Refused};
 use crate::graphql::errors::{INTERNAL, UNAUTHENTICATED};
 
@@ -32,6 +34,7 @@ use crate::graphql::errors::{INTERNAL, UNAUTHENTICATED};
 pub struct Access {
     pub keys: KeyCheck,
     pub trusted_proxies: Arc<[IpNet]>,
+    pub limits: Arc<RateLimiter>,
 }
 
 /// The longest `X-Request-Id` kept for the audit log.
@@ -50,7 +53,7 @@ pub async fn identify(State(access): State<Access>, mut request: Request, next: 
         AuditContext { actor: Actor::anonymous(), request_id, client_address: client.map(|ip| ip.to_string()) };
     let caller = match bearer(request.headers()) {
         None => Caller::anonymous(),
-        Some(None) => return unauthenticated(),
+        Some(None) => return access.limits.check_refused(client).unwrap_or_else(unauthenticated),
         Some(Some(token)) => match access.keys.authenticate(token, &context).await {
             Ok(caller) => caller,
             Err(Refused::Store(error)) => {
@@ -59,10 +62,13 @@ pub async fn identify(State(access): State<Access>, mut request: Request, next: 
             }
             Err(refused) => {
                 tracing::debug!(reason = %refused, "API key refused");
-                return unauthenticated();
+                return access.limits.check_refused(client).unwrap_or_else(unauthenticated);
             }
         },
     };
+    if let Some(too_many) = access.limits.check(&caller, client) {
+        return too_many;
+    }
     let context = AuditContext { actor: caller.actor(), ..context };
     request.extensions_mut().insert(caller);
     request.extensions_mut().insert(context);

@@ -8,6 +8,7 @@ pub mod access;
 pub mod caching;
 pub mod graphql_http;
 pub mod health;
+pub mod limits;
 pub mod metrics;
 pub mod releases;
 
@@ -24,11 +25,14 @@ use crate::config::CorsOrigins;
 use crate::telemetry;
 use graphql_http::{GraphQlHttp, HttpLimits};
 
-/// Every route: `/graphql`, `/admin/graphql`, `/healthz`, `/readyz`, `/metrics`, the open-data releases and the
-/// landing page, with HTTP metrics recorded for each.
+/// Every route: `/graphql`, `/admin/graphql`, `/healthz`, `/readyz`, `/metrics`, the open-data
+/// releases and the landing page, with HTTP metrics recorded for each.
 pub fn router(app: &App) -> Router {
-    let access =
-        access::Access { keys: app.keys.clone(), trusted_proxies: app.config.access.trusted_proxies.clone().into() };
+    let access = access::Access {
+        keys: app.keys.clone(),
+        trusted_proxies: app.config.access.trusted_proxies.clone().into(),
+        limits: std::sync::Arc::new(limits::RateLimiter::new(&app.config.access.rate_limits)),
+    };
     let graphql = GraphQlHttp::new(app.schema.clone())
         .limits(HttpLimits { max_body_bytes: app.config.graphql.max_body_bytes })
         .graphiql(app.config.graphql.graphiql)
@@ -76,7 +80,12 @@ fn cors(origins: &CorsOrigins) -> CorsLayer {
             HeaderName::from_static("apollographql-client-name"),
             HeaderName::from_static("apollographql-client-version"),
         ])
-        .expose_headers([header::ETAG, header::RETRY_AFTER])
+        .expose_headers([
+            header::ETAG,
+            header::RETRY_AFTER,
+            HeaderName::from_static("ratelimit"),
+            HeaderName::from_static("ratelimit-policy"),
+        ])
         .max_age(Duration::from_secs(600))
 }
 

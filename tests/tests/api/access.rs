@@ -217,3 +217,51 @@ async fn a_second_save_of_the_same_revision_is_refused_naming_the_revision() {
         );
     }
 }
+
+#[tokio::test]
+async fn anonymous_callers_past_their_limit_get_429_with_retry_after_while_a_partner_key_goes_on() {
+    for db in fresh_databases().await {
+        let limits = "[access.rate_limits]\nanonymous = { requests = 2, window_seconds = 60 }";
+        let app = TestApp::builder().config(limits).spawn(&db).await;
+        for _ in 0..2 {
+            let (status, body) = app.graphql("{ __typename }", Value::Null).await;
+            assert_eq!(status, StatusCode::OK, "{}: within the limit: {body}", db.backend);
+        }
+        let body = json!({ "query": "{ __typename }" }).to_string();
+        let reply = app.post(body, &[("content-type", "application/json")]).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}: {}", db.backend, reply.body);
+        assert_eq!(code(&reply.json()), "RATE_LIMITED", "{}", db.backend);
+        let retry_after: u64 = reply.header("retry-after").parse().unwrap_or(0);
+        assert!((1..=60).contains(&retry_after), "{}: Retry-After `{}`", db.backend, reply.header("retry-after"));
+        assert_eq!(reply.header("ratelimit-policy"), "\"anonymous\";q=2;w=60", "{}", db.backend);
+        assert_eq!(reply.header("ratelimit"), format!("\"anonymous\";r=0;t={retry_after}"), "{}", db.backend);
+
+        let partner = app.key("partner", &[]).await;
+        let (status, body) = app.graphql_as("/graphql", &partner, "{ __typename }", Value::Null).await;
+        assert_eq!(status, StatusCode::OK, "{}: a partner has its own limit: {body}", db.backend);
+    }
+}
+
+#[tokio::test]
+async fn guessing_keys_is_rate_limited_per_client_address() {
+    for db in fresh_databases().await {
+        let limits = "[access.rate_limits]\nfailed_keys = { requests = 3, window_seconds = 60 }";
+        let app = TestApp::builder().config(limits).spawn(&db).await;
+        let mut statuses = Vec::new();
+        for _ in 0..4 {
+            let guess = vuxnav_gateway::auth::Token::generate().expose().to_owned();
+            statuses.push(app.admin(&guess, ME, Value::Null).await.0);
+        }
+        assert_eq!(
+            statuses,
+            [
+                StatusCode::UNAUTHORIZED,
+                StatusCode::UNAUTHORIZED,
+                StatusCode::UNAUTHORIZED,
+                StatusCode::TOO_MANY_REQUESTS
+            ],
+            "{}",
+            db.backend
+        );
+    }
+}
