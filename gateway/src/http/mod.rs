@@ -2,7 +2,8 @@
 //! [`graphql_http`] (spec-tested, unaware of auth and of the rest of the app), wrapped in CORS
 //! for browser apps on other origins, in [`access`] (an API key, if sent, becomes the request's
 //! caller; `/admin/graphql` needs one) and in [`caching`] for CDNs and browsers; health and
-//! metrics are [`health`] and [`metrics`]; [`router`] puts them together over the app's state.
+//! metrics are [`health`] and [`metrics`]; `/graphql` takes Apollo's automatic persisted
+//! queries ([`persisted`]); [`router`] puts them together over the app's state.
 
 pub mod access;
 pub mod caching;
@@ -10,6 +11,7 @@ pub mod graphql_http;
 pub mod health;
 pub mod limits;
 pub mod metrics;
+pub mod persisted;
 pub mod releases;
 
 use std::time::Duration;
@@ -36,6 +38,7 @@ pub fn router(app: &App) -> Router {
     let graphql = GraphQlHttp::new(app.schema.clone())
         .limits(HttpLimits { max_body_bytes: app.config.graphql.max_body_bytes })
         .graphiql(app.config.graphql.graphiql)
+        .documents(std::sync::Arc::new(persisted::PersistedQueries::default()))
         .request_hook(access::attach)
         .into_router()
         .layer(axum::middleware::from_fn_with_state(app.clone(), caching::cache))

@@ -14,5 +14,6 @@ mod nodes;
 mod ordering;
 mod paging;
 mod parity;
+mod persisted_queries;
 mod releases;
 mod search;
