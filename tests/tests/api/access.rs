@@ -265,3 +265,26 @@ async fn guessing_keys_is_rate_limited_per_client_address() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_oversized_config_is_refused_whole_and_a_1_mb_request_is_413_never_5xx() {
+    for db in fresh_databases().await {
+        let app = TestApp::builder().spawn(&db).await;
+        let region = app.key("region_admin", &[]).await;
+        let big = json!({ "id": "x".repeat(100_000), "municipality": "0126" });
+        let create = "mutation($config: JSON!) { createSource(config: $config) { id } }";
+        let (status, body) = app.admin(&region, create, json!({ "config": big })).await;
+        assert_eq!((status, code(&body)), (StatusCode::OK, "BAD_USER_INPUT"), "{}: {body}", db.backend);
+        assert!(
+            body["errors"][0]["message"].as_str().unwrap_or_default().contains("at most 65536"),
+            "{}: {body}",
+            db.backend
+        );
+
+        let huge = json!({ "query": create, "variables": { "config": { "id": "x".repeat(1_100_000) } } }).to_string();
+        let authorization = format!("Bearer {region}");
+        let headers = [("content-type", "application/json"), ("authorization", authorization.as_str())];
+        let reply = app.request(reqwest::Method::POST, "/admin/graphql", &headers, huge.into()).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}: {}", db.backend, reply.body);
+    }
+}
