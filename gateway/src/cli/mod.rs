@@ -6,6 +6,7 @@ mod check_config;
 mod demo;
 mod export;
 mod harvest;
+mod keys;
 mod schema;
 mod serve;
 
@@ -44,6 +45,11 @@ pub enum Command {
     Export(export::Args),
     /// Check a config file and report every problem at once.
     CheckConfig(check_config::Args),
+    /// API keys: create (the token is shown once), list, revoke.
+    Keys {
+        #[command(subcommand)]
+        command: keys::Command,
+    },
     /// The GraphQL schema.
     Schema {
         #[command(subcommand)]
@@ -59,6 +65,7 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Harvest(args) => harvest::run(args).await,
         Command::Export(args) => export::run(args).await,
         Command::CheckConfig(args) => Ok(check_config::run(args)),
+        Command::Keys { command } => keys::run(command).await,
         Command::Schema { command } => Ok(schema::run(command)),
     }
 }

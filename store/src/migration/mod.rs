@@ -5,6 +5,7 @@
 mod m0001_initial;
 mod m0002_harvest_runs;
 mod m0003_fidelity;
+mod m0004_access;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_harvest_runs::Migration),
             Box::new(m0003_fidelity::Migration),
+            Box::new(m0004_access::Migration),
         ]
     }
 }
