@@ -19,6 +19,7 @@ mod error;
 mod harvest;
 mod migration;
 mod read;
+mod registry;
 mod release;
 mod runs;
 mod sources;
@@ -34,6 +35,7 @@ use sea_orm_migration::MigratorTrait;
 pub use connect::StoreOptions;
 pub use error::StoreError;
 pub use harvest::ReplaceOutcome;
+pub use registry::{ImportOutcome, RegistryRows};
 pub use release::ReleaseReader;
 pub use runs::MAX_REJECTIONS_PER_RUN;
 

@@ -2,8 +2,12 @@
 //! that `migration` creates; the model never sees them (conversions live in `convert`).
 
 pub(crate) mod course;
+pub(crate) mod guidance_service;
 pub(crate) mod harvest_run;
 pub(crate) mod harvest_run_rejection;
+pub(crate) mod occupation_link;
 pub(crate) mod offering;
+pub(crate) mod price_list_entry;
 pub(crate) mod provider;
 pub(crate) mod source;
+pub(crate) mod validation_offer;

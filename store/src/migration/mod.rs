@@ -4,6 +4,7 @@
 
 mod m0001_initial;
 mod m0002_harvest_runs;
+mod m0005_registries;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -11,6 +12,10 @@ pub(crate) struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_initial::Migration), Box::new(m0002_harvest_runs::Migration)]
+        vec![
+            Box::new(m0001_initial::Migration),
+            Box::new(m0002_harvest_runs::Migration),
+            Box::new(m0005_registries::Migration),
+        ]
     }
 }
