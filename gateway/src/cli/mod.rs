@@ -6,6 +6,7 @@ mod check_config;
 mod demo;
 mod export;
 mod harvest;
+pub mod registry;
 mod schema;
 mod serve;
 
@@ -44,6 +45,11 @@ pub enum Command {
     Export(export::Args),
     /// Check a config file and report every problem at once.
     CheckConfig(check_config::Args),
+    /// The region's registries: validation offers, guidance services, prices, occupation links.
+    Registry {
+        #[command(subcommand)]
+        command: registry::Command,
+    },
     /// The GraphQL schema.
     Schema {
         #[command(subcommand)]
@@ -59,6 +65,7 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Harvest(args) => harvest::run(args).await,
         Command::Export(args) => export::run(args).await,
         Command::CheckConfig(args) => Ok(check_config::run(args)),
+        Command::Registry { command } => registry::run(command).await,
         Command::Schema { command } => Ok(schema::run(command)),
     }
 }

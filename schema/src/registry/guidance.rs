@@ -25,7 +25,11 @@ impl OpeningHours {
             if closes <= opens {
                 return Err(ModelError::new(
                     "openingHours",
-                    format!("row {row} ({weekday}): closes at {closes}, not after it opens at {opens}"),
+                    format!(
+                        "row {row} ({weekday}): closes at {}, not after it opens at {}",
+                        closes.format("%H:%M"),
+                        opens.format("%H:%M")
+                    ),
                 ));
             }
             let hours = Self { weekday, opens, closes };
@@ -125,7 +129,7 @@ mod tests {
             OpeningHours::week([(Weekday::Mon, time(8, 0), time(16, 0)), (Weekday::Tue, time(17, 0), time(8, 0))])
                 .expect_err("closes before it opens");
         assert_eq!(error.field, "openingHours");
-        assert!(error.reason.starts_with("row 2 (Tue): closes at 08:00:00"), "{error}");
+        assert!(error.reason.starts_with("row 2 (Tue): closes at 08:00, not after it opens at 17:00"), "{error}");
     }
 
     #[test]

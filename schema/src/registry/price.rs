@@ -152,24 +152,37 @@ impl PriceList {
     /// Checks that keys are unique and that no two entries of the same scope (payer, provider,
     /// school form and course) overlap in validity; an error names both keys.
     pub fn new(mut entries: Vec<PriceListEntry>) -> Result<Self, ModelError> {
+        Self::check(&entries).map_err(|(_, error)| error)?;
         entries.sort_by(|a, b| a.key.cmp(&b.key));
-        if let Some(pair) = entries.windows(2).find(|w| w[0].key == w[1].key) {
-            return Err(ModelError::new("key", format!("`{}` is listed twice", pair[0].key)));
+        Ok(Self { entries })
+    }
+
+    /// [`PriceList::new`]'s rules over entries in a given order: the first conflict, with the
+    /// position of the later of its two entries, so an importer can name the row.
+    pub fn check(entries: &[PriceListEntry]) -> Result<(), (usize, ModelError)> {
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by(|a, b| (&entries[*a].key, a).cmp(&(&entries[*b].key, b)));
+        if let Some(pair) = order.windows(2).find(|w| entries[w[0]].key == entries[w[1]].key) {
+            let error = ModelError::new("key", format!("`{}` is listed twice", entries[pair[0]].key));
+            return Err((pair[1], error));
         }
         for (i, entry) in entries.iter().enumerate() {
             if let Some(other) =
-                entries[i + 1..].iter().find(|o| o.same_scope(entry) && o.validity.overlaps(&entry.validity))
+                entries[..i].iter().find(|o| o.same_scope(entry) && o.validity.overlaps(&entry.validity))
             {
-                return Err(ModelError::new(
-                    "validity",
-                    format!(
-                        "`{}` ({}) and `{}` ({}) price the same scope on the same days",
-                        entry.key, entry.validity, other.key, other.validity
+                return Err((
+                    i,
+                    ModelError::new(
+                        "validity",
+                        format!(
+                            "`{}` ({}) and `{}` ({}) price the same scope on the same days",
+                            other.key, other.validity, entry.key, entry.validity
+                        ),
                     ),
                 ));
             }
         }
-        Ok(Self { entries })
+        Ok(())
     }
 
     pub fn entries(&self) -> &[PriceListEntry] {
