@@ -65,6 +65,11 @@ fn an_empty_file_gives_the_defaults() {
             max_aliases: 30,
             max_page_size: 500,
             max_body_bytes: 1_048_576,
+            max_url_bytes: 16_384,
+            max_document_bytes: 32_768,
+            max_tokens: 2_000,
+            max_nesting: 32,
+            max_expanded_selections: 2_000,
             introspection: true,
             graphiql: true,
             cache_max_age: 60,
@@ -249,6 +254,29 @@ fn max_page_size_above_ten_thousand_is_rejected_and_ten_thousand_accepted() {
     let errors = problems("[graphql]\nmax_page_size = 10001\n", &[]);
     assert_eq!(keys(&errors), ["graphql.max_page_size"]);
     assert_eq!(load("[graphql]\nmax_page_size = 10000\n", &[]).unwrap().graphql.max_page_size, 10_000);
+}
+
+#[test]
+fn the_document_limits_are_read_and_reach_the_transport() {
+    let toml = "[graphql]\nmax_document_bytes = 1000\nmax_tokens = 50\nmax_nesting = 20\nmax_expanded_selections = 70\nmax_url_bytes = 2000\n";
+    let limits = load(toml, &[]).unwrap().graphql.http_limits();
+    assert_eq!(limits.max_url_bytes, 2000);
+    assert_eq!(
+        (limits.document.max_document_bytes, limits.document.max_tokens, limits.document.max_nesting),
+        (1000, 50, 20)
+    );
+    assert_eq!(limits.document.max_expanded_selections, 70);
+}
+
+#[test]
+fn a_nesting_limit_at_or_below_max_depth_or_above_64_and_a_url_limit_past_hyper_are_rejected() {
+    let errors = problems("[graphql]\nmax_depth = 15\nmax_nesting = 15\n", &[]);
+    assert_eq!(keys(&errors), ["graphql.max_nesting"], "{errors}");
+    assert!(errors.to_string().contains("max_depth (15)"), "{errors}");
+    let errors = problems("[graphql]\nmax_nesting = 65\nmax_url_bytes = 65535\n", &[]);
+    let mut found = keys(&errors);
+    found.sort_unstable();
+    assert_eq!(found, ["graphql.max_nesting", "graphql.max_url_bytes"], "{errors}");
 }
 
 #[test]

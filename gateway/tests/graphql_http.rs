@@ -10,6 +10,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
+use vuxnav_gateway::graphql::limits::DocumentLimits;
 use vuxnav_gateway::http::graphql_http::{GraphQlHttp, HttpLimits, router};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -54,7 +55,7 @@ fn app() -> Router {
 }
 
 fn app_with_limit(max_body_bytes: usize) -> Router {
-    router(schema(), HttpLimits { max_body_bytes }, false)
+    router(schema(), HttpLimits { max_body_bytes, ..HttpLimits::default() }, false)
 }
 
 #[derive(Debug)]
@@ -495,6 +496,105 @@ async fn a_declared_10_mb_body_is_413_before_any_of_it_is_read() {
     assert_eq!(pulled.load(Ordering::SeqCst), 0);
 }
 
+// Limits on the document and the URL
+
+fn app_with_document_limits(document: DocumentLimits) -> Router {
+    router(schema(), HttpLimits { document, ..HttpLimits::default() }, false)
+}
+
+const SMALL_LIMITS: DocumentLimits =
+    DocumentLimits { max_document_bytes: 200, max_tokens: 25, max_nesting: 3, max_expanded_selections: 12 };
+
+#[tokio::test]
+async fn a_document_over_a_limit_is_a_request_error_naming_the_limit_and_both_figures() {
+    let letters: Vec<String> = ('a'..='x').map(String::from).collect();
+    // (query, limit key, measured, max)
+    let cases = [
+        (format!("{{ greet(name: \"x\") }}{}", " ".repeat(200)), "max_document_bytes", 220, 200),
+        (format!("{{ {} }}", letters.join(" ")), "max_tokens", 26, 25),
+        ("{ greet(name: [[\"x\"]]) }".to_owned(), "max_nesting", 4, 3),
+        ("{ ...F ...F } fragment F on QueryRoot { a b c d e }".to_owned(), "max_expanded_selections", 17, 12),
+        (
+            "{ ...F } fragment F on QueryRoot { ... { ...G } } fragment G on QueryRoot { ... { a } }".to_owned(),
+            "max_nesting",
+            4,
+            3,
+        ),
+    ];
+    for (query, limit, measured, max) in cases {
+        for (accept, status) in [(GRAPHQL_RESPONSE_JSON, StatusCode::BAD_REQUEST), ("application/json", StatusCode::OK)]
+        {
+            let reply =
+                send(app_with_document_limits(SMALL_LIMITS), post_json(&json!({"query": query}), Some(accept))).await;
+            reply.assert_error(status, "QUERY_TOO_COMPLEX", &format!("at most {max}"));
+            let extensions = &reply.json()["errors"][0]["extensions"];
+            assert_eq!(extensions["limit"], limit, "{query}: {}", reply.text);
+            assert_eq!(
+                (extensions["measured"].as_u64(), extensions["max"].as_u64()),
+                (Some(measured), Some(max)),
+                "{query}"
+            );
+            assert!(
+                reply.text.contains(&format!(" {measured} ")),
+                "{query}: the message names the figure: {}",
+                reply.text
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_document_within_every_limit_runs() {
+    let reply =
+        send(app_with_document_limits(SMALL_LIMITS), post_json(&json!({"query": "{ greet(name: \"x\") }"}), None))
+            .await;
+    assert_eq!(reply.json(), json!({"data": {"greet": "hej x"}}));
+}
+
+#[tokio::test]
+async fn a_value_nested_800_levels_deep_is_refused_before_it_is_parsed() {
+    let query = format!("{{ __typename(x: {}1{}) }}", "{a: ".repeat(800), "}".repeat(800));
+    let reply = send(app(), post_json(&json!({"query": query}), Some(GRAPHQL_RESPONSE_JSON))).await;
+    reply.assert_error(StatusCode::BAD_REQUEST, "QUERY_TOO_COMPLEX", "tokens");
+    let errors = reply.json()["errors"].clone();
+    let nesting =
+        errors.as_array().and_then(|errors| errors.iter().find(|e| e["extensions"]["limit"] == "max_nesting"));
+    let message = nesting.map(|error| error["message"].to_string()).unwrap_or_default();
+    assert!(message.contains("802 deep; at most 32"), "every limit it is over is named: {errors}");
+}
+
+#[tokio::test]
+async fn a_chain_of_fragments_doubling_at_each_link_is_refused_without_expanding_it() {
+    let mut query = String::from("{ ...F30 } fragment F0 on QueryRoot { __typename }");
+    for i in 1..=30 {
+        query.push_str(&format!(" fragment F{i} on QueryRoot {{ ...F{} ...F{} }}", i - 1, i - 1));
+    }
+    let started = std::time::Instant::now();
+    let reply = send(app(), post_json(&json!({"query": query}), Some(GRAPHQL_RESPONSE_JSON))).await;
+    reply.assert_error(StatusCode::BAD_REQUEST, "QUERY_TOO_COMPLEX", "once its fragments are expanded");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_fragment_that_spreads_itself_is_a_validation_error_naming_the_chain() {
+    let query = "{ ...A } fragment A on QueryRoot { ...B } fragment B on QueryRoot { ...A }";
+    let reply = send(app(), post_json(&json!({"query": query}), Some(GRAPHQL_RESPONSE_JSON))).await;
+    reply.assert_error(StatusCode::BAD_REQUEST, "GRAPHQL_VALIDATION_FAILED", "spreads itself");
+    assert!(reply.text.contains("A → B → A") || reply.text.contains("B → A → B"), "{}", reply.text);
+}
+
+#[tokio::test]
+async fn a_url_over_the_limit_is_414_with_a_json_error_naming_the_limit() {
+    let app = router(schema(), HttpLimits { max_url_bytes: 1000, ..HttpLimits::default() }, false);
+    let name = "x".repeat(1000);
+    let query = format!("{{ greet(name: \"{name}\") }}");
+    let reply = send(app.clone(), get(&[("query", &query)], Some(GRAPHQL_RESPONSE_JSON))).await;
+    reply.assert_error(StatusCode::URI_TOO_LONG, "URI_TOO_LONG", "at most 1000");
+    assert!(reply.content_type().starts_with(GRAPHQL_RESPONSE_JSON), "{}", reply.content_type());
+    let reply = send(app, get(&[("query", "{ greet(name: \"x\") }")], None)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+}
+
 // GraphiQL
 
 const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
@@ -505,7 +605,7 @@ async fn a_browser_get_receives_graphiql_pointing_at_graphql() {
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.content_type().starts_with("text/html"), "{}", reply.content_type());
     assert!(reply.text.contains("graphiql"), "not GraphiQL");
-    assert!(reply.text.contains("createUrl('/graphql')"), "GraphiQL does not point at /graphql");
+    assert!(reply.text.contains(r#"data-endpoint="/graphql""#), "GraphiQL does not point at /graphql");
 }
 
 #[tokio::test]

@@ -49,6 +49,9 @@ use vuxnav_connectors::fetch::{FetchOptions, SecretLookup};
 use vuxnav_connectors::schedule::Schedule;
 use vuxnav_schema::{MunicipalityCode, Region};
 
+use crate::graphql::limits::{DocumentLimits, MAX_NESTING};
+use crate::http::graphql_http::HttpLimits;
+
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use reader::{ENV_PREFIX, ENV_SEPARATOR};
 pub use vuxnav_schema::Secret;
@@ -73,6 +76,9 @@ pub const SQLITE_FILE_NAME: &str = "vuxnav.db";
 pub const DEFAULT_REFRESH: &str = "0 */5 * * * *";
 /// The largest `graphql.max_page_size` allowed.
 pub const MAX_PAGE_SIZE_LIMIT: usize = 10_000;
+/// The largest `graphql.max_url_bytes` allowed: hyper answers a longer request target with an
+/// empty `414` before any handler sees it.
+pub const MAX_URL_BYTES_LIMIT: usize = 65_534;
 
 /// The validated configuration of the service.
 #[derive(Debug, Clone)]
@@ -284,6 +290,20 @@ pub struct GraphqlLimits {
     /// The largest request body accepted, in bytes (`max_body_bytes`, default 1048576, at
     /// least 1).
     pub max_body_bytes: usize,
+    /// The longest request URL accepted, path and query string, in bytes (`max_url_bytes`,
+    /// default 16384, from 1 to 65534: hyper itself answers a longer one with an empty 414).
+    pub max_url_bytes: usize,
+    /// The longest GraphQL document (the `query` text), in bytes (`max_document_bytes`,
+    /// default 32768, at least 1).
+    pub max_document_bytes: usize,
+    /// The most lexical tokens a document may have (`max_tokens`, default 2000, at least 1).
+    pub max_tokens: usize,
+    /// How deep brackets may nest in a document, and selection sets once its fragments are
+    /// expanded (`max_nesting`, default 32, from 2 to 64, and above `max_depth`).
+    pub max_nesting: usize,
+    /// The most selections a document may have once its fragments are expanded, over all its
+    /// operations and fragments (`max_expanded_selections`, default 2000, at least 1).
+    pub max_expanded_selections: usize,
     /// Whether schema introspection is answered (`introspection`, default true).
     pub introspection: bool,
     /// Whether GraphiQL is served to browsers on `GET /graphql` (`graphiql`, default true).
@@ -314,10 +334,31 @@ impl Default for GraphqlLimits {
             max_aliases: 30,
             max_page_size: 500,
             max_body_bytes: 1_048_576,
+            max_url_bytes: 16_384,
+            max_document_bytes: 32_768,
+            max_tokens: 2_000,
+            max_nesting: 32,
+            max_expanded_selections: 2_000,
             introspection: true,
             graphiql: true,
             cache_max_age: 60,
             cors_origins: CorsOrigins::Any,
+        }
+    }
+}
+
+impl GraphqlLimits {
+    /// The limits the HTTP transport enforces.
+    pub fn http_limits(&self) -> HttpLimits {
+        HttpLimits {
+            max_body_bytes: self.max_body_bytes,
+            max_url_bytes: self.max_url_bytes,
+            document: DocumentLimits {
+                max_document_bytes: self.max_document_bytes,
+                max_tokens: self.max_tokens,
+                max_nesting: self.max_nesting,
+                max_expanded_selections: self.max_expanded_selections,
+            },
         }
     }
 }
@@ -498,12 +539,21 @@ fn parse_kommunkod(value: &toml::Value) -> Result<MunicipalityCode, String> {
 
 fn read_graphql(r: &mut Reader, table: &mut Table) -> GraphqlLimits {
     let defaults = GraphqlLimits::default();
-    GraphqlLimits {
+    let limits = GraphqlLimits {
         max_depth: r.bounded(table, "max_depth", 1..=usize::MAX).unwrap_or(defaults.max_depth),
         max_complexity: r.bounded(table, "max_complexity", 1..=usize::MAX).unwrap_or(defaults.max_complexity),
         max_aliases: r.bounded(table, "max_aliases", 0..=usize::MAX).unwrap_or(defaults.max_aliases),
         max_page_size: r.bounded(table, "max_page_size", 1..=MAX_PAGE_SIZE_LIMIT).unwrap_or(defaults.max_page_size),
         max_body_bytes: r.bounded(table, "max_body_bytes", 1..=usize::MAX).unwrap_or(defaults.max_body_bytes),
+        max_url_bytes: r.bounded(table, "max_url_bytes", 1..=MAX_URL_BYTES_LIMIT).unwrap_or(defaults.max_url_bytes),
+        max_document_bytes: r
+            .bounded(table, "max_document_bytes", 1..=usize::MAX)
+            .unwrap_or(defaults.max_document_bytes),
+        max_tokens: r.bounded(table, "max_tokens", 1..=usize::MAX).unwrap_or(defaults.max_tokens),
+        max_nesting: r.bounded(table, "max_nesting", 2..=MAX_NESTING).unwrap_or(defaults.max_nesting),
+        max_expanded_selections: r
+            .bounded(table, "max_expanded_selections", 1..=usize::MAX)
+            .unwrap_or(defaults.max_expanded_selections),
         introspection: r.field(table, "introspection").unwrap_or(defaults.introspection),
         graphiql: r.field(table, "graphiql").unwrap_or(defaults.graphiql),
         cache_max_age: r
@@ -511,7 +561,18 @@ fn read_graphql(r: &mut Reader, table: &mut Table) -> GraphqlLimits {
             .and_then(|seconds| u32::try_from(seconds).ok())
             .unwrap_or(defaults.cache_max_age),
         cors_origins: r.parsed(table, "cors_origins", parse_cors_origins).unwrap_or(defaults.cors_origins),
+    };
+    // Selection sets nest one level per field at least, and the operation's own braces count.
+    if limits.max_nesting <= limits.max_depth {
+        r.problem(
+            &table.key_path("max_nesting"),
+            format!(
+                "must be above max_depth ({}): brackets nest at least one level per field, plus the operation's own",
+                limits.max_depth
+            ),
+        );
     }
+    limits
 }
 
 fn parse_cors_origins(origins: Vec<String>) -> Result<CorsOrigins, String> {

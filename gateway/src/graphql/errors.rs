@@ -1,28 +1,33 @@
 //! Error policy of the GraphQL API.
 //!
-//! Clients branch on `extensions.code`, never on the message. Each code is stable:
-//! `BAD_USER_INPUT` (an argument is wrong; the message names it), `NOT_FOUND`,
-//! `QUERY_TOO_COMPLEX` (depth, complexity or alias limits), `GRAPHQL_PARSE_FAILED`,
-//! `GRAPHQL_VALIDATION_FAILED`, and `INTERNAL` for anything unexpected, which is logged with its
-//! cause and answered with no detail. The [`Protections`] extension attaches the codes that
-//! async-graphql itself does not.
+//! Clients branch on `extensions.code` ([`Code`]), never on the message. Every code is chosen
+//! where vuxnav knows what went wrong, never by reading async-graphql's English messages:
+//!
+//! - a resolver refuses an argument or misses an object with an [`ApiError`]
+//!   (`BAD_USER_INPUT` naming the argument in `extensions.argument`, or `NOT_FOUND`);
+//! - [`Protections`] checks each request before async-graphql validates it: the document
+//!   must parse (`GRAPHQL_PARSE_FAILED`), its aliases are counted against the limit, its
+//!   variables and literal arguments must coerce to their types (`graphql::coercion`,
+//!   `BAD_USER_INPUT` naming `$variable.path` or `argument.path`); after validation it
+//!   compares async-graphql's measured depth and complexity with the limits. A refused limit
+//!   is a [`LimitExceeded`]: `QUERY_TOO_COMPLEX` naming the limit and both figures. Whatever
+//!   async-graphql's validation itself rejects is `GRAPHQL_VALIDATION_FAILED`;
+//! - anything else is a bug: logged with its message and path, answered `INTERNAL` with no
+//!   detail (see [`internal`](super::internal) for errors a resolver catches itself).
+//!
+//! Messages are lowercase and name the argument, variable or limit at fault.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest, NextValidation,
 };
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{
-    ErrorExtensions, Pos, Positioned, Response, ServerError, ServerResult, ValidationResult, Variables,
-};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{ErrorExtensions, Request, Response, ServerError, ServerResult, ValidationResult, Variables};
 
-pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
-pub const NOT_FOUND: &str = "NOT_FOUND";
-pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
-pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
-pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
-pub const INTERNAL: &str = "INTERNAL";
+use super::codes::{Code, has_code};
+use super::coercion;
+use super::limits::{Limit, LimitExceeded, MAX_NESTING, count_aliases};
 
 /// An error a resolver returns on purpose. It is deliberately not `Display`, so `?` turns it
 /// into a GraphQL error through `From` below, which keeps its code.
@@ -47,16 +52,22 @@ impl ApiError {
             Self::NotFound(what) => format!("{what} not found"),
         }
     }
+
+    pub fn code(&self) -> Code {
+        match self {
+            Self::BadUserInput { .. } => Code::BadUserInput,
+            Self::NotFound(_) => Code::NotFound,
+        }
+    }
 }
 
 impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
-        async_graphql::Error::new(self.message()).extend_with(|_, extensions| match self {
-            Self::BadUserInput { argument, .. } => {
-                extensions.set("code", BAD_USER_INPUT);
+        async_graphql::Error::new(self.message()).extend_with(|_, extensions| {
+            extensions.set("code", self.code().as_str());
+            if let Self::BadUserInput { argument, .. } = self {
                 extensions.set("argument", argument.as_str());
             }
-            Self::NotFound(_) => extensions.set("code", NOT_FOUND),
         })
     }
 }
@@ -67,52 +78,82 @@ impl From<ApiError> for async_graphql::Error {
     }
 }
 
-/// Limits that async-graphql does not enforce itself, or not with a message naming the
-/// measured value and the limit.
+/// The limits and checks of the schema, as an async-graphql extension. The depth and
+/// complexity limits are not given to async-graphql's builder: its refusal is an English
+/// message without the figures, so this extension compares the figures its validation
+/// measured instead.
 #[derive(Debug, Clone, Copy)]
 pub struct Protections {
     pub max_aliases: usize,
-    /// The highest complexity score (async-graphql computes it during validation; checked here
-    /// so that the refusal names the score and the limit).
+    pub max_depth: usize,
     pub max_complexity: usize,
 }
 
 impl ExtensionFactory for Protections {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
+        Arc::new(Checks { limits: *self, refused: Mutex::new(Vec::new()) })
     }
 }
 
-fn with_code(mut error: ServerError, code: &str) -> ServerError {
-    if !has_code(&error) {
-        error.extensions.get_or_insert_with(Default::default).set("code", code);
-    }
-    error
+/// One request's checks. async-graphql's `prepare_request` hook can return only one error,
+/// so the problems found there are kept here and returned from the `validation` hook, which
+/// can return them all; nothing is validated or run after a refusal.
+struct Checks {
+    limits: Protections,
+    refused: Mutex<Vec<ServerError>>,
 }
 
-fn has_code(error: &ServerError) -> bool {
-    error.extensions.as_ref().is_some_and(|e| e.get("code").is_some())
-}
-
-fn count_aliases(document: &ExecutableDocument) -> usize {
-    fn in_set(set: &Positioned<SelectionSet>) -> usize {
-        set.node
-            .items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(field) => usize::from(field.node.alias.is_some()) + in_set(&field.node.selection_set),
-                Selection::InlineFragment(fragment) => in_set(&fragment.node.selection_set),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
+impl Checks {
+    fn refuse(&self, errors: Vec<ServerError>) {
+        self.refused.lock().unwrap_or_else(PoisonError::into_inner).extend(errors);
     }
-    let operations: usize = document.operations.iter().map(|(_, op)| in_set(&op.node.selection_set)).sum();
-    let fragments: usize = document.fragments.values().map(|f| in_set(&f.node.selection_set)).sum();
-    operations + fragments
+
+    fn take_refused(&self) -> Vec<ServerError> {
+        std::mem::take(&mut *self.refused.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The aliases, variables and literal arguments of a parsed document.
+    fn check_document(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        document: &ExecutableDocument,
+        operation_name: Option<&str>,
+        variables: &Variables,
+    ) -> Vec<ServerError> {
+        let mut refused = Vec::new();
+        let aliases = count_aliases(document);
+        if aliases > self.limits.max_aliases as u64 {
+            let max = self.limits.max_aliases as u64;
+            refused.push(LimitExceeded { limit: Limit::Aliases, measured: aliases, max }.into());
+        }
+        let problems = coercion::check(&ctx.schema_env.registry, document, operation_name, variables);
+        refused.extend(problems.into_iter().map(ServerError::from));
+        refused
+    }
 }
 
 #[async_graphql::async_trait::async_trait]
-impl Extension for Protections {
+impl Extension for Checks {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        // Parsing is the only thing `parsed_query` can fail at (it is a no-op for a document
+        // the transport parsed already).
+        let operation_name = request.operation_name.clone();
+        let variables = std::mem::take(&mut request.variables);
+        let document = request.parsed_query().map_err(|mut error| {
+            Code::GraphqlParseFailed.set(&mut error);
+            error
+        })?;
+        let refused = self.check_document(ctx, document, operation_name.as_deref(), &variables);
+        request.variables = variables;
+        self.refuse(refused);
+        next.run(ctx, request).await
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -120,27 +161,16 @@ impl Extension for Protections {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await.map_err(|error| {
-            if error.message.starts_with("The recursion depth") {
-                with_code(
-                    ServerError::new("the query is nested too deep", error.locations.first().copied()),
-                    QUERY_TOO_COMPLEX,
-                )
-            } else {
-                with_code(error, PARSE_FAILED)
-            }
-        })?;
-        let aliases = count_aliases(&document);
-        if aliases > self.max_aliases {
-            return Err(with_code(
-                ServerError::new(
-                    format!("the query uses {aliases} aliases; at most {} are allowed", self.max_aliases),
-                    Some(Pos::default()),
-                ),
-                QUERY_TOO_COMPLEX,
-            ));
-        }
-        Ok(document)
+        // The document is parsed already (`prepare_request`): what async-graphql does here is
+        // its recursion-depth check, which follows fragment spreads. The transport refuses a
+        // document nested deeper than `max_nesting` before it gets here
+        // (`limits::DocumentLimits::check_expansion`); a caller in process meets this one.
+        next.run(ctx, query, variables).await.map_err(|error| {
+            let message = format!("the document nests selection sets deeper than {MAX_NESTING}");
+            let mut refusal = Code::QueryTooComplex.error(message);
+            refusal.locations = error.locations;
+            refusal
+        })
     }
 
     async fn validation(
@@ -148,44 +178,37 @@ impl Extension for Protections {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
+        let refused = self.take_refused();
+        if !refused.is_empty() {
+            return Err(refused);
+        }
         let result = next.run(ctx).await.map_err(|errors| {
             errors
                 .into_iter()
-                .map(|error| match error.message.as_str() {
-                    "Query is nested too deep." => {
-                        with_code(ServerError::new("the query is nested too deep", None), QUERY_TOO_COMPLEX)
-                    }
-                    // A literal of the wrong type for an argument is the caller's input.
-                    message if message.starts_with("Invalid value for argument") => with_code(error, BAD_USER_INPUT),
-                    _ => with_code(error, VALIDATION_FAILED),
+                .map(|mut error| {
+                    Code::GraphqlValidationFailed.set(&mut error);
+                    error
                 })
                 .collect::<Vec<_>>()
         })?;
-        if result.complexity > self.max_complexity {
-            let message = format!(
-                "the query's complexity is {}, above the limit of {}: ask for fewer fields or smaller pages \
-                 (a connection counts its selection `first` times)",
-                result.complexity, self.max_complexity
-            );
-            return Err(vec![with_code(ServerError::new(message, None), QUERY_TOO_COMPLEX)]);
-        }
-        Ok(result)
+        let figures = [
+            (Limit::Depth, result.depth, self.limits.max_depth),
+            (Limit::Complexity, result.complexity, self.limits.max_complexity),
+        ];
+        let refused: Vec<ServerError> = figures
+            .into_iter()
+            .filter(|&(_, measured, max)| measured > max)
+            .map(|(limit, measured, max)| LimitExceeded { limit, measured: measured as u64, max: max as u64 }.into())
+            .collect();
+        if refused.is_empty() { Ok(result) } else { Err(refused) }
     }
 
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
-        for error in &mut response.errors {
-            if has_code(error) {
-                continue;
-            }
-            if error.path.is_empty() {
-                // Errors before execution (variable coercion and the like) are the caller's.
-                *error = with_code(std::mem::replace(error, ServerError::new("", None)), BAD_USER_INPUT);
-            } else {
-                tracing::error!(message = %error.message, path = ?error.path, "unexpected error while resolving");
-                error.message = "internal error".to_owned();
-                *error = with_code(std::mem::replace(error, ServerError::new("", None)), INTERNAL);
-            }
+        for error in response.errors.iter_mut().filter(|error| !has_code(error)) {
+            tracing::error!(message = %error.message, path = ?error.path, "unexpected GraphQL error");
+            error.message = "internal error".to_owned();
+            Code::Internal.set(error);
         }
         response
     }

@@ -1,9 +1,12 @@
 //! The public GraphQL API: schema, resolvers, inputs, errors and limits. Transport (HTTP,
 //! content negotiation, status codes) lives in `http::graphql_http`.
 
+pub mod codes;
+pub mod coercion;
 mod connection;
 pub mod errors;
 mod inputs;
+pub mod limits;
 mod query;
 mod runs;
 mod types;
@@ -64,9 +67,14 @@ impl Default for Settings {
 
 /// Builds the schema over the read model's slot and a store.
 pub fn build_schema(settings: Settings, slot: ReadModelSlot, store: vuxnav_store::Store) -> ApiSchema {
+    let protections = errors::Protections {
+        max_aliases: settings.max_aliases,
+        max_depth: settings.max_depth,
+        max_complexity: settings.max_complexity,
+    };
     let mut builder = Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
-        .limit_depth(settings.max_depth)
-        .extension(errors::Protections { max_aliases: settings.max_aliases, max_complexity: settings.max_complexity })
+        .limit_recursive_depth(limits::MAX_NESTING)
+        .extension(protections)
         .extension(Snapshots(slot))
         .data(store)
         .data(settings.clone());
@@ -94,7 +102,7 @@ pub fn today_or(fixed: Option<NaiveDate>) -> NaiveDate {
 /// Logs an unexpected error with its cause and answers `INTERNAL` without detail.
 pub(crate) fn internal(error: impl std::error::Error) -> async_graphql::Error {
     tracing::error!(error = %error, "internal error while resolving");
-    async_graphql::Error::new("internal error").extend_with(|_, e| e.set("code", errors::INTERNAL))
+    async_graphql::Error::new("internal error").extend_with(|_, e| e.set("code", codes::Code::Internal.as_str()))
 }
 
 /// Gives each request one read-model snapshot, so every field of a response sees the same data.

@@ -7,7 +7,9 @@
 //! leaves only execution to async-graphql:
 //!
 //! 1. Method: `GET` and `POST`; anything else is `405` with `Allow: GET, POST`. A browser's
-//!    `GET` (`Accept` prefers `text/html`) gets GraphiQL when it is enabled.
+//!    `GET` (`Accept` prefers `text/html`) gets GraphiQL when it is enabled
+//!    ([`graphiql`](super::graphiql): served by vuxnav itself under a strict
+//!    Content-Security-Policy). A URL longer than [`HttpLimits::max_url_bytes`] is `414`.
 //! 2. `Accept` picks the response type: `application/graphql-response+json` when it is listed
 //!    (q-values respected), `application/json` for `application/json`, `*/*`, `application/*`
 //!    or no `Accept`; nothing acceptable is `406`. Every JSON response says `charset=utf-8`.
@@ -16,24 +18,30 @@
 //!    `Content-Type: application/json` (a `charset` other than utf-8, any other type, or none
 //!    is `415`). The body is read up to [`HttpLimits::max_body_bytes`] and no further (`413`).
 //!    A malformed request is `400`.
-//! 4. The document is parsed here, and the operation selected by `operationName`, before
+//! 4. Before the document is parsed, its text is measured ([`DocumentLimits::scan`]: size,
+//!    tokens, nesting of brackets; linear, no recursion); after, its fragments
+//!    ([`DocumentLimits::check_expansion`]: selections and nesting with every spread
+//!    expanded, computed per fragment, and fragment cycles). A document over a limit is a
+//!    request error `QUERY_TOO_COMPLEX` naming the limit and the figures. async-graphql's
+//!    parser and validation recurse and follow spreads, so nothing reaches them unmeasured.
+//! 5. The document is parsed here, and the operation selected by `operationName`, before
 //!    anything runs: a mutation or subscription over `GET` is `405` with `Allow: POST`.
-//! 5. GraphQL request errors (parse, validation, variable coercion, operation selection) have
-//!    no `data` entry and are `400` for `application/graphql-response+json`, `200` for
-//!    `application/json`. Execution (field) errors are `200` with `data`.
+//! 6. GraphQL request errors (parse, validation, variable coercion, operation selection, a
+//!    refused limit) have no `data` entry and are `400` for
+//!    `application/graphql-response+json`, `200` for `application/json`. Execution (field)
+//!    errors are `200` with `data`.
 //!
 //! Error policy: every error response, whatever its status, has a GraphQL-style body
 //! `{"errors":[{"message":…,"extensions":{"code":…}}]}` and no `data`. Transport errors are
-//! [`HttpError`] and carry one of the codes in [`codes`]; messages are lowercase and name the
-//! header or parameter at fault. Errors from async-graphql keep the `code` they carry; request
-//! errors without one get [`codes::GRAPHQL_VALIDATION_FAILED`].
+//! [`HttpError`] and carry a [`Code`]; messages are lowercase and name the header, parameter
+//! or limit at fault. Errors from the executor keep the code they carry; request errors
+//! without one get [`Code::GraphqlValidationFailed`].
 
 use std::fmt;
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use async_graphql::{ErrorExtensionValues, Executor, ServerError, Value, Variables};
+use async_graphql::{Executor, ServerError, Value, Variables};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Query, Request};
@@ -44,43 +52,33 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use serde::Serialize;
 
+use super::graphiql;
+use crate::graphql::codes::{Code, has_code};
+use crate::graphql::limits::{DocumentLimits, MAX_NESTING};
+
 /// The path the router serves, and the endpoint GraphiQL talks to.
 pub const ENDPOINT: &str = "/graphql";
 
 /// The media type of GraphQL responses (GraphQL-over-HTTP).
 pub const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
-/// The stable `extensions.code` values this transport gives its own errors.
-pub mod codes {
-    /// The request is malformed: body, parameters or operation selection.
-    pub const BAD_REQUEST: &str = "BAD_REQUEST";
-    /// The document is not valid GraphQL syntax.
-    pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
-    /// The document does not validate against the schema, or variables do not coerce.
-    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
-    /// The HTTP method is not allowed (for this operation).
-    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
-    /// No media type in `Accept` can be served.
-    pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
-    /// The request body is larger than the limit.
-    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
-    /// The request's `Content-Type` is missing or not supported.
-    pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
-    /// Something failed that the client cannot fix; details are only in the log.
-    pub const INTERNAL: &str = "INTERNAL";
-}
-
-/// Limits the transport enforces before anything is parsed.
+/// Limits the transport enforces before anything is executed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HttpLimits {
     /// Largest request body read, in bytes; a larger one is answered `413` without being
     /// read whole. Default 1 MiB.
     pub max_body_bytes: usize,
+    /// Longest request URL (path and query string), in bytes; a longer one is answered `414`
+    /// with a JSON error body. Default 16 KiB. hyper answers a URL over 65,534 bytes with an
+    /// empty `414` before any handler runs, so a larger value has no effect past that.
+    pub max_url_bytes: usize,
+    /// The limits on the GraphQL document, checked before and after parsing.
+    pub document: DocumentLimits,
 }
 
 impl Default for HttpLimits {
     fn default() -> Self {
-        Self { max_body_bytes: 1024 * 1024 }
+        Self { max_body_bytes: 1024 * 1024, max_url_bytes: 16 * 1024, document: DocumentLimits::default() }
     }
 }
 
@@ -151,17 +149,19 @@ impl<E: Executor> GraphQlHttp<E> {
         self
     }
 
-    /// The router serving `GET` and `POST` on [`ENDPOINT`] (every other method is `405`).
+    /// The router serving `GET` and `POST` on [`ENDPOINT`] (every other method is `405`),
+    /// and GraphiQL's files under [`graphiql::ASSETS`] when GraphiQL is on.
     pub fn into_router(self) -> Router {
-        let page = self.graphiql.then(|| GraphiQLSource::build().endpoint(ENDPOINT).title("vuxnav").finish());
-        let endpoint = Arc::new(Endpoint { http: self, graphiql_page: page });
-        Router::new().route(
+        let graphiql = self.graphiql;
+        let endpoint = Arc::new(Endpoint { http: self });
+        let router = Router::new().route(
             ENDPOINT,
             axum::routing::any(move |request: Request| {
                 let endpoint = Arc::clone(&endpoint);
                 async move { endpoint.serve(request).await }
             }),
-        )
+        );
+        if graphiql { router.merge(graphiql::assets()) } else { router }
     }
 }
 
@@ -182,6 +182,8 @@ pub enum HttpError {
     UnsupportedCharset(String),
     #[error("request body is larger than the limit of {0} bytes")]
     PayloadTooLarge(usize),
+    #[error("the URL is {length} bytes long; at most {max} are allowed: send long queries with POST")]
+    UriTooLong { length: usize, max: usize },
     #[error("request body could not be read")]
     UnreadableBody,
     #[error("request body is empty; send a JSON object with `query`")]
@@ -216,18 +218,32 @@ impl HttpError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             _ => StatusCode::BAD_REQUEST,
         }
     }
 
     /// The stable `extensions.code` of this failure.
-    pub fn code(&self) -> &'static str {
-        match self.status() {
-            StatusCode::METHOD_NOT_ALLOWED => codes::METHOD_NOT_ALLOWED,
-            StatusCode::NOT_ACCEPTABLE => codes::NOT_ACCEPTABLE,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => codes::UNSUPPORTED_MEDIA_TYPE,
-            StatusCode::PAYLOAD_TOO_LARGE => codes::PAYLOAD_TOO_LARGE,
-            _ => codes::BAD_REQUEST,
+    pub fn code(&self) -> Code {
+        match self {
+            Self::MethodNotAllowed(_) | Self::OperationNotAllowedOverGet(_) => Code::MethodNotAllowed,
+            Self::NotAcceptable => Code::NotAcceptable,
+            Self::MissingContentType | Self::UnsupportedContentType(_) | Self::UnsupportedCharset(_) => {
+                Code::UnsupportedMediaType
+            }
+            Self::PayloadTooLarge(_) => Code::PayloadTooLarge,
+            Self::UriTooLong { .. } => Code::UriTooLong,
+            Self::UnreadableBody
+            | Self::EmptyBody
+            | Self::InvalidJson(_)
+            | Self::BodyNotAnObject
+            | Self::InvalidQueryString
+            | Self::RepeatedParameter(_)
+            | Self::MissingQuery
+            | Self::QueryNotAString
+            | Self::OperationNameNotAString
+            | Self::NotAnObject(_)
+            | Self::InvalidJsonParameter(..) => Code::BadRequest,
         }
     }
 
@@ -241,7 +257,7 @@ impl HttpError {
 
     fn into_response(self, format: Format) -> Response {
         let mut response =
-            json_response(self.status(), format, &ErrorsBody::new(vec![coded_error(self.to_string(), self.code())]));
+            json_response(self.status(), format, &ErrorsBody::new(vec![self.code().error(self.to_string())]));
         if let Some(allow) = self.allow() {
             response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
         }
@@ -284,23 +300,24 @@ struct Params {
 
 struct Endpoint<E> {
     http: GraphQlHttp<E>,
-    graphiql_page: Option<String>,
 }
 
 impl<E: Executor> Endpoint<E> {
     async fn serve(&self, request: Request) -> Response {
         let (parts, body) = request.into_parts();
+        let accept = Accept::parse(&parts.headers);
+        let url_length = parts.uri.path_and_query().map_or(0, |url| url.as_str().len());
+        if url_length > self.http.limits.max_url_bytes {
+            let error = HttpError::UriTooLong { length: url_length, max: self.http.limits.max_url_bytes };
+            return error.into_response(accept.negotiate().unwrap_or(Format::Json));
+        }
         let is_get = match parts.method {
             Method::GET => true,
             Method::POST => false,
             ref other => return HttpError::MethodNotAllowed(other.clone()).into_response(Format::Json),
         };
-        let accept = Accept::parse(&parts.headers);
-        if is_get
-            && let Some(page) = &self.graphiql_page
-            && accept.prefers_html()
-        {
-            return with_vary((StatusCode::OK, axum::response::Html(page.clone())).into_response());
+        if is_get && self.http.graphiql && accept.prefers_html() {
+            return with_vary(graphiql::page(ENDPOINT));
         }
         let Some(format) = accept.negotiate() else {
             return HttpError::NotAcceptable.into_response(Format::Json);
@@ -314,17 +331,20 @@ impl<E: Executor> Endpoint<E> {
             Ok(params) => params,
             Err(error) => return error.into_response(format),
         };
+        let limits = &self.http.limits.document;
+        if let Err(refusals) = limits.scan(&params.query) {
+            return request_errors(format, refusals.into_iter().map(ServerError::from).collect(), None);
+        }
         let document = match async_graphql::parser::parse_query(&params.query) {
             Ok(document) => document,
-            Err(error) => {
-                let mut error = ServerError::from(error);
-                set_code(&mut error, codes::GRAPHQL_PARSE_FAILED);
-                return request_errors(format, vec![error], None);
-            }
+            Err(error) => return request_errors(format, vec![parse_error(error)], None),
         };
+        if let Err(refusals) = limits.check_expansion(&document) {
+            return request_errors(format, refusals.into_iter().map(ServerError::from).collect(), None);
+        }
         let operation_type = match select_operation(&document, params.operation_name.as_deref()) {
             Ok(operation_type) => operation_type,
-            Err(message) => return request_errors(format, vec![coded_error(message, codes::BAD_REQUEST)], None),
+            Err(message) => return request_errors(format, vec![Code::BadRequest.error(message)], None),
         };
         if is_get {
             match operation_type {
@@ -377,6 +397,21 @@ fn select_operation(document: &ExecutableDocument, operation_name: Option<&str>)
         }
         (DocumentOperations::Single(_), Some(name)) => Err(unknown_operation(name)),
     }
+}
+
+/// A parse failure: `QUERY_TOO_COMPLEX` when the parser's own recursion limit stopped it
+/// (selection sets nested deeper than 64, which [`DocumentLimits::scan`] normally refuses
+/// first), `GRAPHQL_PARSE_FAILED` otherwise.
+fn parse_error(error: async_graphql::parser::Error) -> ServerError {
+    let too_deep = matches!(error, async_graphql::parser::Error::RecursionLimitExceeded);
+    let mut error = ServerError::from(error);
+    if too_deep {
+        error.message = format!("the document nests selection sets deeper than {MAX_NESTING}");
+        Code::QueryTooComplex.set(&mut error);
+    } else {
+        Code::GraphqlParseFailed.set(&mut error);
+    }
+    error
 }
 
 fn unknown_operation(name: &str) -> String {
@@ -600,20 +635,6 @@ impl ErrorsBody {
     }
 }
 
-fn coded_error(message: impl Into<String>, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    set_code(&mut error, code);
-    error
-}
-
-fn set_code(error: &mut ServerError, code: &str) {
-    error.extensions.get_or_insert_with(ErrorExtensionValues::default).set("code", code);
-}
-
-fn has_code(error: &ServerError) -> bool {
-    error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some())
-}
-
 fn request_errors(
     format: Format,
     errors: Vec<ServerError>,
@@ -630,7 +651,7 @@ fn execution_response(format: Format, mut response: async_graphql::Response) -> 
         && response.errors.iter().all(|error| error.path.is_empty());
     let mut http_response = if never_executed {
         for error in response.errors.iter_mut().filter(|error| !has_code(error)) {
-            set_code(error, codes::GRAPHQL_VALIDATION_FAILED);
+            Code::GraphqlValidationFailed.set(error);
         }
         let extensions = (!response.extensions.is_empty()).then(|| std::mem::take(&mut response.extensions));
         request_errors(format, std::mem::take(&mut response.errors), extensions)
@@ -653,7 +674,7 @@ fn json_response(status: StatusCode, format: Format, body: &impl Serialize) -> R
         Ok(bytes) => (status, bytes),
         Err(error) => {
             tracing::error!(error = &error as &dyn std::error::Error, "graphql response could not be serialized");
-            let body = ErrorsBody::new(vec![coded_error("internal error", codes::INTERNAL)]);
+            let body = ErrorsBody::new(vec![Code::Internal.error("internal error")]);
             let bytes = serde_json::to_vec(&body).unwrap_or_default();
             (StatusCode::INTERNAL_SERVER_ERROR, bytes)
         }

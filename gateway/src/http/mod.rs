@@ -1,9 +1,11 @@
 //! HTTP: the routes of `vuxnav serve` and what they share. GraphQL over HTTP is
 //! [`graphql_http`] (spec-tested, unaware of auth and of the rest of the app), wrapped in CORS
-//! for browser apps on other origins and in [`caching`] for CDNs and browsers; health and
-//! metrics are [`health`] and [`metrics`]; [`router`] puts them together over the app's state.
+//! for browser apps on other origins and in [`caching`] for CDNs and browsers; GraphiQL's page
+//! and vendored files are [`graphiql`]; health and metrics are [`health`] and [`metrics`];
+//! [`router`] puts them together over the app's state.
 
 pub mod caching;
+pub mod graphiql;
 pub mod graphql_http;
 pub mod health;
 pub mod metrics;
@@ -20,13 +22,13 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::app::App;
 use crate::config::CorsOrigins;
 use crate::telemetry;
-use graphql_http::{GraphQlHttp, HttpLimits};
+use graphql_http::GraphQlHttp;
 
 /// Every route: `/graphql`, `/healthz`, `/readyz`, `/metrics`, the open-data releases and the
 /// landing page, with HTTP metrics recorded for each.
 pub fn router(app: &App) -> Router {
     let graphql = GraphQlHttp::new(app.schema.clone())
-        .limits(HttpLimits { max_body_bytes: app.config.graphql.max_body_bytes })
+        .limits(app.config.graphql.http_limits())
         .graphiql(app.config.graphql.graphiql)
         .into_router()
         .layer(axum::middleware::from_fn_with_state(app.clone(), caching::cache))

@@ -183,10 +183,12 @@ async fn a_query_nested_50_levels_deep_is_too_complex() {
         let app = TestApp::spawn(&db).await;
         let (_, body) = app.graphql(&nested_query(50), Value::Null).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX", "{}: {body}", app.backend);
+        assert_eq!(body["errors"][0]["extensions"]["limit"], "max_nesting", "{}: {body}", app.backend);
         assert_no_data(&app, &body);
-        // The limit is the configured depth (15), not the parser's recursion limit.
+        // Within the nesting limit, the limit is the configured depth (15).
         let (_, body) = app.graphql(&nested_query(16), Value::Null).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX", "{}: {body}", app.backend);
+        assert_eq!(body["errors"][0]["extensions"]["limit"], "max_depth", "{}: {body}", app.backend);
         let data = app.data(&nested_query(8), Value::Null).await;
         assert!(data["offerings"].is_object(), "{}", app.backend);
     }
@@ -210,7 +212,7 @@ async fn a_query_asking_for_too_much_is_too_complex_naming_its_score_and_the_lim
         // 500 × (1 + 1 + (500 × (1 + 1) + 100) + 1) + 100 = 551,600.
         let query = "{ offerings(first: 500) { nodes { id course { offerings(first: 500) { nodes { id } } } } } }";
         let (_, body) = app.graphql(query, Value::Null).await;
-        assert_error(app.backend, &body, "QUERY_TOO_COMPLEX", "complexity is 551600, above the limit of 50000");
+        assert_error(app.backend, &body, "QUERY_TOO_COMPLEX", "complexity is 551,600; at most 50,000 is allowed");
         assert_no_data(&app, &body);
     }
 }
@@ -236,7 +238,7 @@ async fn the_largest_page_of_full_result_cards_is_not_too_complex() {
         // A search under each of those 500 offerings is another matter.
         let nested = "{ offerings(first: 500) { nodes { course { offerings(first: 1) { totalCount } } } } }";
         let (_, body) = app.graphql(nested, Value::Null).await;
-        assert_error(app.backend, &body, "QUERY_TOO_COMPLEX", "above the limit of 50000");
+        assert_error(app.backend, &body, "QUERY_TOO_COMPLEX", "at most 50,000 is allowed");
     }
 }
 

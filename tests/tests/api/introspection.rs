@@ -23,3 +23,17 @@ async fn the_introspection_query_of_graphiql_and_code_generators_is_answered() {
         }
     }
 }
+
+#[test]
+fn the_introspection_query_is_well_within_the_default_document_limits() {
+    let limits = vuxnav_gateway::graphql::limits::DocumentLimits::default();
+    let text = limits.scan(INTROSPECTION).expect("within the limits before parsing");
+    let document = async_graphql::parser::parse_query(INTROSPECTION).expect("the introspection query parses");
+    let expanded = limits.check_expansion(&document).expect("within the limits after parsing");
+    println!("introspection query: {text:?}, {expanded:?}");
+    // Room to spare (184 tokens, 489 selections and 17 levels once expanded, today), so that
+    // GraphiQL and code generators keep working when an operator tightens the limits.
+    assert!(text.tokens * 5 <= limits.max_tokens as u64, "{text:?}");
+    assert!(expanded.selections * 4 <= limits.max_expanded_selections as u64, "{expanded:?}");
+    assert!(text.nesting.max(expanded.nesting) + 10 <= limits.max_nesting as u64, "{text:?} {expanded:?}");
+}
