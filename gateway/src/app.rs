@@ -50,7 +50,8 @@ impl App {
             introspection: limits.introspection,
             today,
         };
-        let schema = graphql::build_schema(settings, refresher.slot().clone(), store.clone());
+        let schema =
+            graphql::build_schema(settings, refresher.slot().clone(), refresher.registry_slot().clone(), store.clone());
         Ok(App {
             config: Arc::new(config.clone()),
             store,

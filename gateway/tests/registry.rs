@@ -142,3 +142,37 @@ async fn an_import_that_overlaps_a_stored_price_names_both_keys_and_imports_noth
         assert_eq!(store.registries(taxonomy).await.expect("read").prices.entries().len(), 2, "{}", database.backend);
     }
 }
+
+/// The `csv <kind>` blocks of docs/registries.md: (line, kind, text).
+fn documented_files() -> Vec<(usize, String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/registries.md");
+    let markdown = std::fs::read_to_string(&path).expect("docs/registries.md");
+    let lines: Vec<&str> = markdown.lines().collect();
+    let mut files = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(kind) = line.trim().strip_prefix("```csv ") {
+            let end = (i + 1..lines.len()).find(|&j| lines[j].trim() == "```").expect("a closed block");
+            files.push((i + 1, kind.trim().to_owned(), lines[i + 1..end].join("\n")));
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn every_example_file_in_the_registries_guide_imports_on_every_database() {
+    let files = documented_files();
+    assert!(files.len() >= 2, "docs/registries.md shows {} example files", files.len());
+    let taxonomy = Taxonomy::pinned().expect("the shipped snapshot");
+    for database in fresh_databases().await {
+        let store = database.connect().await;
+        for (line, kind, text) in &files {
+            let context = Context { region: &Region::default(), taxonomy };
+            let rows = file::read(kind_of(kind), Format::Csv, text.as_bytes(), context)
+                .unwrap_or_else(|problems| panic!("docs/registries.md:{line}: {problems:?}"));
+            let outcome = store.import_registry(&rows, false).await.expect("the example imports");
+            assert!(outcome.new >= 2, "docs/registries.md:{line}: {outcome:?}");
+        }
+        let registries = store.registries(taxonomy).await.expect("read back");
+        assert_eq!(registries.guidance_services.len(), 2, "{}", database.backend);
+    }
+}

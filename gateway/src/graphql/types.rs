@@ -287,7 +287,7 @@ impl Offering {
 }
 
 /// Where an offering is studied.
-pub struct Location(model::Location);
+pub struct Location(pub model::Location);
 
 #[Object]
 impl Location {
@@ -435,6 +435,17 @@ impl Course {
         let mut filter = OfferingFilterInput::to_model(filter, ctx)?;
         filter.courses = vec![self.0.id];
         offerings_connection(ctx, filter, None, order_by, first, after)
+    }
+
+    /// The occupations the region links this course or package to (JobTech Taxonomy).
+    async fn occupations(&self, ctx: &Context<'_>) -> Vec<super::registry::Occupation> {
+        let Some(code) = &self.0.code else { return Vec::new() };
+        super::registry::registries(ctx)
+            .occupations_of(code)
+            .into_iter()
+            .cloned()
+            .map(super::registry::Occupation)
+            .collect()
     }
 }
 

@@ -14,6 +14,7 @@ mod nodes;
 mod ordering;
 mod paging;
 mod parity;
+mod registries;
 mod releases;
 mod search;
 mod variables;
