@@ -28,6 +28,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer};
 use vuxnav_schema::{MunicipalityCode, Secret, SourceId};
 
+use crate::guard::GuardOverrides;
 use crate::schedule::Schedule;
 
 /// One `[[source]]` entry, as written.
@@ -50,8 +51,45 @@ pub struct SourceConfig {
     /// `false`.
     #[serde(default)]
     pub allow_private_network: bool,
+    /// This source's own limits of the harvest guard (`[source.guard]`); each unset one is
+    /// `[harvest]`'s.
+    #[serde(default)]
+    pub guard: GuardTable,
     /// The nested `[source.connector]` table, with `kind` naming the connector kind.
     pub connector: ConnectorConfig,
+}
+
+/// The `[source.guard]` table: when a run of this source is held instead of committed
+/// ([`crate::guard`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuardTable {
+    /// Hold a run that rejects more than this share of the records it read, in percent (0 to
+    /// 100). Default: `[harvest] guard_max_rejected_percent` (50).
+    #[serde(default)]
+    pub max_rejected_percent: Option<u8>,
+    /// Hold a run that would withdraw more than this share of the source's offerings, in
+    /// percent (0 to 100). Default: `[harvest] guard_max_withdrawn_percent` (50).
+    #[serde(default)]
+    pub max_withdrawn_percent: Option<u8>,
+}
+
+/// One `[[source]]` entry with its connector table still as written, so that the kind's own
+/// table is read with its full key path (`connector.columns.titel`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    id: String,
+    #[serde(deserialize_with = "kommunkod_text")]
+    municipality: String,
+    schedule: String,
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(default)]
+    allow_private_network: bool,
+    #[serde(default)]
+    guard: GuardTable,
+    connector: toml::Table,
 }
 
 fn yes() -> bool {
@@ -190,6 +228,7 @@ pub struct ValidSource {
     pub schedule: Schedule,
     pub enabled: bool,
     pub allow_private_network: bool,
+    pub guard: GuardOverrides,
     pub connector: ConnectorConfig,
 }
 
@@ -223,25 +262,117 @@ impl SourceProblem {
 }
 
 /// Deserialises and validates the entries of the `source` array of a configuration file (the
-/// value of `[[source]]`), reporting every problem of every entry at once.
+/// value of `[[source]]`), reporting every problem of every entry at once, each with its full
+/// key path (`source[0].connector.columns.titel`) and, for a misspelt key, the key meant.
 pub fn parse_sources(entries: &[toml::Value]) -> Result<Vec<ValidSource>, Vec<SourceProblem>> {
     let mut problems = Vec::new();
     let mut parsed = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
         let id = entry.get("id").and_then(toml::Value::as_str);
-        match serde_path_to_error::deserialize::<_, SourceConfig>(entry.clone()) {
-            Ok(config) => parsed.push((index, config)),
+        let mut problem = |path: &str, text: String| problems.push(SourceProblem::new(index, id, path, text));
+        let entry = match serde_path_to_error::deserialize::<_, Entry>(entry.clone()) {
+            Ok(entry) => entry,
             Err(error) => {
-                let path = error.path().to_string();
-                let path = if path == "." { String::new() } else { path };
-                problems.push(SourceProblem::new(index, id, &path, serde_message(&error.inner().to_string())));
+                problem(&error_path(&error, ""), serde_message(&error.inner().to_string()));
+                continue;
             }
+        };
+        if let Some(connector) = connector_config(entry.connector, &mut problem) {
+            let Entry { id, municipality, schedule, enabled, allow_private_network, guard, .. } = entry;
+            parsed.push((
+                index,
+                SourceConfig { id, municipality, schedule, enabled, allow_private_network, guard, connector },
+            ));
         }
     }
     let sources = validate_indexed(parsed.iter().map(|(index, config)| (*index, config)), &mut problems);
     // File order: deserialising and validating found them in two passes.
     problems.sort_by_key(|problem| problem.index);
     if problems.is_empty() { Ok(sources) } else { Err(problems) }
+}
+
+/// The kinds' names as written in `kind`.
+const KINDS: [&str; 5] = ["susa_navet", "planned_educations", "ss12000", "csv", "json_api"];
+
+/// Reads a `[source.connector]` table: its `kind`, then the kind's own table with full key
+/// paths. Keys of the `csv` and `json_api` kinds that moved into `defaults` are reported with
+/// what to write instead.
+fn connector_config(mut table: toml::Table, problem: &mut impl FnMut(&str, String)) -> Option<ConnectorConfig> {
+    let kind = match table.remove("kind") {
+        Some(toml::Value::String(kind)) => kind,
+        Some(other) => {
+            problem(
+                "connector.kind",
+                format!("expected the kind's name as text, such as \"csv\", found {}", other.type_str()),
+            );
+            return None;
+        }
+        None => {
+            problem("connector.kind", format!("is missing: name the connector kind, one of {}", KINDS.join(", ")));
+            return None;
+        }
+    };
+    if matches!(kind.as_str(), "csv" | "json_api") {
+        let mut moved = false;
+        for (old, _) in crate::mapping::defaults::MOVED {
+            if let Some(value) = table.remove(old)
+                && let Some(message) = crate::mapping::defaults::moved_message(old, &value)
+            {
+                problem(&format!("connector.{old}"), message);
+                moved = true;
+            }
+        }
+        if moved {
+            return None;
+        }
+    }
+    fn read<T: serde::de::DeserializeOwned>(table: toml::Table, problem: &mut impl FnMut(&str, String)) -> Option<T> {
+        serde_path_to_error::deserialize::<_, T>(toml::Value::Table(table))
+            .map_err(|error| problem(&error_path(&error, "connector"), serde_message(&error.inner().to_string())))
+            .ok()
+    }
+    Some(match kind.as_str() {
+        "csv" => ConnectorConfig::Csv(read(table, problem)?),
+        "json_api" => ConnectorConfig::JsonApi(read(table, problem)?),
+        "susa_navet" => ConnectorConfig::SusaNavet(read(table, problem)?),
+        "planned_educations" => ConnectorConfig::PlannedEducations(read(table, problem)?),
+        "ss12000" => ConnectorConfig::Ss12000(read(table, problem)?),
+        other => {
+            let suggestion = nearest(other, &KINDS).map(|k| format!(": did you mean `{k}`?")).unwrap_or_default();
+            problem(
+                "connector.kind",
+                format!("`{other}` is not a connector kind (one of {}){suggestion}", KINDS.join(", ")),
+            );
+            return None;
+        }
+    })
+}
+
+/// The key path of a deserialisation error under `prefix`: `connector.columns.titel`. For an
+/// unknown key serde stops at the table that holds it, so the key itself is added.
+fn error_path<E: std::fmt::Display>(error: &serde_path_to_error::Error<E>, prefix: &str) -> String {
+    let path = error.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    let message = error.inner().to_string();
+    let unknown = unknown_key(&message).filter(|key| !path.ends_with(&format!(".{key}")) && path != *key);
+    [prefix, &path, unknown.unwrap_or_default()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(".")
+}
+
+/// The key an "unknown field" or "unknown variant" message names.
+fn unknown_key(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("unknown variant `"))?;
+    rest.split('`').next()
+}
+
+/// The closest of `known` to `written`, when it is a near miss (a typo, not another word).
+fn nearest<'k>(written: &str, known: &[&'k str]) -> Option<&'k str> {
+    let written = written.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(&written, &k.to_lowercase()), *k))
+        .filter(|(distance, k)| *distance > 0 && *distance <= (k.chars().count() / 3).max(2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
 }
 
 /// Validates deserialised entries into typed ones, reporting every problem at once: ids,
@@ -271,6 +402,17 @@ fn validate_indexed<'a>(
         let municipality =
             MunicipalityCode::parse(&config.municipality).map_err(|error| problem("municipality", error.reason)).ok();
         let schedule = Schedule::parse(&config.schedule).map_err(|error| problem("schedule", error)).ok();
+        for (key, percent) in [
+            ("max_rejected_percent", config.guard.max_rejected_percent),
+            ("max_withdrawn_percent", config.guard.max_withdrawn_percent),
+        ] {
+            if percent.is_some_and(|p| p > 100) {
+                problem(
+                    &format!("guard.{key}"),
+                    format!("{} is not a share: it is 0 to 100 percent", percent.unwrap_or(0)),
+                );
+            }
+        }
         let kind_problems = config.connector.validate();
         for (field, text) in &kind_problems {
             problem(&format!("connector.{field}"), text.clone());
@@ -284,6 +426,10 @@ fn validate_indexed<'a>(
                 schedule,
                 enabled: config.enabled,
                 allow_private_network: config.allow_private_network,
+                guard: GuardOverrides {
+                    max_rejected_percent: config.guard.max_rejected_percent,
+                    max_withdrawn_percent: config.guard.max_withdrawn_percent,
+                },
                 connector: config.connector.clone(),
             });
         }
@@ -291,10 +437,21 @@ fn validate_indexed<'a>(
     sources
 }
 
-/// A serde message on one line, lowercase first, without a trailing period.
+/// A serde message on one line, lowercase first, without a trailing period; an unknown key
+/// or value that is a near miss of a known one says which was meant.
 fn serde_message(message: &str) -> String {
     let line = message.lines().find(|line| !line.trim().is_empty()).unwrap_or(message);
-    lowercase_first(line.trim().trim_end_matches('.'))
+    let line = lowercase_first(line.trim().trim_end_matches('.'));
+    let Some(written) = unknown_key(&line) else { return line };
+    let known: Vec<&str> = line
+        .split_once("expected one of ")
+        .or_else(|| line.split_once("expected "))
+        .map(|(_, list)| list.split(", ").map(|k| k.trim_matches('`')).collect())
+        .unwrap_or_default();
+    match nearest(written, &known) {
+        Some(meant) => format!("{line}: did you mean `{meant}`?"),
+        None => line,
+    }
 }
 
 fn lowercase_first(text: &str) -> String {

@@ -7,6 +7,8 @@
 //!   attempt, `outcome` is `ok` or `error`.
 //! - [`RECORDS_TOTAL`] (`vuxnav_connector_records_total{source, outcome}`): one per upstream
 //!   record, `outcome` is `received` or `rejected`.
+//! - [`RUNS_TOTAL`] (`vuxnav_harvest_runs_total{source, outcome}`): one per harvest run,
+//!   `outcome` is `succeeded`, `failed` or `held` (by the harvest guard).
 //!
 //! No event carries a header value: secrets travel in headers and are never logged.
 
@@ -18,6 +20,22 @@ use vuxnav_schema::SourceId;
 pub const REQUESTS_TOTAL: &str = "vuxnav_connector_requests_total";
 /// The name of the counter of upstream records.
 pub const RECORDS_TOTAL: &str = "vuxnav_connector_records_total";
+/// The name of the counter of harvest runs.
+pub const RUNS_TOTAL: &str = "vuxnav_harvest_runs_total";
+
+/// A harvest run ended (its log line is the runner's summary of the run).
+#[derive(Debug, Clone, Copy)]
+pub struct RunFinished<'a> {
+    pub source: &'a SourceId,
+    /// `succeeded`, `failed` or `held`.
+    pub outcome: &'static str,
+}
+
+impl RunFinished<'_> {
+    pub fn emit(&self) {
+        metrics::counter!(RUNS_TOTAL, "source" => self.source.to_string(), "outcome" => self.outcome).increment(1);
+    }
+}
 
 /// An HTTP request to an upstream answered with a success status and its whole body was read.
 #[derive(Debug, Clone, Copy)]

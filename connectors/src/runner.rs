@@ -34,10 +34,13 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::{FutureExt, StreamExt};
 use tokio::sync::Semaphore;
-use vuxnav_schema::{Catalogue, MunicipalityCode, PublicId, RunCounts, RunHistory, RunId, RunRejection, SourceId};
+use vuxnav_schema::{
+    Catalogue, MunicipalityCode, PublicId, RunCounts, RunEnd, RunHistory, RunId, RunRejection, SourceId,
+};
 
 use crate::config::ValidSource;
-use crate::events::RecordRejected;
+use crate::events::{RecordRejected, RunFinished};
+use crate::guard::GuardPolicy;
 use crate::{Connector, ConnectorError, HarvestContext, Item, Rejection};
 
 /// Items one run may yield by default before it is stopped: far above any municipality's
@@ -104,6 +107,21 @@ pub trait Sink: Send + Sync {
     fn commit<'a>(&'a self, source: &'a SourceId, harvest: &'a Harvest, at: DateTime<Utc>)
     -> SinkFuture<'a, RunCounts>;
 
+    /// [`Sink::commit`] behind the harvest guard: works out what committing would do (the
+    /// offerings the source holds, those it would withdraw), asks [`judge`] with `policy`,
+    /// and stores the harvest only on [`Verdict::Commit`], all in one transaction. Default:
+    /// commits unguarded, for sinks that keep nothing to guard.
+    fn commit_guarded<'a>(
+        &'a self,
+        source: &'a SourceId,
+        harvest: &'a Harvest,
+        at: DateTime<Utc>,
+        policy: GuardPolicy,
+    ) -> SinkFuture<'a, Committed> {
+        let _ = policy;
+        Box::pin(async move { self.commit(source, harvest, at).await.map(Committed::Stored) })
+    }
+
     /// When `source` last harvested successfully, which decides whether its next run can be
     /// incremental ([`since_for`]). Default: no history, so every run is full.
     fn history<'a>(&'a self, source: &'a SourceId) -> SinkFuture<'a, RunHistory> {
@@ -111,15 +129,24 @@ pub trait Sink: Send + Sync {
         Box::pin(async { Ok(RunHistory::default()) })
     }
 
-    /// Records the end of a run: `Ok` succeeded, `Err(message)` failed with that error.
+    /// Records the end of a run: succeeded, failed with its error, or held with its reason.
     fn finish_run<'a>(
         &'a self,
         run: RunId,
         finished: DateTime<Utc>,
-        outcome: Result<(), String>,
+        outcome: RunEnd,
         counts: RunCounts,
         rejections: &'a [RunRejection],
     ) -> SinkFuture<'a, ()>;
+}
+
+/// What a guarded commit did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Committed {
+    /// Stored, with the `new`, `changed`, `unchanged` and `withdrawn` counts.
+    Stored(RunCounts),
+    /// Held by the guard: nothing stored. The counts are what committing would have done.
+    Held { reason: String, would: RunCounts },
 }
 
 /// The time, injectable so tests decide it.
@@ -259,12 +286,20 @@ pub struct RunPlan {
     pub since: Option<DateTime<Utc>>,
     /// Items the run may read before it is stopped as a runaway: [`DEFAULT_MAX_ITEMS`].
     pub max_items: u64,
+    /// The harvest guard's limits; `None` commits unguarded (an accepted run).
+    pub guard: Option<GuardPolicy>,
 }
 
 impl RunPlan {
-    /// A full run of `source` with the default item limit.
+    /// A full, guarded run of `source` with the default item limit and guard.
     pub fn full(source: &ValidSource) -> Self {
-        Self { id: source.id.clone(), municipality: source.municipality, since: None, max_items: DEFAULT_MAX_ITEMS }
+        Self {
+            id: source.id.clone(),
+            municipality: source.municipality,
+            since: None,
+            max_items: DEFAULT_MAX_ITEMS,
+            guard: Some(GuardPolicy::default().with(source.guard)),
+        }
     }
 }
 
@@ -275,6 +310,9 @@ pub enum ReportOutcome {
     Succeeded,
     /// The run failed; nothing of it was stored (unless `committed` says otherwise).
     Failed,
+    /// The run read its source completely, but the harvest guard held it: nothing was stored
+    /// (`error` says why) until a run passes the guard or the source is accepted.
+    Held,
     /// Not run: the source's circuit breaker is open.
     Skipped,
 }
@@ -287,7 +325,7 @@ pub struct RunReport {
     pub run: Option<RunId>,
     pub outcome: ReportOutcome,
     pub counts: RunCounts,
-    /// Why the run failed or was skipped, lowercase.
+    /// Why the run failed, was held or was skipped, lowercase.
     pub error: Option<String>,
     /// The harvest was stored: the source's data may have changed.
     pub committed: bool,
@@ -344,24 +382,35 @@ pub async fn run_once(source: &RunPlan, connector: &dyn Connector, sink: &dyn Si
     let (outcome, harvest) = match collected {
         Ok(harvest) => {
             report.counts = harvest.counts();
-            match sink.commit(&source.id, &harvest, started).await {
-                Ok(stored) => {
+            let committed = match source.guard {
+                Some(policy) => sink.commit_guarded(&source.id, &harvest, started, policy).await,
+                None => sink.commit(&source.id, &harvest, started).await.map(Committed::Stored),
+            };
+            let merge = |report: &mut RunReport, stored: RunCounts| {
+                report.counts = RunCounts {
+                    new: stored.new,
+                    changed: stored.changed,
+                    unchanged: stored.unchanged,
+                    withdrawn: stored.withdrawn,
+                    ..report.counts
+                };
+            };
+            match committed {
+                Ok(Committed::Stored(stored)) => {
                     report.committed = true;
-                    report.counts = RunCounts {
-                        new: stored.new,
-                        changed: stored.changed,
-                        unchanged: stored.unchanged,
-                        withdrawn: stored.withdrawn,
-                        ..report.counts
-                    };
-                    (Ok(()), harvest)
+                    merge(&mut report, stored);
+                    (RunEnd::Succeeded, harvest)
                 }
-                Err(error) => (Err(format!("cannot store the harvest: {error}")), harvest),
+                Ok(Committed::Held { reason, would }) => {
+                    merge(&mut report, would);
+                    (RunEnd::Held(reason), harvest)
+                }
+                Err(error) => (RunEnd::Failed(format!("cannot store the harvest: {error}")), harvest),
             }
         }
         Err((error, harvest)) => {
             report.counts = harvest.counts();
-            (Err(error.to_string()), harvest)
+            (RunEnd::Failed(error.to_string()), harvest)
         }
     };
     let rejections: Vec<RunRejection> = harvest
@@ -369,10 +418,12 @@ pub async fn run_once(source: &RunPlan, connector: &dyn Connector, sink: &dyn Si
         .into_iter()
         .map(|r| RunRejection { upstream_id: r.upstream_id, field: r.field, reason: r.reason })
         .collect();
-    report.error = outcome.as_ref().err().cloned();
+    report.error = outcome.reason().map(str::to_owned);
+    let held = matches!(outcome, RunEnd::Held(_));
     let recorded = sink.finish_run(run, clock.now(), outcome, report.counts, &rejections).await;
     match recorded {
         Ok(()) if report.error.is_none() => report.outcome = ReportOutcome::Succeeded,
+        Ok(()) if held => report.outcome = ReportOutcome::Held,
         Ok(()) => {}
         Err(error) => {
             let stored = if report.committed { "the harvest was stored but " } else { "" };
@@ -398,11 +449,19 @@ fn finished(mut report: RunReport, started: DateTime<Utc>, clock: &dyn Clock, fu
     report.duration = (clock.now() - started).to_std().unwrap_or(Duration::ZERO);
     let c = report.counts;
     let duration_ms = u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX);
+    if let Some(outcome) = report_outcome_code(report.outcome) {
+        RunFinished { source: &report.source, outcome }.emit();
+    }
     match &report.error {
         None => tracing::info!(
             source = %report.source, full, fetched = c.fetched, new = c.new, changed = c.changed,
             unchanged = c.unchanged, withdrawn = c.withdrawn, rejected = c.rejected, duration_ms,
             "harvest run succeeded"
+        ),
+        Some(reason) if report.outcome == ReportOutcome::Held => tracing::warn!(
+            source = %report.source, full, fetched = c.fetched, rejected = c.rejected, withdrawn = c.withdrawn,
+            duration_ms, reason = %reason,
+            "harvest run held by the guard: nothing stored"
         ),
         Some(error) => tracing::warn!(
             source = %report.source, full, fetched = c.fetched, rejected = c.rejected,
@@ -411,6 +470,16 @@ fn finished(mut report: RunReport, started: DateTime<Utc>, clock: &dyn Clock, fu
         ),
     }
     report
+}
+
+/// The `outcome` label of a run's metric; a skipped run did not run.
+fn report_outcome_code(outcome: ReportOutcome) -> Option<&'static str> {
+    match outcome {
+        ReportOutcome::Succeeded => Some("succeeded"),
+        ReportOutcome::Failed => Some("failed"),
+        ReportOutcome::Held => Some("held"),
+        ReportOutcome::Skipped => None,
+    }
 }
 
 /// When a source's circuit breaker opens and for how long.
@@ -503,6 +572,9 @@ pub struct RunnerOptions {
     /// ([`since_for`]): [`DEFAULT_FULL_EVERY`]; zero makes every run full.
     pub full_every: Duration,
     pub breaker: BreakerPolicy,
+    /// The harvest guard of every source (`[harvest]`), each source's own limits
+    /// (`[source.guard]`) in place of these.
+    pub guard: GuardPolicy,
 }
 
 impl Default for RunnerOptions {
@@ -512,6 +584,7 @@ impl Default for RunnerOptions {
             max_items: DEFAULT_MAX_ITEMS,
             full_every: DEFAULT_FULL_EVERY,
             breaker: BreakerPolicy::default(),
+            guard: GuardPolicy::default(),
         }
     }
 }
@@ -593,7 +666,7 @@ impl Runner {
             .map(|entry| match entry {
                 Ok(entry) => {
                     let id = entry.source.id.clone();
-                    (id, Some(tokio::spawn(Arc::clone(&self.inner).run_isolated(entry, false))))
+                    (id, Some(tokio::spawn(Arc::clone(&self.inner).run_isolated(entry, Mode::Now))))
                 }
                 Err(id) => (id, None),
             })
@@ -614,7 +687,19 @@ impl Runner {
     /// configured gets a `Failed` report.
     pub async fn run_due(&self, id: &SourceId) -> RunReport {
         match self.inner.sources.iter().find(|s| s.source.id == *id).cloned() {
-            Some(entry) => Arc::clone(&self.inner).run_isolated(entry, true).await,
+            Some(entry) => Arc::clone(&self.inner).run_isolated(entry, Mode::Scheduled).await,
+            None => failed(id, "no such source is configured".to_owned()),
+        }
+    }
+
+    /// Accepts what the source `id` has now, whatever the harvest guard would say: a full run
+    /// now, committed unguarded, which ends the source's `held` state. What an operator does
+    /// after reading why a run was held (`vuxnav harvest --accept SOURCE`, and later the admin
+    /// API): the one place that accepts. The held run itself is not kept; the source is read
+    /// again, so what is accepted is what the upstream serves at the time of accepting.
+    pub async fn accept(&self, id: &SourceId) -> RunReport {
+        match self.inner.sources.iter().find(|s| s.source.id == *id).cloned() {
+            Some(entry) => Arc::clone(&self.inner).run_isolated(entry, Mode::Accepted).await,
             None => failed(id, "no such source is configured".to_owned()),
         }
     }
@@ -628,10 +713,10 @@ impl Runner {
 impl Inner {
     /// [`Inner::run`] in a task of its own, so that a run that panics is reported as failed,
     /// counted by the source's breaker, and does not end the source's schedule.
-    async fn run_isolated(self: Arc<Self>, entry: BuiltSource, guarded: bool) -> RunReport {
+    async fn run_isolated(self: Arc<Self>, entry: BuiltSource, mode: Mode) -> RunReport {
         let id = entry.source.id.clone();
         let inner = Arc::clone(&self);
-        match tokio::spawn(async move { inner.run(&entry, guarded).await }).await {
+        match tokio::spawn(async move { inner.run(&entry, mode).await }).await {
             Ok(report) => report,
             Err(error) => {
                 let report = failed(&id, format!("the run ended abnormally: {error}"));
@@ -652,11 +737,12 @@ impl Inner {
         self.breakers.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// One run of `entry` under the concurrency limit, incremental when [`since_for`] says so; a scheduled run (`guarded`) is
-    /// skipped while the source's breaker is open.
-    async fn run(&self, entry: &BuiltSource, guarded: bool) -> RunReport {
+    /// One run of `entry` under the concurrency limit, incremental when [`since_for`] says so
+    /// (an accepted run is always full); a scheduled run is skipped while the source's breaker
+    /// is open, and only an accepted one commits unguarded.
+    async fn run(&self, entry: &BuiltSource, mode: Mode) -> RunReport {
         let id = &entry.source.id;
-        if guarded {
+        if mode == Mode::Scheduled {
             let now = self.clock.now();
             let policy = self.options.breaker;
             let admission = self.breakers().entry(id.clone()).or_insert_with(|| CircuitBreaker::new(policy)).admit(now);
@@ -674,7 +760,7 @@ impl Inner {
         let Ok(_permit) = self.permits.acquire().await else {
             return failed(id, "the runner is closed".to_owned());
         };
-        let since = if entry.connector.incremental() && !self.options.full_every.is_zero() {
+        let since = if mode != Mode::Accepted && entry.connector.incremental() && !self.options.full_every.is_zero() {
             match self.sink.history(id).await {
                 Ok(history) => since_for(history, true, self.options.full_every, self.clock.now()),
                 Err(error) => {
@@ -685,9 +771,11 @@ impl Inner {
         } else {
             None
         };
-        let source = RunPlan { since, max_items: self.options.max_items, ..RunPlan::full(&entry.source) };
+        let guard = (mode != Mode::Accepted).then(|| self.options.guard.with(entry.source.guard));
+        let source = RunPlan { since, max_items: self.options.max_items, guard, ..RunPlan::full(&entry.source) };
         let report = run_once(&source, entry.connector.as_ref(), self.sink.as_ref(), self.clock.as_ref()).await;
-        self.record(id, report.outcome == ReportOutcome::Succeeded);
+        // A held run read its source: the source is not failing, so the breaker is not opened.
+        self.record(id, report.outcome != ReportOutcome::Failed);
         if report.committed
             && let Some(hook) = &self.on_committed
         {
@@ -695,6 +783,17 @@ impl Inner {
         }
         report
     }
+}
+
+/// Why a run is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// On the source's schedule: skipped while its breaker is open.
+    Scheduled,
+    /// Asked for now (`vuxnav harvest`): runs whatever the breaker says.
+    Now,
+    /// An operator accepts what the source has: full and unguarded.
+    Accepted,
 }
 
 fn failed(source: &SourceId, error: String) -> RunReport {

@@ -34,15 +34,16 @@ fn render(items: &[Item]) -> String {
                 short(p.id),
                 p.name,
                 or_dash(p.org_number.as_ref().map(|n| n.as_str())),
-                p.kind.code(),
+                or_dash(p.kind.map(|k| k.code())),
                 or_dash(p.municipality),
                 or_dash(p.web.as_deref()),
             ),
             Item::Course(c) => writeln!(
                 out,
-                "course {} {} {:?} form={} credits={} description={}",
+                "course {} {} local={} {:?} form={} credits={} description={}",
                 short(c.id),
                 or_dash(c.code.as_ref().map(|code| code.as_str())),
+                or_dash(c.local_code.as_deref()),
                 c.title,
                 c.school_form.code(),
                 or_dash(c.credits.map(|k| format!("{} {}", k.value, k.system.code()))),
@@ -50,10 +51,11 @@ fn render(items: &[Item]) -> String {
             ),
             Item::Offering(o) => writeln!(
                 out,
-                "offering {} upstream={} course={} provider={} kommun={} dates={}..{} apply={}..{} pace={} \
-                 mode={} time={} lang={} seats={} town={} place={} web={} hash={}",
+                "offering {} upstream={} title={} course={} provider={} kommun={} dates={}..{} apply={}..{} pace={} \
+                 mode={} time={} lang={} configured={} seats={} town={} place={} web={} hash={}",
                 short(o.id),
                 o.provenance.upstream_id,
+                or_dash(o.title.as_ref().map(|t| format!("{t:?}"))),
                 short(o.course),
                 short(o.provider),
                 o.municipality,
@@ -62,9 +64,13 @@ fn render(items: &[Item]) -> String {
                 or_dash(o.application.opens()),
                 or_dash(o.application.closes()),
                 o.pace.percent(),
-                o.mode.code(),
-                o.time_of_study.code(),
-                o.language,
+                or_dash(o.mode.map(|m| m.code())),
+                or_dash(o.time_of_study.map(|t| t.code())),
+                or_dash(o.language),
+                or_dash(
+                    Some(o.provenance.configured.iter().map(|f| f.code()).collect::<Vec<_>>().join(","))
+                        .filter(|c| !c.is_empty())
+                ),
                 or_dash(o.seats),
                 or_dash(o.location.town.as_deref()),
                 or_dash(o.location.name.as_deref().map(|n| format!("{n:?}"))),

@@ -20,7 +20,7 @@ use vuxnav_connectors::runner::{
 use vuxnav_connectors::{Connector, ConnectorError, HarvestContext, Item, ItemStream, Rejection};
 use vuxnav_schema::{
     Application, Eligibility, Language, Location, MunicipalityCode, Offering, Pace, Provenance, PublicId, RunCounts,
-    RunId, RunRejection, Schedule, SourceId, StudyMode, TimeOfStudy,
+    RunEnd, RunId, RunRejection, Schedule, SourceId, StudyMode, TimeOfStudy,
 };
 
 const URL: &str = "https://kurser.example.se/api";
@@ -39,6 +39,7 @@ fn run_source(id: &str) -> RunPlan {
         municipality: MunicipalityCode::parse("0180").expect("a kommunkod"),
         since: None,
         max_items: 1_000,
+        guard: None,
     }
 }
 
@@ -49,13 +50,14 @@ fn offering(source: &SourceId, upstream_id: &str, seats: u32) -> Offering {
         course: PublicId::local_course(source, "c1"),
         provider: PublicId::local_provider(source, "p1"),
         municipality: MunicipalityCode::parse("0180").expect("a kommunkod"),
+        title: None,
         location: Location::default(),
         schedule: Schedule::new(None, None, true).expect("a schedule"),
         application: Application::new(None, None, true, None).expect("an application"),
         pace: Pace::new(100).expect("a pace"),
-        time_of_study: TimeOfStudy::ALL[0],
-        mode: StudyMode::ALL[0],
-        language: Language::SWEDISH,
+        time_of_study: Some(TimeOfStudy::ALL[0]),
+        mode: Some(StudyMode::ALL[0]),
+        language: Some(Language::SWEDISH),
         seats: Some(seats),
         cancelled: false,
         apprenticeship: false,
@@ -63,6 +65,7 @@ fn offering(source: &SourceId, upstream_id: &str, seats: u32) -> Offering {
         eligibility: Eligibility::ALL[0],
         web: None,
         provenance: Provenance {
+            configured: Default::default(),
             source: source.clone(),
             upstream_id: upstream_id.to_owned(),
             first_seen: at(),
@@ -224,10 +227,14 @@ impl Sink for RecordingSink {
         &'a self,
         run: RunId,
         _finished: DateTime<Utc>,
-        outcome: Result<(), String>,
+        outcome: RunEnd,
         counts: RunCounts,
         rejections: &'a [RunRejection],
     ) -> SinkFuture<'a, ()> {
+        let outcome = match outcome {
+            RunEnd::Succeeded => Ok(()),
+            RunEnd::Failed(reason) | RunEnd::Held(reason) => Err(reason),
+        };
         Box::pin(async move {
             self.record(Call::Finish { run, outcome, counts, rejections: rejections.to_vec() });
             self.finished.notify_one();
@@ -361,6 +368,7 @@ async fn providers_and_courses_read_twice_are_kept_once_without_a_rejection() {
     let course = vuxnav_schema::Course {
         id: PublicId::local_course(&source.id, "c1"),
         code: None,
+        local_code: None,
         title: "Svenska 1".to_owned(),
         description: None,
         school_form: vuxnav_schema::SchoolForm::ALL[0],

@@ -162,6 +162,7 @@ impl Records for Generated {
                 last_attempt: Some(at(0)),
                 last_success: Some(at(0)),
                 last_error: None,
+                held_reason: None,
                 offering_count: self.offerings as u64,
             },
             first_run: Some(at(0)),

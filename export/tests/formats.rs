@@ -15,9 +15,10 @@ use serde::Deserialize;
 use support::{Memory, night, options, read};
 use vuxnav_export::{LocalFolder, publish, v1::TABLES};
 use vuxnav_schema::{
-    Application, Catalogue, Coordinates, Course, CourseCode, CourseConfiguration, Credits, CreditsSystem, Eligibility,
-    Language, Location, MunicipalityCode, Offering, OrgNumber, Pace, Provenance, Provider, ProviderKind, PublicId,
-    RunCounts, Schedule, SchoolForm, SourceId, SourceReport, SourceState, SourceStatus, StudyMode, TimeOfStudy,
+    Application, Catalogue, ConfiguredField, Coordinates, Course, CourseCode, CourseConfiguration, Credits,
+    CreditsSystem, Eligibility, Language, Location, MunicipalityCode, Offering, OrgNumber, Pace, Provenance, Provider,
+    ProviderKind, PublicId, RunCounts, Schedule, SchoolForm, SourceId, SourceReport, SourceState, SourceStatus,
+    StudyMode, TimeOfStudy,
 };
 
 #[derive(Deserialize)]
@@ -53,7 +54,8 @@ struct ProviderIn {
     key: String,
     name: String,
     org_number: Option<String>,
-    kind: String,
+    /// Absent: unknown.
+    kind: Option<String>,
     school_unit_code: Option<String>,
     municipality: Option<String>,
     web: Option<String>,
@@ -66,6 +68,7 @@ struct CourseIn {
     source: String,
     key: String,
     code: Option<String>,
+    local_code: Option<String>,
     title: String,
     description: Option<String>,
     school_form: String,
@@ -83,6 +86,7 @@ struct OfferingIn {
     key: String,
     course: String,
     provider: String,
+    title: Option<String>,
     location_name: Option<String>,
     street_address: Option<String>,
     postal_code: Option<String>,
@@ -99,8 +103,9 @@ struct OfferingIn {
     application_continuous: bool,
     apply_url: Option<String>,
     pace: i64,
-    time: String,
-    mode: String,
+    /// Absent: unknown, as are `mode` and `language`.
+    time: Option<String>,
+    mode: Option<String>,
     language: Option<String>,
     seats: Option<u32>,
     #[serde(default)]
@@ -110,6 +115,9 @@ struct OfferingIn {
     fee: Option<u32>,
     eligibility: String,
     web: Option<String>,
+    /// The configured fields' codes (`timeOfStudy`, `mode`, …).
+    #[serde(default)]
+    configured: Vec<String>,
     first_seen: String,
     last_changed: String,
 }
@@ -143,7 +151,7 @@ fn records(path: &Path) -> Memory {
                 id,
                 name: p.name,
                 org_number,
-                kind: ProviderKind::parse(&p.kind).expect("a provider kind"),
+                kind: p.kind.map(|kind| ProviderKind::parse(&kind).expect("a provider kind")),
                 school_unit_code: p.school_unit_code,
                 municipality: p.municipality.map(|m| MunicipalityCode::parse(&m).expect("a kommunkod")),
                 web: p.web,
@@ -169,6 +177,7 @@ fn records(path: &Path) -> Memory {
             let course = Course {
                 id,
                 code,
+                local_code: c.local_code,
                 title: c.title,
                 description: c.description,
                 school_form: SchoolForm::parse(&c.school_form).expect("a school form"),
@@ -199,6 +208,7 @@ fn records(path: &Path) -> Memory {
                 course: find(&o.course, &course_ids),
                 provider: find(&o.provider, &provider_ids),
                 municipality: MunicipalityCode::parse(&municipality).expect("a kommunkod"),
+                title: o.title,
                 location: Location {
                     name: o.location_name,
                     street_address: o.street_address,
@@ -210,9 +220,9 @@ fn records(path: &Path) -> Memory {
                 application: Application::new(date(o.opens), date(o.closes), o.application_continuous, o.apply_url)
                     .expect("an application"),
                 pace: Pace::new(o.pace).expect("a pace"),
-                time_of_study: TimeOfStudy::parse(&o.time).expect("a time of study"),
-                mode: StudyMode::parse(&o.mode).expect("a mode"),
-                language: Language::parse(o.language.as_deref().unwrap_or("swe")).expect("a language"),
+                time_of_study: o.time.map(|time| TimeOfStudy::parse(&time).expect("a time of study")),
+                mode: o.mode.map(|mode| StudyMode::parse(&mode).expect("a mode")),
+                language: o.language.map(|language| Language::parse(&language).expect("a language")),
                 seats: o.seats,
                 cancelled: o.cancelled,
                 apprenticeship: o.apprenticeship,
@@ -220,6 +230,11 @@ fn records(path: &Path) -> Memory {
                 eligibility: Eligibility::parse(&o.eligibility).expect("an eligibility"),
                 web: o.web,
                 provenance: Provenance {
+                    configured: o
+                        .configured
+                        .iter()
+                        .map(|field| ConfiguredField::parse(field).expect("a configured field"))
+                        .collect(),
                     source,
                     upstream_id: o.key,
                     first_seen: instant(&o.first_seen),
@@ -245,6 +260,7 @@ fn records(path: &Path) -> Memory {
                     last_attempt: s.last_success.as_deref().map(instant),
                     last_success: s.last_success.as_deref().map(instant),
                     last_error: None,
+                    held_reason: None,
                     offering_count: 0,
                 },
                 first_run: s.first_run.as_deref().map(instant),

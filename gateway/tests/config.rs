@@ -77,7 +77,7 @@ fn an_empty_file_gives_the_defaults() {
         }
     );
     assert_eq!(config.shutdown_timeout, std::time::Duration::from_secs(30));
-    assert_eq!(config.read_model.refresh.as_ref().map(|s| s.expression()), Some("0 */5 * * * *"));
+    assert_eq!(config.read_model.refresh.as_ref().map(|s| s.expression()), Some("*/2 * * * * *"));
 }
 
 #[test]

@@ -341,6 +341,7 @@ async fn a_susa_navet_source_runs_incrementally_after_a_full_run_and_in_full_whe
         schedule: vuxnav_connectors::schedule::Schedule::parse("0 0 3 * * *").expect("a schedule"),
         enabled: true,
         allow_private_network: true,
+        guard: Default::default(),
         connector: upstreams.connector_config(demo),
     };
     let config = Config { sources: vec![source], ..Config::default() };

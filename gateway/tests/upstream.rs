@@ -68,7 +68,7 @@ async fn harvest(
 struct Key {
     id: PublicId,
     upstream_id: String,
-    course: PublicId,
+    course: Option<PublicId>,
     provider: PublicId,
     municipality: String,
     start: Option<NaiveDate>,
@@ -85,11 +85,21 @@ struct Key {
     place: Option<String>,
 }
 
+/// The course of an offering when it is a national one (one id in the whole region, whatever
+/// the format); a local course is the source's own, and each format identifies it in its own
+/// way (by the upstream's course id or by what it is), so only national ones are compared.
+fn national(course: PublicId) -> Option<PublicId> {
+    static NATIONAL: std::sync::LazyLock<std::collections::HashSet<PublicId>> = std::sync::LazyLock::new(|| {
+        vuxnav_schema::national_courses().map(|c| PublicId::course_by_code(&c.code)).collect()
+    });
+    NATIONAL.contains(&course).then_some(course)
+}
+
 fn key(offering: &Offering) -> Key {
     Key {
         id: offering.id,
         upstream_id: offering.provenance.upstream_id.clone(),
-        course: offering.course,
+        course: national(offering.course),
         provider: offering.provider,
         municipality: offering.municipality.as_str().to_owned(),
         start: offering.schedule.start(),
@@ -97,9 +107,9 @@ fn key(offering: &Offering) -> Key {
         opens: offering.application.opens(),
         closes: offering.application.closes(),
         pace: offering.pace.percent(),
-        mode: offering.mode.code(),
-        time_of_study: offering.time_of_study.code(),
-        language: offering.language.as_str().to_owned(),
+        mode: offering.mode.map_or("", |m| m.code()),
+        time_of_study: offering.time_of_study.map_or("", |t| t.code()),
+        language: offering.language.map(|l| l.to_string()).unwrap_or_default(),
         seats: offering.seats,
         web: offering.web.clone(),
         town: offering.location.town.clone(),
@@ -191,7 +201,7 @@ fn planned_keys(offerings: &[Offering], courses: &[Course], providers: &[Provide
                 closes: o.application.closes(),
                 continuous_application: o.application.continuous(),
                 pace: o.pace.percent(),
-                distance: o.mode != StudyMode::OnSite,
+                distance: o.mode.is_some_and(|m| m != StudyMode::OnSite),
                 town: o.location.town.clone(),
                 place: o.location.name.clone(),
             }
@@ -286,8 +296,21 @@ struct Ss12000Key {
     continuous_intake: bool,
 }
 
+/// SS 12000 has no fields for mode, time of study or language: the activity's name says what
+/// is not the usual (`distans`, `kvällstid`, `på engelska`), and the rest is unknown.
 fn ss12000_key(offering: &Offering) -> Ss12000Key {
-    let key = Key { opens: None, closes: None, seats: None, web: None, ..key(offering) };
+    let key = key(offering);
+    let named = |value: &'static str, unnamed: &str| if value == unnamed { "" } else { value };
+    let key = Key {
+        opens: None,
+        closes: None,
+        seats: None,
+        web: None,
+        mode: named(key.mode, "plats"),
+        time_of_study: named(key.time_of_study, "blandat"),
+        language: if key.language == "eng" { key.language.clone() } else { String::new() },
+        ..key
+    };
     Ss12000Key { key, continuous_intake: offering.schedule.continuous_intake() }
 }
 

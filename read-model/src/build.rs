@@ -8,7 +8,7 @@ use chrono::Datelike;
 use roaring::RoaringBitmap;
 use vuxnav_schema::{
     Catalogue, Course, CourseCode, Municipality, MunicipalityCode, Offering, Provenance, Provider, PublicId,
-    SchoolForm, occasion,
+    SchoolForm, SourceId, occasion,
 };
 
 use crate::collation::Swedish;
@@ -65,12 +65,18 @@ impl ReadModel {
         let course_of = |doc: u32| &courses[*course.value_of(doc) as usize];
         let flags = Flags::of(&offerings, course_of);
         let keywords = Keywords::build(&offerings, course_of);
-        let text = Self::text_index(&courses, &providers, &municipality, &place)?;
+        let title = Dimension::build(offerings.iter().map(|o| o.title.clone().unwrap_or_default()));
+        let text = Self::text_index(&courses, &providers, &municipality, &place, &title)?;
+        let mut by_source: HashMap<SourceId, u64> = HashMap::new();
+        for offering in &offerings {
+            *by_source.entry(offering.provenance.source.clone()).or_default() += 1;
+        }
         let municipality_rank = municipality_ranks(&swedish);
         let start_key: Vec<i64> = offerings.iter().map(start_key).collect();
         let sorted = orders(&offerings, &courses, &course, &municipality, &start_key, &municipality_rank, &swedish);
 
         Ok(Self {
+            by_source,
             all: (0..offerings.len() as u32).collect(),
             cancelled: flags.cancelled,
             continuous: flags.continuous,
@@ -90,6 +96,7 @@ impl ReadModel {
             provider,
             municipality,
             place,
+            title,
             start_key,
             municipality_rank,
             sorted,
@@ -112,15 +119,21 @@ impl ReadModel {
         providers: &[Provider],
         municipality: &Dimension<MunicipalityCode>,
         place: &Dimension<String>,
+        title: &Dimension<String>,
     ) -> Result<TextIndex, BuildError> {
         let course_texts: Vec<String> = courses
             .iter()
             .map(|c| {
-                [Some(c.title.as_str()), c.code.as_ref().map(CourseCode::as_str), c.subject.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                [
+                    Some(c.title.as_str()),
+                    c.code.as_ref().map(CourseCode::as_str),
+                    c.local_code.as_deref(),
+                    c.subject.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
             })
             .collect();
         let entities = course_texts
@@ -136,6 +149,14 @@ impl ReadModel {
                     .map(|(i, code)| (EntityKind::Municipality, i as u32, code.municipality().name)),
             )
             .chain(place.values().iter().enumerate().map(|(i, text)| (EntityKind::Place, i as u32, text.as_str())))
+            .chain(
+                title
+                    .values()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, text)| !text.is_empty())
+                    .map(|(i, text)| (EntityKind::Title, i as u32, text.as_str())),
+            )
             .chain(Keywords::texts().map(|(ord, text)| (EntityKind::Keyword, ord, text)));
         TextIndex::build(entities).map_err(|error| BuildError::TextIndex(error.to_string()))
     }

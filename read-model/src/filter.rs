@@ -57,7 +57,7 @@ impl Selection {
 /// sum over its course, provider, municipality, place and the matched keywords it has.
 #[derive(Default)]
 pub(crate) struct Scores {
-    entities: [Vec<f32>; 4],
+    entities: [Vec<f32>; 5],
     keywords: Vec<(u32, f32)>,
 }
 
@@ -167,9 +167,9 @@ impl ReadModel {
         let own: [Option<RoaringBitmap>; FACETS] = [
             (!filter.municipalities.is_empty()).then(|| self.municipality.any_of(&filter.municipalities)),
             (!filter.school_forms.is_empty()).then(|| self.school_form.any_of(&filter.school_forms)),
-            (!filter.modes.is_empty()).then(|| self.mode.any_of(&filter.modes)),
-            (!filter.times_of_study.is_empty()).then(|| self.time_of_study.any_of(&filter.times_of_study)),
-            (!filter.languages.is_empty()).then(|| self.language.any_of(&filter.languages)),
+            (!filter.modes.is_empty()).then(|| self.mode.any_of(&known(&filter.modes))),
+            (!filter.times_of_study.is_empty()).then(|| self.time_of_study.any_of(&known(&filter.times_of_study))),
+            (!filter.languages.is_empty()).then(|| self.language.any_of(&known(&filter.languages))),
         ];
         let restrictions: Vec<&RoaringBitmap> = restrictions.iter().map(AsRef::as_ref).collect();
         let mut relaxed: [Option<RoaringBitmap>; FACETS] = Default::default();
@@ -269,14 +269,15 @@ impl ReadModel {
             EntityKind::Provider => &self.provider,
             EntityKind::Municipality => &self.municipality,
             EntityKind::Place => &self.place,
+            EntityKind::Title => &self.title,
             EntityKind::Keyword => &self.keywords,
         }
     }
 
     /// The entities of which each offering has one, by `EntityKind` (course, provider,
-    /// municipality, place); keywords overlap and are not among them.
-    fn dimensions(&self) -> [&dyn OnePerOffering; 4] {
-        [&self.course, &self.provider, &self.municipality, &self.place]
+    /// municipality, place, own title); keywords overlap and are not among them.
+    fn dimensions(&self) -> [&dyn OnePerOffering; 5] {
+        [&self.course, &self.provider, &self.municipality, &self.place, &self.title]
     }
 
     /// The offering's relevance: the sum of the scores of its course, provider, municipality,
@@ -304,4 +305,9 @@ impl ReadModel {
             .sum();
         entities + keywords
     }
+}
+
+/// Filter values as the dimension's keys: a value asked for never matches an unknown one.
+fn known<T: Copy>(values: &[T]) -> Vec<Option<T>> {
+    values.iter().copied().map(Some).collect()
 }

@@ -40,11 +40,11 @@ const RULES: [Rule; 12] = [
         applies: |_, c| c.school_form.is_komvux() && (c.vocational || c.configuration == CourseConfiguration::Package),
     },
     Rule { words: "lärling lärlingsutbildning lärlingsvux", applies: |o, _| o.apprenticeship },
-    Rule { words: "distans distansutbildning distanskurs", applies: |o, _| o.mode == StudyMode::Distance },
-    Rule { words: "hybrid", applies: |o, _| o.mode == StudyMode::Hybrid },
-    Rule { words: "kväll kvällstid kvällskurs", applies: |o, _| o.time_of_study == TimeOfStudy::Evening },
-    Rule { words: "dagtid", applies: |o, _| o.time_of_study == TimeOfStudy::Day },
-    Rule { words: "helg helgkurs", applies: |o, _| o.time_of_study == TimeOfStudy::Weekend },
+    Rule { words: "distans distansutbildning distanskurs", applies: |o, _| o.mode == Some(StudyMode::Distance) },
+    Rule { words: "hybrid", applies: |o, _| o.mode == Some(StudyMode::Hybrid) },
+    Rule { words: "kväll kvällstid kvällskurs", applies: |o, _| o.time_of_study == Some(TimeOfStudy::Evening) },
+    Rule { words: "dagtid", applies: |o, _| o.time_of_study == Some(TimeOfStudy::Day) },
+    Rule { words: "helg helgkurs", applies: |o, _| o.time_of_study == Some(TimeOfStudy::Weekend) },
 ];
 
 /// The keyword entities: their words, to index, and their offerings.

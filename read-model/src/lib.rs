@@ -35,7 +35,7 @@ use chrono::NaiveDate;
 use roaring::RoaringBitmap;
 use vuxnav_schema::{
     Coordinates, Course, CourseCode, Language, MunicipalityCode, Offering, Pace, Provenance, Provider, PublicId,
-    SchoolForm, StudyMode, TimeOfStudy,
+    SchoolForm, SourceId, StudyMode, TimeOfStudy,
 };
 
 use collation::Swedish;
@@ -57,6 +57,8 @@ pub struct ReadModel {
     offering_index: HashMap<PublicId, u32>,
     /// Per offering with duplicates: where the merged records came from.
     also_listed: HashMap<u32, Vec<Provenance>>,
+    /// Offerings served per source: each counted under the source of the record served.
+    by_source: HashMap<SourceId, u64>,
     course_index: HashMap<PublicId, u32>,
     course_by_code: HashMap<String, u32>,
     provider_index: HashMap<PublicId, u32>,
@@ -66,13 +68,16 @@ pub struct ReadModel {
     continuous: RoaringBitmap,
     municipality: Dimension<MunicipalityCode>,
     school_form: Dimension<SchoolForm>,
-    mode: Dimension<StudyMode>,
-    time_of_study: Dimension<TimeOfStudy>,
-    language: Dimension<Language>,
+    /// `None` is the offerings whose value is unknown: a facet bucket of its own.
+    mode: Dimension<Option<StudyMode>>,
+    time_of_study: Dimension<Option<TimeOfStudy>>,
+    language: Dimension<Option<Language>>,
     pace: Dimension<Pace>,
     course: Dimension<u32>,
     provider: Dimension<u32>,
     place: Dimension<String>,
+    /// Each offering's own title (empty when it has none), for text search.
+    title: Dimension<String>,
     start: Dimension<Option<NaiveDate>>,
     /// The application window (opens, closes, continuous) and whether the intake is continuous.
     application: Dimension<(Option<NaiveDate>, Option<NaiveDate>, bool, bool)>,
@@ -172,6 +177,18 @@ impl ReadModel {
             .map_or(0, |index| self.municipality.bitmap(index).difference_len(&self.cancelled))
     }
 
+    /// The courses whose national code or provider's local code is `code` (ignoring case): a
+    /// yrkesvux package such as `YVUSK` has a local code, and several providers may use it.
+    pub fn courses_with_code(&self, code: &str) -> Vec<&Course> {
+        self.courses
+            .iter()
+            .filter(|c| {
+                c.code.as_ref().is_some_and(|n| n.as_str().eq_ignore_ascii_case(code))
+                    || c.local_code.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(code))
+            })
+            .collect()
+    }
+
     /// The offerings of a course, cancelled ones left out, in offering order.
     pub fn offerings_of(&self, course: &Course) -> impl Iterator<Item = &Offering> {
         let bitmap = self
@@ -194,6 +211,14 @@ impl ReadModel {
             }
         }
         (count > 0).then(|| Coordinates::new(latitude / f64::from(count), longitude / f64::from(count)).ok()).flatten()
+    }
+
+    /// Number of offerings (cancelled ones included) served from a source's records: an
+    /// occasion that two sources list is counted once, under the source whose record is
+    /// served. Over all sources these add up to [`ReadModel::len`]: the same snapshot as every
+    /// other count.
+    pub fn source_offering_count(&self, source: &SourceId) -> u64 {
+        self.by_source.get(source).copied().unwrap_or(0)
     }
 
     pub fn len(&self) -> usize {

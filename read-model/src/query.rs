@@ -70,9 +70,10 @@ pub struct OfferingQuery {
 pub struct Facets {
     pub municipality: Vec<(MunicipalityCode, u64)>,
     pub school_form: Vec<(SchoolForm, u64)>,
-    pub mode: Vec<(StudyMode, u64)>,
-    pub time_of_study: Vec<(TimeOfStudy, u64)>,
-    pub language: Vec<(Language, u64)>,
+    /// `None` counts the offerings whose value is unknown.
+    pub mode: Vec<(Option<StudyMode>, u64)>,
+    pub time_of_study: Vec<(Option<TimeOfStudy>, u64)>,
+    pub language: Vec<(Option<Language>, u64)>,
 }
 
 /// A page of offerings with the cursor of each.

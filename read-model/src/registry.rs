@@ -57,8 +57,9 @@ pub struct PathwayOffering<'a> {
 #[derive(Debug, Clone)]
 pub struct Route<'a> {
     pub code: &'a CourseCode,
-    /// `None` when no offering of the catalogue has this code.
-    pub course: Option<&'a Course>,
+    /// The courses of the catalogue with this national or local code; empty when none is
+    /// offered.
+    pub courses: Vec<&'a Course>,
     pub offerings: Vec<PathwayOffering<'a>>,
 }
 
@@ -210,13 +211,10 @@ impl RegistryModel {
             return Cost::OwnMunicipality;
         }
         let day = offering.schedule.start().filter(|_| !offering.schedule.continuous_intake()).unwrap_or(today);
-        match self.registries.prices.price_for(
-            home,
-            offering.municipality,
-            course.school_form,
-            course.code.as_ref(),
-            day,
-        ) {
+        // A yrkesvux package is priced by its local code, a course by its national one.
+        let local = course.local_code.as_deref().and_then(|c| CourseCode::parse(c).ok());
+        let code = course.code.as_ref().or(local.as_ref());
+        match self.registries.prices.price_for(home, offering.municipality, course.school_form, code, day) {
             Some(entry) => Cost::Priced { entry, day },
             None => Cost::NotCovered { day },
         }
@@ -239,24 +237,19 @@ impl RegistryModel {
         let routes = codes
             .iter()
             .map(|code| {
-                let course = catalogue.course_by_code(code);
-                let mut offerings: Vec<PathwayOffering<'a>> = course
-                    .map(|course| {
-                        catalogue
-                            .offerings_of(course)
-                            .filter(|o| o.schedule.end().is_none_or(|end| end >= today))
-                            .filter(|o| {
-                                o.eligibility != vuxnav_schema::Eligibility::Residents || o.municipality == home
-                            })
-                            .map(|offering| PathwayOffering {
-                                offering,
-                                own_municipality: offering.municipality == home,
-                                distance_km: centre.zip(offering.location.coordinates).map(|(a, b)| km(a, b)),
-                                cost: self.cost(offering, course, home, today),
-                            })
-                            .collect()
+                let courses = catalogue.courses_with_code(code.as_str());
+                let mut offerings: Vec<PathwayOffering<'a>> = courses
+                    .iter()
+                    .flat_map(|course| catalogue.offerings_of(course).map(move |offering| (*course, offering)))
+                    .filter(|(_, o)| o.schedule.end().is_none_or(|end| end >= today))
+                    .filter(|(_, o)| o.eligibility != vuxnav_schema::Eligibility::Residents || o.municipality == home)
+                    .map(|(course, offering)| PathwayOffering {
+                        offering,
+                        own_municipality: offering.municipality == home,
+                        distance_km: centre.zip(offering.location.coordinates).map(|(a, b)| km(a, b)),
+                        cost: self.cost(offering, course, home, today),
                     })
-                    .unwrap_or_default();
+                    .collect();
                 offerings.sort_by(|a, b| {
                     (!a.own_municipality, a.distance_km.is_none())
                         .cmp(&(!b.own_municipality, b.distance_km.is_none()))
@@ -264,7 +257,7 @@ impl RegistryModel {
                         .then(a.offering.schedule.start().cmp(&b.offering.schedule.start()))
                         .then(a.offering.id.cmp(&b.offering.id))
                 });
-                Route { code, course, offerings }
+                Route { code, courses, offerings }
             })
             .collect();
         Some(Pathway {

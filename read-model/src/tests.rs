@@ -20,6 +20,7 @@ fn course(code: &str, title: &str, form: SchoolForm, subject: &str) -> Course {
     Course {
         id: PublicId::course_by_code(&code),
         code: Some(code),
+        local_code: None,
         title: title.into(),
         description: None,
         school_form: form,
@@ -37,9 +38,11 @@ struct Spec {
     town: &'static str,
     start: Option<&'static str>,
     continuous: bool,
-    mode: StudyMode,
+    mode: Option<StudyMode>,
     time: TimeOfStudy,
     pace: i64,
+    /// The offering's own title.
+    title: Option<&'static str>,
     cancelled: bool,
     apprenticeship: bool,
     application: (Option<&'static str>, Option<&'static str>, bool),
@@ -52,9 +55,10 @@ fn spec(course: usize, municipality: &'static str, start: Option<&'static str>) 
         town: "Centrum",
         start,
         continuous: start.is_none(),
-        mode: StudyMode::OnSite,
+        mode: Some(StudyMode::OnSite),
         time: TimeOfStudy::Day,
         pace: 100,
+        title: None,
         cancelled: false,
         apprenticeship: false,
         application: (None, None, start.is_none()),
@@ -79,7 +83,7 @@ fn catalogue(specs: Vec<Spec>) -> Catalogue {
         id: PublicId::local_provider(&source, "p1"),
         name: "Vuxenutbildningscentrum".into(),
         org_number: None,
-        kind: ProviderKind::Kommunal,
+        kind: Some(ProviderKind::Kommunal),
         school_unit_code: None,
         municipality: None,
         web: None,
@@ -95,14 +99,15 @@ fn catalogue(specs: Vec<Spec>) -> Catalogue {
             course: courses[s.course].id,
             provider: provider.id,
             municipality: MunicipalityCode::parse(s.municipality).unwrap(),
+            title: s.title.map(Into::into),
             location: Location { town: Some(s.town.into()), ..Location::default() },
             schedule: Schedule::new(s.start.map(date), None, s.continuous).unwrap(),
             application: Application::new(s.application.0.map(date), s.application.1.map(date), s.application.2, None)
                 .unwrap(),
             pace: Pace::new(s.pace).unwrap(),
-            time_of_study: s.time,
+            time_of_study: Some(s.time),
             mode: s.mode,
-            language: Language::SWEDISH,
+            language: Some(Language::SWEDISH),
             seats: Some(30),
             cancelled: s.cancelled,
             apprenticeship: s.apprenticeship,
@@ -110,6 +115,7 @@ fn catalogue(specs: Vec<Spec>) -> Catalogue {
             eligibility: Eligibility::Region,
             web: None,
             provenance: Provenance {
+                configured: Default::default(),
                 source: source.clone(),
                 upstream_id: format!("o{i}"),
                 first_seen: at,
@@ -148,7 +154,7 @@ fn varied_specs() -> Vec<Spec> {
             for start in [Some("2027-01-11"), Some("2026-08-17"), None] {
                 let mut s = spec(course, municipality, start);
                 s.town = town;
-                s.mode = if course % 3 == 0 { StudyMode::Distance } else { StudyMode::OnSite };
+                s.mode = Some(if course % 3 == 0 { StudyMode::Distance } else { StudyMode::OnSite });
                 s.time = if course % 2 == 0 { TimeOfStudy::Evening } else { TimeOfStudy::Day };
                 s.pace = if course % 2 == 0 { 50 } else { 100 };
                 s.application = (Some("2026-10-01"), Some("2026-11-30"), start.is_none());
@@ -227,7 +233,7 @@ fn facets_add_up_to_the_total_under_the_filter_and_their_own_to_the_total_withou
     }
     let unfiltered = total(&model, &query());
     assert_eq!(facets.mode.iter().map(|c| c.1).sum::<u64>(), unfiltered);
-    assert!(facets.mode.contains(&(StudyMode::OnSite, page.total_count)));
+    assert!(facets.mode.contains(&(Some(StudyMode::OnSite), page.total_count)));
 }
 
 #[test]
@@ -583,7 +589,7 @@ fn each_facet_is_counted_under_every_filter_but_its_own() {
     assert_eq!(facets.municipality.len(), 2, "the other municipality is shown as an alternative");
     assert_eq!(facets.mode.len(), 2, "the other mode too");
     let count_of = |mode| facets.mode.iter().find(|(m, _)| *m == mode).map(|c| c.1);
-    assert_eq!(count_of(StudyMode::Distance), Some(page.total_count), "the chosen value counts what is shown");
+    assert_eq!(count_of(Some(StudyMode::Distance)), Some(page.total_count), "the chosen value counts what is shown");
 }
 
 #[test]
@@ -606,4 +612,50 @@ fn a_text_searched_again_is_answered_from_the_word_cache_with_the_same_page() {
     assert!(!first.items.is_empty());
     assert_eq!(page(&first), page(&again), "the same offerings with the same cursors (so the same scores)");
     assert_eq!(first.facets, again.facets);
+}
+
+#[test]
+fn an_unknown_mode_is_counted_in_a_bucket_of_its_own_and_never_matches_a_filter() {
+    let model = model(vec![
+        Spec { mode: None, ..spec(0, "0180", Some("2026-08-17")) },
+        Spec { mode: None, ..spec(0, "0180", Some("2026-08-18")) },
+        spec(0, "0180", Some("2026-08-19")),
+    ]);
+    let page = model.search(&OfferingQuery { facets: true, ..query() }).unwrap();
+    let facets = page.facets.unwrap();
+    assert_eq!(facets.mode, [(None, 2), (Some(StudyMode::OnSite), 1)]);
+    let filter = OfferingFilter { modes: vec![StudyMode::OnSite], ..OfferingFilter::default() };
+    let on_site = model.search(&OfferingQuery { filter, ..query() }).unwrap();
+    assert_eq!(on_site.total_count, 1);
+}
+
+#[test]
+fn an_offering_s_own_title_is_searchable_and_finds_only_that_occasion() {
+    let model = model(vec![
+        spec(0, "0180", Some("2026-08-17")),
+        Spec { title: Some("Matematik 1c Flemingsbergsgruppen"), ..spec(0, "0180", Some("2026-08-18")) },
+    ]);
+    let found = model.search(&OfferingQuery { text: Some("flemingsbergsgruppen".to_owned()), ..query() }).unwrap();
+    assert_eq!(found.total_count, 1, "the occasion with that title only, not every occasion of the course");
+    assert_eq!(found.items[0].0.title.as_deref(), Some("Matematik 1c Flemingsbergsgruppen"));
+}
+
+#[test]
+fn a_kind_word_in_an_offering_s_own_title_finds_it_only_when_it_is_of_that_kind() {
+    let model = model(vec![
+        Spec {
+            title: Some("Matematik 1c delvis distans"),
+            mode: Some(StudyMode::Hybrid),
+            ..spec(0, "0180", Some("2026-08-17"))
+        },
+        Spec {
+            title: Some("Matematik 1c distans"),
+            mode: Some(StudyMode::Distance),
+            ..spec(0, "0180", Some("2026-08-18"))
+        },
+    ]);
+    let found = model.search(&text_query("distans")).unwrap();
+    assert_eq!(found.total_count, 1, "the hybrid occasion is not found by `distans`");
+    assert_eq!(found.items[0].0.mode, Some(StudyMode::Distance));
+    assert_eq!(total(&model, &text_query("delvis")), 1, "the title's other words still find it");
 }

@@ -1,7 +1,8 @@
 //! Swedish free-text matching with tantivy.
 //!
 //! The index holds one small document per distinct searchable *entity* (a course, a provider,
-//! a municipality, a place of study, and the keywords of `keywords.rs` for kinds of offering),
+//! a municipality, a place of study, an offering's own title, and the keywords of `keywords.rs`
+//! for kinds of offering),
 //! not per offering: a few thousand documents even at national scale. A query word matches an
 //! entity by its Swedish stem, by a prefix (as you type), within a small edit distance
 //! (typos), or with å, ä, ö, é … folded to a, a, o, e … (`vard` finds *Vård*); the read model
@@ -9,6 +10,8 @@
 //!
 //! Ranking: the Swedish spelling counts most (the stem, then the word, then a prefix of it);
 //! folded matches count less, so `vård` ranks *Vård* above *Vardag*, and typos least.
+
+use std::collections::HashSet;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
@@ -18,6 +21,8 @@ use tantivy::tokenizer::{
 };
 use tantivy::{DocId, Index, IndexReader, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
+use crate::keywords::Keywords;
+
 /// What kind of thing an entity is; each kind has its own bitmap table in the read model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum EntityKind {
@@ -25,19 +30,21 @@ pub(crate) enum EntityKind {
     Provider = 1,
     Municipality = 2,
     Place = 3,
+    /// An offering's own title, as its provider published it (`Matematik 1c Kväll`).
+    Title = 4,
     /// A kind of offering (`keywords.rs`): its offerings overlap other keywords'.
-    Keyword = 4,
+    Keyword = 5,
 }
 
 impl EntityKind {
-    pub(crate) const ALL: [EntityKind; 5] =
-        [Self::Course, Self::Provider, Self::Municipality, Self::Place, Self::Keyword];
+    pub(crate) const ALL: [EntityKind; 6] =
+        [Self::Course, Self::Provider, Self::Municipality, Self::Place, Self::Title, Self::Keyword];
 
     /// How much a match on this kind counts towards relevance: a title match matters most, a
     /// kind of offering least (it says little about which of them fits best).
     fn weight(self) -> f32 {
         match self {
-            Self::Course => 2.0,
+            Self::Course | Self::Title => 2.0,
             Self::Provider | Self::Municipality | Self::Place => 1.0,
             Self::Keyword => 0.5,
         }
@@ -134,8 +141,18 @@ impl TextIndex {
             index.tokenizers().register(name, analyzer.clone());
         }
 
+        let mut title_analyzers = analyzers.clone();
+        let kind_words: HashSet<String> =
+            Keywords::texts().flat_map(|(_, text)| tokens(&mut title_analyzers.folded_stemmed, text)).collect();
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
         for (entity_kind, entity_ord, text) in entities {
+            let without_kind_words;
+            let text = if entity_kind == EntityKind::Title {
+                without_kind_words = Self::without_kind_words(&mut title_analyzers, &kind_words, text);
+                without_kind_words.as_str()
+            } else {
+                text
+            };
             let mut doc = TantivyDocument::default();
             for field in fields {
                 doc.add_text(field, text);
@@ -162,6 +179,18 @@ impl TextIndex {
             entities.push(per_doc);
         }
         Ok(Self { reader, fields, entities, analyzers })
+    }
+
+    /// An offering's own title without the words for kinds of offerings (`distans`, `kväll`,
+    /// `helg`, `komvux`…): those words find offerings of their kind only through the keyword
+    /// entities (`keywords.rs`), so that `Svenska 1 delvis distans`, a hybrid occasion, is not
+    /// found by `distans`, and each kind word finds exactly the offerings of its kind.
+    fn without_kind_words(analyzers: &mut Analyzers, kind_words: &HashSet<String>, title: &str) -> String {
+        tokens(&mut analyzers.plain, title)
+            .into_iter()
+            .filter(|word| tokens(&mut analyzers.folded_stemmed, word).iter().all(|stem| !kind_words.contains(stem)))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Splits a query into its words, lowercased, as the index sees them.

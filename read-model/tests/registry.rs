@@ -5,9 +5,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use vuxnav_read_model::{Cost, ReadModel, RegistryModel};
-use vuxnav_schema::{
-    CourseCode, FigureSource, GuidanceKind, MunicipalityCode, OccupationId, PriceList, Registries, Taxonomy,
-};
+use vuxnav_schema::{FigureSource, GuidanceKind, MunicipalityCode, OccupationId, PriceList, Registries, Taxonomy};
 use vuxnav_simulator::{Scale, workload};
 
 fn today() -> NaiveDate {
@@ -55,14 +53,16 @@ fn a_pathway_lists_the_package_offerings_own_municipality_first_then_by_distance
     let pathway = registry.pathway(catalogue, &occupation("Y3QA_5pk_uXd"), botkyrka, today()).expect("undersköterska");
 
     let route = pathway.routes.iter().find(|r| r.code.as_str() == "YVUSK").expect("the USK package leads there");
-    assert!(route.course.is_some() && !route.offerings.is_empty(), "the demo offers YVUSK");
+    assert!(!route.courses.is_empty() && !route.offerings.is_empty(), "the demo offers YVUSK");
     let own = route.offerings.iter().take_while(|o| o.own_municipality).count();
     assert!(route.offerings[..own].iter().all(|o| o.offering.municipality == botkyrka));
     assert!(route.offerings[own..].iter().all(|o| o.offering.municipality != botkyrka));
     let distances: Vec<f64> = route.offerings[own..].iter().filter_map(|o| o.distance_km).collect();
     assert!(distances.windows(2).all(|w| w[0] <= w[1]), "ordered by distance: {distances:?}");
-    let expected_offerings = catalogue
-        .offerings_of(route.course.expect("a course"))
+    let expected_offerings = route
+        .courses
+        .iter()
+        .flat_map(|course| catalogue.offerings_of(course))
         .filter(|o| o.schedule.end().is_none_or(|end| end >= today()))
         .filter(|o| o.eligibility != vuxnav_schema::Eligibility::Residents || o.municipality == botkyrka)
         .count();
@@ -112,7 +112,7 @@ fn without_a_price_list_another_municipalitys_offering_is_not_covered() {
         taxonomy().clone(),
         Registries { prices: PriceList::default(), ..registry.registries().clone() },
     );
-    let course = catalogue.course_by_code(&CourseCode::parse("YVUSK").expect("a code")).expect("offered");
+    let course = catalogue.courses_with_code("YVUSK")[0];
     let elsewhere =
         catalogue.offerings_of(course).find(|o| o.municipality != kommun("0127")).expect("offered elsewhere");
 

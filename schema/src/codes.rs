@@ -147,6 +147,21 @@ code_list! {
 }
 
 code_list! {
+    /// A field of a harvested record whose value can come from the source's configuration (a
+    /// configured default) instead of the upstream: what [`crate::Provenance::configured`]
+    /// names.
+    ConfiguredField, field = "configured" {
+        SchoolForm => ("schoolForm", "skolform"),
+        ProviderName => ("providerName", "anordnare"),
+        ProviderKind => ("providerKind", "huvudmannatyp"),
+        Pace => ("pace", "studietakt"),
+        Mode => ("mode", "studieform"),
+        TimeOfStudy => ("timeOfStudy", "studietid"),
+        Language => ("language", "undervisningsspråk"),
+    }
+}
+
+code_list! {
     /// Who may apply to an offering.
     Eligibility, field = "eligibility" {
         /// Residents of the municipality that offers it.

@@ -5,7 +5,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use crate::{CourseCode, ModelError, OrgNumber};
+use crate::{CourseCode, Credits, ModelError, OrgNumber, SchoolForm};
 
 /// The UUIDv5 namespace of every vuxnav public id.
 const NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2a57_3d0e_4a8b_9c61_7b5e_0d2f_9a41);
@@ -25,9 +25,26 @@ impl PublicId {
         Self::named(&["course", "code", code.as_str()])
     }
 
-    /// A local course without a national code belongs to its source.
+    /// A local course known by the upstream's own id for it belongs to its source.
     pub fn local_course(source: &SourceId, upstream_id: &str) -> Self {
         Self::named(&["course", source.as_str(), upstream_id])
+    }
+
+    /// A local course known only by what it is: its source, school form, own code (if any),
+    /// title and credits. One local code that covers different courses (`RLXAAR` for "Kock",
+    /// 1,450 points, and "Restaurang och livsmedel", 0 points) gives different courses, and
+    /// two municipalities' courses never meet. The title is compared ignoring case and runs of
+    /// white space.
+    pub fn local_course_by_content(
+        source: &SourceId,
+        form: SchoolForm,
+        code: Option<&str>,
+        title: &str,
+        credits: Option<Credits>,
+    ) -> Self {
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let credits = credits.map(|c| format!("{} {}", c.value, c.system.code())).unwrap_or_default();
+        Self::named(&["course", source.as_str(), "local", form.code(), code.unwrap_or(""), &title, &credits])
     }
 
     /// A provider with an organisation number is one provider across sources.
@@ -118,6 +135,38 @@ mod tests {
         assert_ne!(
             PublicId::course_by_code(&code),
             PublicId::local_course(&SourceId::parse("x").unwrap(), "MATMAT01c")
+        );
+    }
+
+    #[test]
+    fn a_local_course_differs_by_title_credits_form_and_source() {
+        let source = SourceId::parse("sundsvall-csv").unwrap();
+        let gy = |v: f64| Some(Credits::new(crate::CreditsSystem::Gy, v).unwrap());
+        let kock = PublicId::local_course_by_content(&source, SchoolForm::VuxGy, Some("RLXAAR"), "Kock", gy(1450.0));
+        let restaurang = PublicId::local_course_by_content(
+            &source,
+            SchoolForm::VuxGy,
+            Some("RLXAAR"),
+            "Restaurang och livsmedel",
+            gy(0.0),
+        );
+        assert_ne!(kock, restaurang);
+        assert_eq!(
+            kock,
+            PublicId::local_course_by_content(&source, SchoolForm::VuxGy, Some("RLXAAR"), " kock ", gy(1450.0))
+        );
+        assert_ne!(
+            kock,
+            PublicId::local_course_by_content(&source, SchoolForm::VuxGy, Some("RLXAAR"), "Kock", gy(1400.0))
+        );
+        assert_ne!(
+            kock,
+            PublicId::local_course_by_content(&source, SchoolForm::VuxGyan, Some("RLXAAR"), "Kock", gy(1450.0))
+        );
+        let other = SourceId::parse("timra-csv").unwrap();
+        assert_ne!(
+            kock,
+            PublicId::local_course_by_content(&other, SchoolForm::VuxGy, Some("RLXAAR"), "Kock", gy(1450.0))
         );
     }
 

@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod codes;
+mod courses;
 mod error;
 mod id;
 mod model;
@@ -17,8 +18,10 @@ pub mod secret;
 mod source;
 
 pub use codes::{
-    CourseConfiguration, CreditsSystem, Eligibility, Language, ProviderKind, SchoolForm, StudyMode, TimeOfStudy,
+    ConfiguredField, CourseConfiguration, CreditsSystem, Eligibility, Language, ProviderKind, SchoolForm, StudyMode,
+    TimeOfStudy,
 };
+pub use courses::{NationalCourse, national_course, national_courses};
 pub use error::ModelError;
 pub use id::{PublicId, SourceId};
 pub use model::{
@@ -34,4 +37,4 @@ pub use registry::{
 pub use release::{Seen, SourceReport};
 pub use secret::Secret;
 pub use source::{Catalogue, SourceState, SourceStatus};
-pub use source::{HarvestRun, RunCounts, RunHistory, RunId, RunOutcome, RunRejection};
+pub use source::{HarvestRun, RunCounts, RunEnd, RunHistory, RunId, RunOutcome, RunRejection};

@@ -1,16 +1,19 @@
 //! Providers, courses and offerings, and the validated values they are made of.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
-    CourseConfiguration, CreditsSystem, Eligibility, Language, ModelError, MunicipalityCode, ProviderKind, PublicId,
-    SchoolForm, SourceId, StudyMode, TimeOfStudy,
+    ConfiguredField, CourseConfiguration, CreditsSystem, Eligibility, Language, ModelError, MunicipalityCode,
+    ProviderKind, PublicId, SchoolForm, SourceId, StudyMode, TimeOfStudy,
 };
 
-/// A Skolverket course code such as `MATMAT01c`, `SVASVA01`, `VÅRVÅR01` or `GRNENGA`, or a
-/// provider's own code: 2 to 20 letters (ASCII or å, ä, ö) and digits, starting with a letter.
+/// A code with the shape of a Skolverket course code such as `MATMAT01c`, `SVASVA01`,
+/// `VÅRVÅR01` or `GRNENGA`: 2 to 20 letters (ASCII or å, ä, ö) and digits, starting with a
+/// letter. The shape alone does not make a code national: [`crate::national_course`] says
+/// whether Skolverket publishes it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CourseCode(String);
 
@@ -245,6 +248,9 @@ impl Application {
 /// Where a harvested record comes from and when it was seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {
+    /// The fields whose value the source's configuration stated (a configured default)
+    /// rather than the upstream record: empty when everything was read.
+    pub configured: BTreeSet<ConfiguredField>,
     pub source: SourceId,
     /// The upstream's own id for the record.
     pub upstream_id: String,
@@ -261,6 +267,7 @@ impl Provenance {
     /// ([`Offering::sealed`]), the one step that finishes a harvested record.
     pub fn harvested(source: SourceId, upstream_id: impl Into<String>, at: DateTime<Utc>) -> Self {
         Self {
+            configured: BTreeSet::new(),
             source,
             upstream_id: upstream_id.into(),
             first_seen: at,
@@ -277,7 +284,9 @@ pub struct Provider {
     pub id: PublicId,
     pub name: String,
     pub org_number: Option<OrgNumber>,
-    pub kind: ProviderKind,
+    /// The kind of body that runs it; `None` when neither the upstream nor a reliable reading
+    /// (its organisation number, its name) says.
+    pub kind: Option<ProviderKind>,
     pub school_unit_code: Option<String>,
     /// The municipality the provider belongs to or, for an entreprenör, that contracts it.
     pub municipality: Option<MunicipalityCode>,
@@ -287,11 +296,17 @@ pub struct Provider {
     pub phone: Option<String>,
 }
 
-/// What is taught: a Skolverket course, a yrkesvux package or a local course.
+/// What is taught: a national course (one Skolverket publishes, one record for the whole
+/// region, its title and credits from the shipped code lists) or a local one (a yrkesvux
+/// package, a municipality's own course: local to its source, never shared).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Course {
     pub id: PublicId,
+    /// The national course code; `None` for a local course.
     pub code: Option<CourseCode>,
+    /// A local course's own code as its source writes it (`RLXAAR`); `None` for a national
+    /// course and for a local one without a code.
+    pub local_code: Option<String>,
     pub title: String,
     pub description: Option<String>,
     pub school_form: SchoolForm,
@@ -312,13 +327,19 @@ pub struct Offering {
     pub provider: PublicId,
     /// The municipality of study, which is also the one that offers it.
     pub municipality: MunicipalityCode,
+    /// The title the provider published for this occasion (`Matematik 1c Kväll`), when it
+    /// has one; the course's title is the national or local course's.
+    pub title: Option<String>,
     pub location: Location,
     pub schedule: Schedule,
     pub application: Application,
     pub pace: Pace,
-    pub time_of_study: TimeOfStudy,
-    pub mode: StudyMode,
-    pub language: Language,
+    /// `None`: unknown (the upstream does not say, and nothing reliable shows it).
+    pub time_of_study: Option<TimeOfStudy>,
+    /// `None`: unknown.
+    pub mode: Option<StudyMode>,
+    /// `None`: unknown.
+    pub language: Option<Language>,
     pub seats: Option<u32>,
     pub cancelled: bool,
     pub apprenticeship: bool,
@@ -354,7 +375,7 @@ impl Offering {
         let coordinates = l.coordinates.map(|c| (c.latitude, c.longitude));
         let _ = write!(
             text,
-            "{}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}",
+            "{}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
             o.provenance.source,
             o.provenance.upstream_id,
             o.id,
@@ -374,15 +395,17 @@ impl Offering {
             o.application.continuous(),
             o.application.url,
             o.pace.percent(),
-            o.time_of_study.code(),
-            o.mode.code(),
-            o.language,
+            o.time_of_study.map(TimeOfStudy::code),
+            o.mode.map(StudyMode::code),
+            o.language.map(|l| l.to_string()),
             o.eligibility.code(),
             o.cancelled,
             o.seats,
             o.apprenticeship,
             o.fee_sek,
             o.web,
+            o.title,
+            o.provenance.configured.iter().map(|f| f.code()).collect::<Vec<_>>(),
         );
         format!("{:016x}", fnv1a(text.as_bytes()))
     }
@@ -481,13 +504,14 @@ mod tests {
             course: PublicId::local_course(&source, "c"),
             provider: PublicId::local_provider(&source, "p"),
             municipality: MunicipalityCode::parse("0180").unwrap(),
+            title: None,
             location: Location::default(),
             schedule: Schedule::new(None, None, true).unwrap(),
             application: Application::new(None, None, true, None).unwrap(),
             pace: Pace::FULL_TIME,
-            time_of_study: TimeOfStudy::Day,
-            mode: StudyMode::OnSite,
-            language: crate::Language::SWEDISH,
+            time_of_study: Some(TimeOfStudy::Day),
+            mode: Some(StudyMode::OnSite),
+            language: Some(crate::Language::SWEDISH),
             seats: None,
             cancelled: false,
             apprenticeship: false,
@@ -495,6 +519,7 @@ mod tests {
             eligibility: Eligibility::Region,
             web: None,
             provenance: Provenance {
+                configured: BTreeSet::new(),
                 source,
                 upstream_id: "1".into(),
                 first_seen: at,
@@ -510,6 +535,15 @@ mod tests {
         let mut changed = offering.clone();
         changed.seats = Some(30);
         assert_ne!(offering.content_hash(), changed.content_hash());
+        let mut unknown = offering.clone();
+        unknown.time_of_study = None;
+        assert_ne!(offering.content_hash(), unknown.content_hash(), "unknown is not day");
+        let mut configured = offering.clone();
+        configured.provenance.configured.insert(ConfiguredField::TimeOfStudy);
+        assert_ne!(offering.content_hash(), configured.content_hash(), "configured is not read");
+        let mut titled = offering.clone();
+        titled.title = Some("Matematik 1c Kväll".into());
+        assert_ne!(offering.content_hash(), titled.content_hash());
     }
 
     #[test]

@@ -33,8 +33,8 @@ pub struct OccasionKey {
     municipality: MunicipalityCode,
     start: Option<NaiveDate>,
     continuous_intake: bool,
-    mode: StudyMode,
-    time_of_study: TimeOfStudy,
+    mode: Option<StudyMode>,
+    time_of_study: Option<TimeOfStudy>,
     pace: Pace,
 }
 
@@ -165,6 +165,7 @@ mod tests {
                 None => PublicId::local_course(&SourceId::parse("any").unwrap(), title),
             },
             code,
+            local_code: None,
             title: title.to_owned(),
             description: None,
             school_form: SchoolForm::VuxGy,
@@ -185,7 +186,7 @@ mod tests {
             },
             name: name.to_owned(),
             org_number,
-            kind: ProviderKind::Kommunal,
+            kind: Some(ProviderKind::Kommunal),
             school_unit_code: None,
             municipality: None,
             web: None,
@@ -202,13 +203,14 @@ mod tests {
             course: course.id,
             provider: provider.id,
             municipality: MunicipalityCode::parse("0126").unwrap(),
+            title: None,
             location: Location::default(),
             schedule: Schedule::new(start, None, false).unwrap(),
             application: Application::new(None, None, false, None).unwrap(),
             pace: Pace::FULL_TIME,
-            time_of_study: TimeOfStudy::Day,
-            mode: StudyMode::OnSite,
-            language: Language::SWEDISH,
+            time_of_study: Some(TimeOfStudy::Day),
+            mode: Some(StudyMode::OnSite),
+            language: Some(Language::SWEDISH),
             seats: None,
             cancelled: false,
             apprenticeship: false,
@@ -216,6 +218,7 @@ mod tests {
             eligibility: Eligibility::Region,
             web: None,
             provenance: Provenance {
+                configured: Default::default(),
                 source,
                 upstream_id: upstream_id.to_owned(),
                 first_seen: at(changed),
@@ -283,8 +286,8 @@ mod tests {
             variants.push(other);
         };
         vary(1, &|o| o.schedule = Schedule::new(chrono::NaiveDate::from_ymd_opt(2027, 1, 19), None, false).unwrap());
-        vary(2, &|o| o.mode = StudyMode::Distance);
-        vary(3, &|o| o.time_of_study = TimeOfStudy::Evening);
+        vary(2, &|o| o.mode = Some(StudyMode::Distance));
+        vary(3, &|o| o.time_of_study = Some(TimeOfStudy::Evening));
         vary(4, &|o| o.pace = Pace::new(50).unwrap());
         vary(5, &|o| o.course = courses[1].id);
         vary(6, &|o| o.provider = providers[1].id);

@@ -15,6 +15,9 @@ code_list! {
         Failing => ("failing", "fel"),
         /// Switched off in the configuration.
         Disabled => ("disabled", "avstängd"),
+        /// The last complete run was held by the harvest guard (`held_reason` says why); the
+        /// last good data is still served until a run passes the guard or is accepted.
+        Held => ("held", "stoppad"),
     }
 }
 
@@ -29,7 +32,9 @@ pub struct SourceStatus {
     pub last_attempt: Option<DateTime<Utc>>,
     pub last_success: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
-    /// Offerings currently held (not withdrawn) from this source.
+    /// Why the last complete run was held by the harvest guard, while it is (state `Held`).
+    pub held_reason: Option<String>,
+    /// Offerings currently held (not withdrawn) from this source, read live from the store.
     pub offering_count: u64,
 }
 
@@ -53,6 +58,45 @@ code_list! {
         Succeeded => ("succeeded", "lyckad"),
         /// Ended by an error; the source's last good data was left as it was.
         Failed => ("failed", "misslyckad"),
+        /// Read completely but not stored: the harvest guard held it as a likely mistake (its
+        /// `error` says why); the source's last good data was left as it was.
+        Held => ("held", "stoppad"),
+    }
+}
+
+/// How a run ended, as it is recorded: the outcome and, for a failed or held run, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunEnd {
+    Succeeded,
+    Failed(String),
+    Held(String),
+}
+
+impl RunEnd {
+    pub fn outcome(&self) -> RunOutcome {
+        match self {
+            Self::Succeeded => RunOutcome::Succeeded,
+            Self::Failed(_) => RunOutcome::Failed,
+            Self::Held(_) => RunOutcome::Held,
+        }
+    }
+
+    /// Why the run failed or was held.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Succeeded => None,
+            Self::Failed(reason) | Self::Held(reason) => Some(reason),
+        }
+    }
+}
+
+/// `Ok` succeeded, `Err(message)` failed.
+impl From<Result<(), String>> for RunEnd {
+    fn from(result: Result<(), String>) -> Self {
+        match result {
+            Ok(()) => Self::Succeeded,
+            Err(message) => Self::Failed(message),
+        }
     }
 }
 
@@ -127,7 +171,7 @@ pub struct HarvestRun {
     /// A full run (everything read, absent offerings withdrawn) rather than an incremental one.
     pub full: bool,
     pub counts: RunCounts,
-    /// Why a `Failed` run failed.
+    /// Why a `Failed` run failed, or why a `Held` run was held.
     pub error: Option<String>,
     /// The rejections kept, in the order the run met them; at most the store's cap.
     pub rejections: Vec<RunRejection>,

@@ -6,9 +6,9 @@
 use std::fmt::Display;
 
 use vuxnav_schema::{
-    Application, Coordinates, Course, CourseCode, CourseConfiguration, Credits, CreditsSystem, Eligibility, Language,
-    Location, ModelError, MunicipalityCode, Offering, OrgNumber, Pace, Provenance, Provider, ProviderKind, PublicId,
-    Schedule, SchoolForm, SourceId, SourceState, SourceStatus, StudyMode, TimeOfStudy,
+    Application, ConfiguredField, Coordinates, Course, CourseCode, CourseConfiguration, Credits, CreditsSystem,
+    Eligibility, Language, Location, ModelError, MunicipalityCode, Offering, OrgNumber, Pace, Provenance, Provider,
+    ProviderKind, PublicId, Schedule, SchoolForm, SourceId, SourceState, SourceStatus, StudyMode, TimeOfStudy,
 };
 use vuxnav_schema::{HarvestRun, RunCounts, RunId, RunOutcome, RunRejection};
 
@@ -57,7 +57,7 @@ impl From<&Provider> for provider::Model {
             id: p.id.uuid(),
             name: p.name.clone(),
             org_number: p.org_number.as_ref().map(|o| o.as_str().to_owned()),
-            kind: p.kind.code().to_owned(),
+            kind: p.kind.map_or("", |k| k.code()).to_owned(),
             school_unit_code: p.school_unit_code.clone(),
             municipality: p.municipality.map(|m| m.as_str().to_owned()),
             web: p.web.clone(),
@@ -75,7 +75,7 @@ impl TryFrom<provider::Model> for Provider {
         let provider = Provider {
             id: PublicId::from_uuid(m.id),
             org_number: row.optional("org_number", m.org_number.as_deref(), OrgNumber::parse)?,
-            kind: row.check("kind", ProviderKind::parse(&m.kind))?,
+            kind: row.optional("kind", Some(m.kind.as_str()).filter(|k| !k.is_empty()), ProviderKind::parse)?,
             school_unit_code: m.school_unit_code,
             municipality: row.optional("municipality", m.municipality.as_deref(), MunicipalityCode::parse)?,
             name: m.name,
@@ -102,6 +102,7 @@ impl From<&Course> for course::Model {
             sun_field: c.sun_field.clone(),
             vocational: c.vocational,
             configuration: c.configuration.code().to_owned(),
+            local_code: c.local_code.clone(),
         }
     }
 }
@@ -123,6 +124,7 @@ impl TryFrom<course::Model> for Course {
         let course = Course {
             id: PublicId::from_uuid(m.id),
             code: row.optional("code", m.code.as_deref(), CourseCode::parse)?,
+            local_code: m.local_code,
             title: m.title,
             description: m.description,
             school_form: row.check("school_form", SchoolForm::parse(&m.school_form))?,
@@ -164,9 +166,9 @@ impl From<&Offering> for offering::Model {
             application_continuous: o.application.continuous(),
             application_url: o.application.url.clone(),
             pace: i16::from(o.pace.percent()),
-            time_of_study: o.time_of_study.code().to_owned(),
-            mode: o.mode.code().to_owned(),
-            language: o.language.as_str().to_owned(),
+            time_of_study: o.time_of_study.map_or("", |t| t.code()).to_owned(),
+            mode: o.mode.map_or("", |m| m.code()).to_owned(),
+            language: o.language.map(|l| l.as_str().to_owned()).unwrap_or_default(),
             seats: o.seats.map(i64::from),
             cancelled: o.cancelled,
             apprenticeship: o.apprenticeship,
@@ -178,6 +180,8 @@ impl From<&Offering> for offering::Model {
             content_hash: provenance.content_hash.clone(),
             last_harvest: provenance.last_harvest,
             withdrawn_at: None,
+            title: o.title.clone(),
+            configured: provenance.configured.iter().map(|f| f.code()).collect::<Vec<_>>().join(","),
         }
     }
 }
@@ -216,16 +220,23 @@ impl TryFrom<offering::Model> for Offering {
                 ),
             )?,
             pace: row.check("pace", Pace::new(i64::from(m.pace)))?,
-            time_of_study: row.check("time_of_study", TimeOfStudy::parse(&m.time_of_study))?,
-            mode: row.check("mode", StudyMode::parse(&m.mode))?,
-            language: row.check("language", Language::parse(&m.language))?,
+            time_of_study: row.optional("time_of_study", known(&m.time_of_study), TimeOfStudy::parse)?,
+            mode: row.optional("mode", known(&m.mode), StudyMode::parse)?,
+            language: row.optional("language", known(&m.language), Language::parse)?,
             seats: row.count("seats", m.seats)?,
             cancelled: m.cancelled,
             apprenticeship: m.apprenticeship,
             fee_sek: row.count("fee_sek", m.fee_sek)?,
             eligibility: row.check("eligibility", Eligibility::parse(&m.eligibility))?,
             web: m.web,
+            title: m.title,
             provenance: Provenance {
+                configured: m
+                    .configured
+                    .split(',')
+                    .filter(|code| !code.is_empty())
+                    .map(|code| row.check("configured", ConfiguredField::parse(code)))
+                    .collect::<Result<_, _>>()?,
                 source: row.check("source_id", SourceId::parse(&m.source_id))?,
                 upstream_id: m.upstream_id,
                 first_seen: m.first_seen,
@@ -250,6 +261,8 @@ impl TryFrom<SourceRow> for SourceStatus {
         let row = Row::new("sources", &m.id);
         let state = if !m.enabled {
             SourceState::Disabled
+        } else if m.held_reason.is_some() {
+            SourceState::Held
         } else if m.last_success.is_none() {
             SourceState::Failing
         } else if m.last_error.is_some() {
@@ -265,9 +278,15 @@ impl TryFrom<SourceRow> for SourceStatus {
             last_attempt: m.last_attempt,
             last_success: m.last_success,
             last_error: m.last_error,
+            held_reason: m.held_reason,
             offering_count: u64::try_from(offering_count).unwrap_or(0),
         })
     }
+}
+
+/// A code column's value, `None` for `""` (unknown).
+fn known(value: &str) -> Option<&str> {
+    Some(value).filter(|v| !v.is_empty())
 }
 
 /// A count as a column stores it: the database has signed 64-bit integers.

@@ -44,6 +44,9 @@ pub enum StoreError {
         #[source]
         source: DbErr,
     },
+    /// A write was declined by the check its caller gave ([`crate::Store::write_harvest`]).
+    #[error("the write was declined: {0}")]
+    Declined(String),
     /// A query failed.
     #[error("database query failed")]
     Query(#[from] DbErr),

@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel, Iterable, QueryFilter, QuerySelect,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel, Iterable, PaginatorTrait, QueryFilter,
+    QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
 use vuxnav_schema::{Catalogue, Offering, SourceId};
@@ -39,6 +39,25 @@ pub struct ReplaceOutcome {
     pub unchanged: u64,
     /// Held offerings absent from the snapshot: marked withdrawn.
     pub withdrawn: u64,
+}
+
+/// What committing a harvest would do, for a caller that decides whether to commit it
+/// ([`Store::write_harvest`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Proposed {
+    /// Offerings the source holds (not withdrawn) before the harvest.
+    pub held: u64,
+    /// What the harvest would do to them.
+    pub outcome: ReplaceOutcome,
+}
+
+/// What [`Store::write_harvest`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// Committed.
+    Stored(ReplaceOutcome),
+    /// Declined by the caller's check: rolled back, nothing changed. What it would have done.
+    Declined { reason: String, would: ReplaceOutcome },
 }
 
 /// What the store holds of one offering before the harvest.
@@ -74,7 +93,24 @@ impl Store {
         snapshot: &Catalogue,
         at: DateTime<Utc>,
     ) -> Result<ReplaceOutcome, StoreError> {
-        self.write_changes(source, snapshot, Withdraw::Absent, at).await
+        stored_only(self.write_changes(source, snapshot, Withdraw::Absent, at, &|_| Ok(())).await?)
+    }
+
+    /// [`Store::replace_source`] (`withdrawn` is `None`: a full run) or
+    /// [`Store::apply_changes`] (`Some`: an incremental run's withdrawals), committed only if
+    /// `admit` accepts what it would do: the writes are made in the transaction, `admit` is
+    /// asked before it commits, and an `Err(reason)` rolls everything back. The harvest guard
+    /// decides here, so nothing can change between its judgement and the commit.
+    pub async fn write_harvest(
+        &self,
+        source: &SourceId,
+        upserts: &Catalogue,
+        withdrawn: Option<&[String]>,
+        at: DateTime<Utc>,
+        admit: &(dyn Fn(&Proposed) -> Result<(), String> + Sync),
+    ) -> Result<Written, StoreError> {
+        let withdraw = withdrawn.map_or(Withdraw::Absent, Withdraw::Named);
+        self.write_changes(source, upserts, withdraw, at, admit).await
     }
 
     /// Applies the changes of an incremental run to what `source` holds, in one transaction.
@@ -94,7 +130,9 @@ impl Store {
         withdrawn_upstream_ids: &[String],
         at: DateTime<Utc>,
     ) -> Result<ReplaceOutcome, StoreError> {
-        self.write_changes(source, upserts, Withdraw::Named(withdrawn_upstream_ids), at).await
+        stored_only(
+            self.write_changes(source, upserts, Withdraw::Named(withdrawn_upstream_ids), at, &|_| Ok(())).await?,
+        )
     }
 
     /// [`Store::replace_source`] and [`Store::apply_changes`]: they differ only in what they
@@ -105,7 +143,8 @@ impl Store {
         upserts: &Catalogue,
         withdraw: Withdraw<'_>,
         at: DateTime<Utc>,
-    ) -> Result<ReplaceOutcome, StoreError> {
+        admit: &(dyn Fn(&Proposed) -> Result<(), String> + Sync),
+    ) -> Result<Written, StoreError> {
         let at = stored(at);
         if let Some(foreign) = upserts.offerings.iter().find(|o| o.provenance.source != *source) {
             return Err(StoreError::ForeignOffering {
@@ -219,9 +258,19 @@ impl Store {
             }
         }
 
+        let held = match withdraw {
+            Withdraw::Absent => held.values().filter(|h| !h.withdrawn).count() as u64,
+            // Counted after the writes: the new ones are left out, the withdrawn ones put back.
+            Withdraw::Named(_) => held_count(&txn, source).await? - outcome.new + outcome.withdrawn,
+        };
+        if let Err(reason) = admit(&Proposed { held, outcome }) {
+            txn.rollback().await?;
+            tracing::debug!(source = %source, ?outcome, %reason, "declined the changes of a source");
+            return Ok(Written::Declined { reason, would: outcome });
+        }
         txn.commit().await?;
         tracing::debug!(source = %source, ?outcome, "wrote the changes of a source");
-        Ok(outcome)
+        Ok(Written::Stored(outcome))
     }
 
     /// A transaction that writes. On SQLite it takes the write lock at once (`BEGIN
@@ -239,6 +288,24 @@ impl Store {
         };
         Ok(txn)
     }
+}
+
+/// The outcome of a write that nothing declines.
+fn stored_only(written: Written) -> Result<ReplaceOutcome, StoreError> {
+    match written {
+        Written::Stored(outcome) => Ok(outcome),
+        Written::Declined { reason, .. } => Err(StoreError::Declined(reason)),
+    }
+}
+
+/// The offerings `source` holds (not withdrawn), by the (source_id, withdrawn_at) index.
+async fn held_count(txn: &DatabaseTransaction, source: &SourceId) -> Result<u64, StoreError> {
+    let count = offering::Entity::find()
+        .filter(offering::Column::SourceId.eq(source.as_str()))
+        .filter(offering::Column::WithdrawnAt.is_null())
+        .count(txn)
+        .await?;
+    Ok(count)
 }
 
 /// What the store holds of the offerings of `source`: all of them, or only those with the

@@ -34,7 +34,7 @@ use sea_orm_migration::MigratorTrait;
 
 pub use connect::StoreOptions;
 pub use error::StoreError;
-pub use harvest::ReplaceOutcome;
+pub use harvest::{Proposed, ReplaceOutcome, Written};
 pub use registry::{ImportOutcome, RegistryRows};
 pub use release::ReleaseReader;
 pub use runs::MAX_REJECTIONS_PER_RUN;

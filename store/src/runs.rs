@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveValue, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, Iterable, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use vuxnav_schema::{HarvestRun, RunCounts, RunHistory, RunId, RunOutcome, RunRejection, SourceId};
+use vuxnav_schema::{HarvestRun, RunCounts, RunEnd, RunHistory, RunId, RunOutcome, RunRejection, SourceId};
 
 use crate::convert::{RunRow, count_column};
 use crate::entity::{harvest_run, harvest_run_rejection, source};
@@ -56,8 +56,8 @@ impl Store {
         Ok(RunId::new(id))
     }
 
-    /// Records the end of a running run, in one transaction: `Ok` is `Succeeded`, `Err(message)`
-    /// is `Failed` with that error. Stores `counts` and the first [`MAX_REJECTIONS_PER_RUN`] of
+    /// Records the end of a running run, in one transaction: succeeded, failed with its error
+    /// or held with its reason (`Ok(())` and `Err(message)` convert to the first two). Stores `counts` and the first [`MAX_REJECTIONS_PER_RUN`] of
     /// `rejections`; `counts.rejected` is the total (raised to `rejections.len()` if lower),
     /// so those left out are still counted. Updates the source's state as
     /// [`Store::record_attempt`] does, at `finished`.
@@ -65,10 +65,11 @@ impl Store {
         &self,
         run: RunId,
         finished: DateTime<Utc>,
-        outcome: Result<(), String>,
+        outcome: impl Into<RunEnd>,
         counts: RunCounts,
         rejections: &[RunRejection],
     ) -> Result<(), StoreError> {
+        let outcome: RunEnd = outcome.into();
         let finished = stored(finished);
         let txn = self.begin_write().await?;
         let Some(row) = harvest_run::Entity::find_by_id(run.get()).lock_exclusive().one(&txn).await? else {
@@ -77,10 +78,7 @@ impl Store {
         if row.outcome != RunOutcome::Running.code() {
             return Err(StoreError::RunNotRunning(run));
         }
-        let (run_outcome, error) = match &outcome {
-            Ok(()) => (RunOutcome::Succeeded, None),
-            Err(message) => (RunOutcome::Failed, Some(message.clone())),
-        };
+        let (run_outcome, error) = (outcome.outcome(), outcome.reason().map(str::to_owned));
         let rejected = counts.rejected.max(rejections.len() as u64);
         harvest_run::Entity::update_many()
             .col_expr(harvest_run::Column::Finished, Expr::value(Some(finished)))
@@ -152,7 +150,7 @@ impl Store {
             *entry = (*entry).max(*started);
         }
         for (source, started) in latest {
-            apply_attempt(&txn, source, before, Err(INTERRUPTED.to_owned()), Some(started)).await?;
+            apply_attempt(&txn, source, before, RunEnd::Failed(INTERRUPTED.to_owned()), Some(started)).await?;
         }
         txn.commit().await?;
         if !stale.is_empty() {

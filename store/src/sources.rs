@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, JoinType, OnConflict, Order, Query};
 use sea_orm::{ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Iterable, QueryFilter};
-use vuxnav_schema::{MunicipalityCode, SourceId, SourceStatus};
+use vuxnav_schema::{MunicipalityCode, RunEnd, SourceId, SourceStatus};
 
 use crate::convert::SourceRow;
 use crate::entity::{offering, source};
@@ -27,6 +27,7 @@ impl Store {
             last_attempt: ActiveValue::NotSet,
             last_success: ActiveValue::NotSet,
             last_error: ActiveValue::NotSet,
+            held_reason: ActiveValue::NotSet,
         };
         source::Entity::insert(row)
             .on_conflict(
@@ -39,16 +40,17 @@ impl Store {
         Ok(())
     }
 
-    /// Records the end of a harvest attempt. `Ok` sets `last_success` and clears `last_error`;
-    /// `Err(message)` keeps `last_success` and sets `last_error`. The source's data is never
-    /// touched here. [`Store::finish_run`] records the same, together with the run.
+    /// Records the end of a harvest attempt. Succeeded sets `last_success` and clears
+    /// `last_error` and `held_reason`; failed keeps `last_success` and sets `last_error`; held
+    /// sets `held_reason` and clears `last_error` (the source answered). The source's data is
+    /// never touched here. [`Store::finish_run`] records the same, together with the run.
     pub async fn record_attempt(
         &self,
         id: &SourceId,
         at: DateTime<Utc>,
-        outcome: Result<(), String>,
+        outcome: impl Into<RunEnd>,
     ) -> Result<(), StoreError> {
-        if apply_attempt(&self.db, id.as_str(), stored(at), outcome, None).await? == 0 {
+        if apply_attempt(&self.db, id.as_str(), stored(at), outcome.into(), None).await? == 0 {
             return Err(StoreError::UnknownSource(id.to_string()));
         }
         Ok(())
@@ -98,15 +100,20 @@ pub(crate) async fn apply_attempt(
     conn: &impl ConnectionTrait,
     id: &str,
     at: DateTime<Utc>,
-    outcome: Result<(), String>,
+    outcome: RunEnd,
     unless_attempted_since: Option<DateTime<Utc>>,
 ) -> Result<u64, StoreError> {
+    let none = || Expr::value(Option::<String>::None);
     let update = source::Entity::update_many().col_expr(source::Column::LastAttempt, Expr::value(at));
     let update = match outcome {
-        Ok(()) => update
+        RunEnd::Succeeded => update
             .col_expr(source::Column::LastSuccess, Expr::value(at))
-            .col_expr(source::Column::LastError, Expr::value(Option::<String>::None)),
-        Err(message) => update.col_expr(source::Column::LastError, Expr::value(message)),
+            .col_expr(source::Column::LastError, none())
+            .col_expr(source::Column::HeldReason, none()),
+        RunEnd::Failed(message) => update.col_expr(source::Column::LastError, Expr::value(message)),
+        RunEnd::Held(reason) => {
+            update.col_expr(source::Column::LastError, none()).col_expr(source::Column::HeldReason, Expr::value(reason))
+        }
     };
     let mut update = update.filter(source::Column::Id.eq(id));
     if let Some(since) = unless_attempted_since {

@@ -144,7 +144,7 @@ fn sample_provider(source: &SourceId, municipality: MunicipalityCode, i: u32) ->
         },
         name: format!("Vuxenutbildningen {i}"),
         org_number,
-        kind: ProviderKind::ALL[i as usize % ProviderKind::ALL.len()],
+        kind: (i % 7 != 3).then(|| ProviderKind::ALL[i as usize % ProviderKind::ALL.len()]),
         school_unit_code: full.then(|| format!("{:08}", 10_000_000 + i)),
         municipality: full.then_some(municipality),
         web: full.then(|| format!("https://vux{i}.example.se")),
@@ -161,6 +161,7 @@ fn sample_course(source: &SourceId, i: u32) -> Course {
             Some(code) => PublicId::course_by_code(code),
             None => PublicId::local_course(source, &format!("c{i}")),
         },
+        local_code: (!full).then(|| format!("LOK{i}")),
         code,
         title: format!("Matematik nivå {i}"),
         description: full.then(|| format!("Kursen ger fördjupade kunskaper, del {i}.")),
@@ -192,6 +193,7 @@ fn sample_offering(
         course: course.id,
         provider: provider.id,
         municipality,
+        title: full.then(|| format!("Matematik nivå {i} Kväll")),
         location: if full {
             Location {
                 name: Some(format!("Lärcentrum {}", i % 7)),
@@ -223,16 +225,28 @@ fn sample_offering(
             Application::new(None, None, true, None).expect("a valid application")
         },
         pace: Pace::new(i64::from(small % 100 + 1)).expect("a valid pace"),
-        time_of_study: TimeOfStudy::ALL[i % TimeOfStudy::ALL.len()],
-        mode: StudyMode::ALL[i % StudyMode::ALL.len()],
-        language: if full { Language::SWEDISH } else { Language::parse("eng").expect("a language") },
+        // Some values unknown, as real upstreams leave them.
+        time_of_study: (i % 5 != 4).then(|| TimeOfStudy::ALL[i % TimeOfStudy::ALL.len()]),
+        mode: (i % 6 != 5).then(|| StudyMode::ALL[i % StudyMode::ALL.len()]),
+        language: match i % 3 {
+            0 => Some(Language::SWEDISH),
+            1 => Some(Language::parse("eng").expect("a language")),
+            _ => None,
+        },
         seats: full.then_some(small + 10),
         cancelled: i.is_multiple_of(11),
         apprenticeship: i.is_multiple_of(5),
         fee_sek: i.is_multiple_of(4).then_some(small * 100),
         eligibility: Eligibility::ALL[i % Eligibility::ALL.len()],
         web: full.then(|| format!("https://vux.example.se/tillfalle/{i}")),
-        provenance: Provenance::harvested(source.clone(), upstream_id, at),
+        provenance: Provenance {
+            configured: if i.is_multiple_of(3) {
+                [vuxnav_schema::ConfiguredField::TimeOfStudy, vuxnav_schema::ConfiguredField::Language].into()
+            } else {
+                Default::default()
+            },
+            ..Provenance::harvested(source.clone(), upstream_id, at)
+        },
     }
     .sealed()
 }

@@ -8,7 +8,9 @@
 //! delimiter = ";"
 //! encoding = "windows-1252"
 //! decimal_comma = true
-//! default_mode = "plats"
+//!
+//! [source.connector.defaults]
+//! mode = "plats"
 //!
 //! [source.connector.columns]
 //! upstream_id = "KurstillfalleId"
@@ -28,10 +30,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::mapping::{
-    self, Field, Rules, default_configuration, default_eligibility, default_language, default_mode,
-    default_provider_kind, default_time_of_study,
-};
+use crate::mapping::{self, Defaults, Field, Rules};
 
 /// The `[source.connector]` table of a `kind = "csv"` source.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -64,7 +63,7 @@ pub struct Config {
     pub decimal_comma: bool,
     /// Which header names the export uses for each canonical field. `upstream_id` and `title`
     /// are required; so are `school_form`, `provider_name` and `pace` unless their
-    /// `default_…` is set.
+    /// matching key of `defaults` is set.
     #[serde(default)]
     pub columns: BTreeMap<Field, String>,
     /// Per canonical field, upstream values and what they mean (compared ignoring case and
@@ -72,43 +71,11 @@ pub struct Config {
     /// placeholders such as `Okänd`.
     #[serde(default)]
     pub values: BTreeMap<Field, BTreeMap<String, String>>,
-    /// The school form (`VUXGY`, `VUXGR`, `VUXSFI`, `VUXGRAN`, `VUXGYAN`, `YH`, `FHS`, …) of
-    /// rows without one. Default: none, so such a row is rejected.
+    /// What a record that does not say is taken to be, and the values the upstream has no
+    /// field for: the `[source.connector.defaults]` table ([`Defaults`]). Default: every key at
+    /// its own default.
     #[serde(default)]
-    pub default_school_form: Option<String>,
-    /// The provider name of rows without one, typically the municipality's own komvux.
-    /// Default: none, so such a row is rejected.
-    #[serde(default)]
-    pub default_provider_name: Option<String>,
-    /// The kind of provider (`kommunal`, `enskild`, `region`, `statlig`, `annan`) of rows
-    /// without one. Default `kommunal`.
-    #[serde(default = "default_provider_kind")]
-    pub default_provider_kind: String,
-    /// The study pace in percent (1 to 100) of rows without one. Default: none, so such a row
-    /// is rejected.
-    #[serde(default)]
-    pub default_pace: Option<u8>,
-    /// The study mode (`plats`, `distans`, `hybrid`) of rows without one. Default `plats`.
-    #[serde(default = "default_mode")]
-    pub default_mode: String,
-    /// The time of study (`dag`, `kvall`, `helg`, `blandat`) of rows without one. Default `dag`.
-    #[serde(default = "default_time_of_study")]
-    pub default_time_of_study: String,
-    /// The language of instruction (ISO 639-2) of rows without one. Default `swe`.
-    #[serde(default = "default_language")]
-    pub default_language: String,
-    /// Who may apply (`kommun`, `region`, `nationell`). The export has no column for it.
-    /// Default `region`.
-    #[serde(default = "default_eligibility")]
-    pub eligibility: String,
-    /// What every row is (`kurs`, `kurspaket`, `program`). Default `kurs`.
-    #[serde(default = "default_configuration")]
-    pub configuration: String,
-    /// The credits system of the `credits` column (`gy`, `vp`, `yh`, `fup`, `hp`). Default:
-    /// derived from the school form (`gy` for gymnasial komvux, `vp` for grundläggande, `yh`
-    /// for yrkeshögskola, `fup` for folkhögskola; no credits for other forms such as sfi).
-    #[serde(default)]
-    pub credits_system: Option<String>,
+    pub defaults: Defaults,
 }
 
 /// A character encoding of an export.
@@ -173,16 +140,7 @@ impl Config {
             values: &self.values,
             date_formats: &self.date_formats,
             decimal_comma: self.decimal_comma,
-            default_school_form: self.default_school_form.as_deref(),
-            default_provider_name: self.default_provider_name.as_deref(),
-            default_provider_kind: &self.default_provider_kind,
-            default_pace: self.default_pace,
-            default_mode: &self.default_mode,
-            default_time_of_study: &self.default_time_of_study,
-            default_language: &self.default_language,
-            eligibility: &self.eligibility,
-            configuration: &self.configuration,
-            credits_system: self.credits_system.as_deref(),
+            defaults: &self.defaults,
         }
     }
 
@@ -240,7 +198,8 @@ mod tests {
 
     const MINIMAL: &str = r#"
         path = "kurser.csv"
-        default_pace = 100
+        [defaults]
+        pace = 100
         [columns]
         upstream_id = "Id"
         title = "Namn"
@@ -257,8 +216,9 @@ mod tests {
         assert_eq!(config.encoding, Encoding::Utf8);
         assert_eq!(config.date_formats, ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S%.f"]);
         assert!(!config.decimal_comma);
-        assert_eq!(config.default_mode, "plats");
-        assert_eq!(config.default_language, "swe");
+        assert_eq!(config.defaults.mode, None, "unknown unless configured");
+        assert_eq!(config.defaults.language, None);
+        assert_eq!(config.defaults.eligibility, "region");
     }
 
     #[test]
@@ -277,7 +237,8 @@ mod tests {
             path = "kurser.csv"
             delimiter = "§"
             date_formats = ["%Y-%m-%d %Q"]
-            default_mode = "månen"
+            [defaults]
+            mode = "månen"
             [columns]
             upstream_id = ""
             [values.school_form]
@@ -297,7 +258,7 @@ mod tests {
             "columns.pace",
             "values.school_form",
             "values.school_form.\"folkhögskola\"",
-            "default_mode",
+            "defaults.mode",
         ] {
             assert!(fields.iter().any(|f| f == expected), "{expected} missing from {fields:?}");
         }
@@ -313,7 +274,7 @@ mod tests {
         let text = format!("kind = \"csv\"\ndelimiter = \"\\t\"\n{MINIMAL}");
         let Connector::Csv(config) = toml::from_str::<Connector>(&text).unwrap();
         assert_eq!(config.delimiter, '\t');
-        assert_eq!(config.default_pace, Some(100));
+        assert_eq!(config.defaults.pace, Some(100));
         assert_eq!(config.columns.get(&Field::Title).map(String::as_str), Some("Namn"));
         assert!(config.validate().is_empty());
         assert!(toml::from_str::<Connector>(&format!("extra = 1\n{text}")).is_err());

@@ -37,10 +37,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use serde::Deserialize;
 
 use crate::config::SecretRef;
-use crate::mapping::{
-    self, Field, Rules, default_configuration, default_eligibility, default_language, default_mode,
-    default_provider_kind, default_time_of_study,
-};
+use crate::mapping::{self, Defaults, Field, Rules};
 
 /// The largest page size or limit that may be asked for.
 pub const MAX_PAGE_SIZE: u32 = 10_000;
@@ -75,7 +72,7 @@ pub struct Config {
     pub deleted: Option<Deleted>,
     /// For each canonical field, a JSON pointer into a record (`/kurs/namn`). `upstream_id`
     /// and `title` are required; so are `school_form`, `provider_name` and `pace` unless their
-    /// `default_…` is set.
+    /// matching key of `defaults` is set.
     #[serde(default)]
     pub fields: BTreeMap<Field, String>,
     /// Per canonical field, upstream values and what they mean (compared ignoring case and
@@ -93,41 +90,11 @@ pub struct Config {
     /// JSON numbers are read as numbers either way.
     #[serde(default)]
     pub decimal_comma: bool,
-    /// The school form (`VUXGY`, `VUXGR`, `VUXSFI`, …) of records without one. Default: none,
-    /// so such a record is rejected.
+    /// What a record that does not say is taken to be, and the values the upstream has no
+    /// field for: the `[source.connector.defaults]` table ([`Defaults`]). Default: every key at
+    /// its own default.
     #[serde(default)]
-    pub default_school_form: Option<String>,
-    /// The provider name of records without one. Default: none, so such a record is rejected.
-    #[serde(default)]
-    pub default_provider_name: Option<String>,
-    /// The kind of provider (`kommunal`, `enskild`, `region`, `statlig`, `annan`) of records
-    /// without one. Default `kommunal`.
-    #[serde(default = "default_provider_kind")]
-    pub default_provider_kind: String,
-    /// The study pace in percent (1 to 100) of records without one. Default: none, so such a
-    /// record is rejected.
-    #[serde(default)]
-    pub default_pace: Option<u8>,
-    /// The study mode (`plats`, `distans`, `hybrid`) of records without one. Default `plats`.
-    #[serde(default = "default_mode")]
-    pub default_mode: String,
-    /// The time of study (`dag`, `kvall`, `helg`, `blandat`) of records without one. Default
-    /// `dag`.
-    #[serde(default = "default_time_of_study")]
-    pub default_time_of_study: String,
-    /// The language of instruction (ISO 639-2) of records without one. Default `swe`.
-    #[serde(default = "default_language")]
-    pub default_language: String,
-    /// Who may apply (`kommun`, `region`, `nationell`). Default `region`.
-    #[serde(default = "default_eligibility")]
-    pub eligibility: String,
-    /// What every record is (`kurs`, `kurspaket`, `program`). Default `kurs`.
-    #[serde(default = "default_configuration")]
-    pub configuration: String,
-    /// The credits system of the `credits` field (`gy`, `vp`, `yh`, `fup`, `hp`). Default:
-    /// derived from the school form, as for the `csv` kind.
-    #[serde(default)]
-    pub credits_system: Option<String>,
+    pub defaults: Defaults,
 }
 
 /// How the API pages, selected by `style`.
@@ -301,16 +268,7 @@ impl Config {
             values: &self.values,
             date_formats: &self.date_formats,
             decimal_comma: self.decimal_comma,
-            default_school_form: self.default_school_form.as_deref(),
-            default_provider_name: self.default_provider_name.as_deref(),
-            default_provider_kind: &self.default_provider_kind,
-            default_pace: self.default_pace,
-            default_mode: &self.default_mode,
-            default_time_of_study: &self.default_time_of_study,
-            default_language: &self.default_language,
-            eligibility: &self.eligibility,
-            configuration: &self.configuration,
-            credits_system: self.credits_system.as_deref(),
+            defaults: &self.defaults,
         }
     }
 
@@ -444,7 +402,8 @@ mod tests {
 
     const MINIMAL: &str = r#"
         url = "https://kurser.kommun.example/api/kurstillfallen"
-        default_pace = 100
+        [defaults]
+        pace = 100
         [fields]
         upstream_id = "/id"
         title = "/namn"
@@ -463,9 +422,9 @@ mod tests {
         assert_eq!(config.deleted, None);
         assert_eq!(config.date_formats, ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f%z"]);
         assert!(!config.decimal_comma);
-        assert_eq!(config.default_mode, "plats");
-        assert_eq!(config.default_language, "swe");
-        assert_eq!(config.eligibility, "region");
+        assert_eq!(config.defaults.mode, None, "unknown unless configured");
+        assert_eq!(config.defaults.language, None);
+        assert_eq!(config.defaults.eligibility, "region");
     }
 
     #[test]
@@ -536,7 +495,8 @@ mod tests {
             records = "data/items"
             since_param = "page"
             date_formats = ["%Y-%m-%d %Q"]
-            default_mode = "månen"
+            [defaults]
+            mode = "månen"
             [paging]
             style = "page"
             size = 0
@@ -576,7 +536,7 @@ mod tests {
             "date_formats[0]",
             "values.school_form",
             "values.school_form.\"folkhögskola\"",
-            "default_mode",
+            "defaults.mode",
         ] {
             assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
         }

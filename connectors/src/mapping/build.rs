@@ -1,14 +1,16 @@
 //! One record's values to its provider, course and offering, or to a rejection.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use vuxnav_schema::{
-    Application, Course, CourseCode, Credits, CreditsSystem, Language, Location, MunicipalityCode, Offering, OrgNumber,
-    Pace, Provenance, Provider, ProviderKind, PublicId, Schedule, SchoolForm,
+    Application, ConfiguredField, Course, CourseConfiguration, Credits, CreditsSystem, Language, Location,
+    MunicipalityCode, Offering, OrgNumber, Pace, Provenance, Provider, ProviderKind, PublicId, Schedule, SchoolForm,
 };
 
 use super::values::{parse_date, parse_decimal};
 use super::{Field, Prepared, Values, parse_mode, parse_time_of_study};
+use crate::identity::{self, CourseRecord};
+use crate::readings::{mode_in, provider_kind_of, time_of_study_in};
 use crate::text::{paragraphs, plain};
 use crate::{HarvestContext, Item, Rejection};
 
@@ -94,27 +96,46 @@ impl<'a> Mapper<'a> {
         let source = &ctx.source;
         let upstream_id = record.required(Field::UpstreamId)?;
         let title = record.required(Field::Title)?;
+        let mut configured = BTreeSet::new();
+        let mut stated = |field: ConfiguredField, read: bool| {
+            if !read {
+                configured.insert(field);
+            }
+        };
 
-        let school_form = record
-            .code(Field::SchoolForm, prepared.default_school_form, |v| SchoolForm::parse(v).ok(), &school_forms())?
-            .ok_or_else(|| record.reject(Field::SchoolForm, "is empty"))?;
+        let (school_form, read) = record.code(
+            Field::SchoolForm,
+            prepared.default_school_form,
+            |v| SchoolForm::parse(v).ok(),
+            &school_forms(),
+        )?;
+        let school_form = school_form.ok_or_else(|| record.reject(Field::SchoolForm, "is empty"))?;
+        stated(ConfiguredField::SchoolForm, read);
 
         // The provider: one across sources when its organisation number is valid.
-        let provider_name = match record.text(Field::ProviderName) {
-            Some(name) => name,
-            None => prepared
-                .default_provider_name
-                .as_deref()
-                .map(plain)
-                .ok_or_else(|| record.reject(Field::ProviderName, "is empty"))?,
+        let (provider_name, read) = match record.text(Field::ProviderName) {
+            Some(name) => (name, true),
+            None => (
+                prepared
+                    .default_provider_name
+                    .as_deref()
+                    .map(plain)
+                    .ok_or_else(|| record.reject(Field::ProviderName, "is empty"))?,
+                false,
+            ),
         };
+        stated(ConfiguredField::ProviderName, read);
         let org_number = record.text(Field::ProviderOrgNumber).and_then(|v| OrgNumber::parse(&v).ok());
-        // A kind the record does not state clearly falls back to the default, so the kind can
-        // be mapped from the provider's name with a value map of the few known providers.
-        let provider_kind = record
-            .text(Field::ProviderKind)
-            .and_then(|kind| ProviderKind::parse(&kind).ok())
-            .unwrap_or(prepared.default_provider_kind);
+        // What the record says, else what its organisation number or name shows, else the
+        // configured default, else unknown.
+        let stated_kind = record.text(Field::ProviderKind).and_then(|kind| ProviderKind::parse(&kind).ok());
+        let provider_kind = match stated_kind.or_else(|| provider_kind_of(org_number.as_ref(), &provider_name)) {
+            Some(kind) => Some(kind),
+            None => {
+                stated(ConfiguredField::ProviderKind, prepared.default_provider_kind.is_none());
+                prepared.default_provider_kind
+            }
+        };
         let provider_id = match &org_number {
             Some(number) => PublicId::provider_by_org_number(number),
             None => PublicId::local_provider(source, &record.text(Field::ProviderId).unwrap_or(provider_name.clone())),
@@ -125,22 +146,13 @@ impl<'a> Mapper<'a> {
             org_number,
             kind: provider_kind,
             school_unit_code: None,
-            municipality: (provider_kind == ProviderKind::Kommunal).then_some(ctx.municipality),
+            municipality: (provider_kind == Some(ProviderKind::Kommunal)).then_some(ctx.municipality),
             web: record.text(Field::ProviderUrl),
             email: None,
             phone: None,
         };
         provider.validate().map_err(|e| record.reject(Field::ProviderName, e.reason))?;
 
-        // The course: one across sources when its code is a course code.
-        let code_text = record.text(Field::CourseCode);
-        let code = code_text.as_deref().and_then(|v| CourseCode::parse(v).ok());
-        let course_id = match (&code, code_text, record.text(Field::CourseId)) {
-            (Some(code), _, _) => PublicId::course_by_code(code),
-            (None, _, Some(course_id)) => PublicId::local_course(source, &course_id),
-            (None, Some(own_code), None) => PublicId::local_course(source, &own_code),
-            (None, None, None) => PublicId::local_course(source, &upstream_id),
-        };
         let credits_system = prepared.credits_system.or_else(|| credits_system_of(school_form));
         let credits = match (record.decimal(Field::Credits)?, credits_system) {
             (Some(value), Some(system)) => {
@@ -148,18 +160,21 @@ impl<'a> Mapper<'a> {
             }
             _ => None,
         };
-        let course = Course {
-            id: course_id,
-            code,
-            title,
-            description: record.text(Field::Description),
-            school_form,
-            credits,
-            subject: record.text(Field::Subject),
-            sun_field: None,
-            vocational: false,
-            configuration: prepared.configuration,
-        };
+        let course = identity::course(
+            source,
+            CourseRecord {
+                form: school_form,
+                code: record.text(Field::CourseCode),
+                title: title.clone(),
+                credits,
+                configuration: prepared.configuration,
+                upstream_id: record.text(Field::CourseId),
+                description: record.text(Field::Description),
+                subject: record.text(Field::Subject),
+                sun_field: None,
+                vocational: prepared.configuration == CourseConfiguration::Package,
+            },
+        );
         course.validate().map_err(|e| record.reject(Field::Title, e.reason))?;
 
         // The offering.
@@ -172,7 +187,10 @@ impl<'a> Mapper<'a> {
             .map_err(|e| record.reject(Field::ApplicationCloses, e.reason))?;
         let pace = match record.decimal(Field::Pace)? {
             Some(percent) => Pace::from_percentage(percent).map_err(|e| record.reject(Field::Pace, e.reason))?,
-            None => prepared.default_pace.ok_or_else(|| record.reject(Field::Pace, "is empty"))?,
+            None => {
+                stated(ConfiguredField::Pace, false);
+                prepared.default_pace.ok_or_else(|| record.reject(Field::Pace, "is empty"))?
+            }
         };
         let seats = match record.decimal(Field::Seats)? {
             Some(seats) if seats.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&seats) => Some(seats as u32),
@@ -185,31 +203,35 @@ impl<'a> Mapper<'a> {
             }
             None => ctx.municipality,
         };
-        let language = record
-            .code(
-                Field::Language,
-                Some(prepared.default_language),
-                |v| Language::parse(v).ok(),
-                "an ISO 639-2 code such as `swe`",
-            )?
-            .unwrap_or(prepared.default_language);
-        let mode = record
-            .code(Field::Mode, Some(prepared.default_mode), parse_mode, "one of plats, distans, hybrid")?
-            .unwrap_or(prepared.default_mode);
-        let time_of_study = record
-            .code(
-                Field::TimeOfStudy,
-                Some(prepared.default_time_of_study),
-                parse_time_of_study,
-                "one of dag, kväll, helg, blandat",
-            )?
-            .unwrap_or(prepared.default_time_of_study);
+        let (language, read) =
+            record.code(Field::Language, None, |v| Language::parse(v).ok(), "an ISO 639-2 code such as `swe`")?;
+        let language =
+            read_or_default(language, read, prepared.default_language, ConfiguredField::Language, &mut stated);
+        let (mode, read) = record.code(Field::Mode, None, parse_mode, "one of plats, distans, hybrid")?;
+        let mode = read_or_default(
+            mode.or_else(|| mode_in(&title)),
+            read || mode_in(&title).is_some(),
+            prepared.default_mode,
+            ConfiguredField::Mode,
+            &mut stated,
+        );
+        let (time_of_study, read) =
+            record.code(Field::TimeOfStudy, None, parse_time_of_study, "one of dag, kväll, helg, blandat")?;
+        let from_title = time_of_study_in(&title);
+        let time_of_study = read_or_default(
+            time_of_study.or(from_title),
+            read || from_title.is_some(),
+            prepared.default_time_of_study,
+            ConfiguredField::TimeOfStudy,
+            &mut stated,
+        );
 
         let offering = Offering {
             id: PublicId::offering(source, &upstream_id),
             course: course.id,
             provider: provider.id,
             municipality,
+            title: Some(title),
             location: Location {
                 name: record.text(Field::LocationName),
                 street_address: record.text(Field::StreetAddress),
@@ -229,10 +251,30 @@ impl<'a> Mapper<'a> {
             fee_sek: None,
             eligibility: prepared.eligibility,
             web: record.text(Field::Url),
-            provenance: Provenance::harvested(source.clone(), upstream_id, ctx.started),
+            provenance: Provenance { configured, ..Provenance::harvested(source.clone(), upstream_id, ctx.started) },
         }
         .sealed();
         Ok((provider, course, offering))
+    }
+}
+
+/// A value read from the record (or a reading of it), else the configured default (noted as
+/// configured), else unknown.
+fn read_or_default<T>(
+    read_value: Option<T>,
+    read: bool,
+    default: Option<T>,
+    field: ConfiguredField,
+    stated: &mut impl FnMut(ConfiguredField, bool),
+) -> Option<T> {
+    match (read, read_value) {
+        (true, Some(value)) => Some(value),
+        _ => {
+            if default.is_some() {
+                stated(field, false);
+            }
+            default
+        }
     }
 }
 
@@ -310,17 +352,18 @@ impl Record<'_> {
         })
     }
 
-    /// A code read through its parser, or the default when the value is empty.
+    /// A code read through its parser, or the default when the value is empty, and whether
+    /// it was read (rather than the default).
     fn code<T>(
         &self,
         field: Field,
         default: Option<T>,
         parse: impl Fn(&str) -> Option<T>,
         expected: &str,
-    ) -> Result<Option<T>, Rejection> {
+    ) -> Result<(Option<T>, bool), Rejection> {
         match self.text(field) {
-            None => Ok(default),
-            Some(text) => parse(&text).map(Some).ok_or_else(|| {
+            None => Ok((default, false)),
+            Some(text) => parse(&text).map(|value| (Some(value), true)).ok_or_else(|| {
                 let raw = self.raw(field).unwrap_or(text);
                 self.reject(field, format!("`{raw}` is not {expected}: map it under [source.connector.values.{field}]"))
             }),

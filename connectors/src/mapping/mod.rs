@@ -12,6 +12,7 @@
 //! - [`values`]: reading dates and decimals.
 
 pub(crate) mod build;
+pub mod defaults;
 pub(crate) mod values;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use vuxnav_schema::{
 };
 
 pub(crate) use build::Mapper;
+pub use defaults::Defaults;
 
 /// One record's values, as text by canonical field, before value maps.
 pub(crate) type Values = BTreeMap<Field, String>;
@@ -35,9 +37,11 @@ pub(crate) type Values = BTreeMap<Field, String>;
 pub enum Field {
     /// Required: the upstream's id of the course occasion (kurstillfälle), unique per row or record.
     UpstreamId,
-    /// The Skolverket course code (`MATMAT01c`) or the provider's own code.
+    /// The course code: a national one (`MATMAT01c`) gives the national course with its
+    /// title and credits from the shipped lists; any other is the source's own.
     CourseCode,
-    /// An upstream id of the course, used for local courses that have no valid code.
+    /// An upstream id of the course: a local course (one whose code no national list holds)
+    /// is then known by it rather than by its form, code, title and credits.
     CourseId,
     /// Required: the course title.
     Title,
@@ -46,11 +50,11 @@ pub enum Field {
     /// The subject's name, such as `Matematik`.
     Subject,
     /// The school form: a code such as `VUXGY`, or an upstream spelling mapped in `values`.
-    /// Required unless `default_school_form` is set.
+    /// Required unless `defaults.school_form` is set.
     SchoolForm,
     /// The course's credits, such as `100.0`.
     Credits,
-    /// The provider's name. Required unless `default_provider_name` is set.
+    /// The provider's name. Required unless `defaults.provider_name` is set.
     ProviderName,
     /// The provider's organisation number (`212000-0142`); with a valid one the provider is
     /// the same across sources.
@@ -60,9 +64,10 @@ pub enum Field {
     /// The provider's web address.
     ProviderUrl,
     /// The kind of provider (`kommunal`, `enskild`, `region`, `statlig`, `annan`). A value
-    /// that is none of these after the value map means `default_provider_kind`, so this may
-    /// name the provider name's column or pointer with a value map for the providers that are not
-    /// kommunal.
+    /// that is none of these after the value map is not read: the kind then comes from the
+    /// organisation number or the name (`readings::provider_kind_of`), else
+    /// `defaults.provider_kind`, else it is unknown. So this may name the provider name's
+    /// column or pointer with a value map for the few providers the name does not show.
     ProviderKind,
     /// The first day of the occasion.
     Start,
@@ -73,7 +78,7 @@ pub enum Field {
     /// The last day to apply.
     ApplicationCloses,
     /// The study pace in percent of full time (`25.0` is 25 %). Required unless
-    /// `default_pace` is set.
+    /// `defaults.pace` is set.
     Pace,
     /// The number of seats.
     Seats,
@@ -141,30 +146,6 @@ impl fmt::Display for Field {
     }
 }
 
-pub(crate) fn default_provider_kind() -> String {
-    ProviderKind::Kommunal.code().to_owned()
-}
-
-pub(crate) fn default_mode() -> String {
-    StudyMode::OnSite.code().to_owned()
-}
-
-pub(crate) fn default_time_of_study() -> String {
-    TimeOfStudy::Day.code().to_owned()
-}
-
-pub(crate) fn default_language() -> String {
-    Language::SWEDISH.as_str().to_owned()
-}
-
-pub(crate) fn default_eligibility() -> String {
-    Eligibility::Region.code().to_owned()
-}
-
-pub(crate) fn default_configuration() -> String {
-    CourseConfiguration::Course.code().to_owned()
-}
-
 /// Parses a study mode, accepting the code and common spellings.
 pub(crate) fn parse_mode(value: &str) -> Option<StudyMode> {
     match value.trim().to_lowercase().as_str() {
@@ -192,30 +173,22 @@ pub(crate) struct Rules<'a> {
     pub values: &'a BTreeMap<Field, BTreeMap<String, String>>,
     pub date_formats: &'a [String],
     pub decimal_comma: bool,
-    pub default_school_form: Option<&'a str>,
-    pub default_provider_name: Option<&'a str>,
-    pub default_provider_kind: &'a str,
-    pub default_pace: Option<u8>,
-    pub default_mode: &'a str,
-    pub default_time_of_study: &'a str,
-    pub default_language: &'a str,
-    pub eligibility: &'a str,
-    pub configuration: &'a str,
-    pub credits_system: Option<&'a str>,
+    pub defaults: &'a Defaults,
 }
 
-/// [`Rules`] checked and turned into the values normalisation works with.
+/// [`Rules`] checked and turned into the values normalisation works with. Each `default_…` is
+/// what `[source.connector.defaults]` states, `None` where it states nothing.
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub date_formats: Vec<String>,
     pub decimal_comma: bool,
     pub default_school_form: Option<SchoolForm>,
     pub default_provider_name: Option<String>,
-    pub default_provider_kind: ProviderKind,
+    pub default_provider_kind: Option<ProviderKind>,
     pub default_pace: Option<Pace>,
-    pub default_mode: StudyMode,
-    pub default_time_of_study: TimeOfStudy,
-    pub default_language: Language,
+    pub default_mode: Option<StudyMode>,
+    pub default_time_of_study: Option<TimeOfStudy>,
+    pub default_language: Option<Language>,
     pub eligibility: Eligibility,
     pub configuration: CourseConfiguration,
     pub credits_system: Option<CreditsSystem>,
@@ -228,7 +201,7 @@ impl Rules<'_> {
     pub fn prepare(&self) -> Result<Prepared, Vec<(String, String)>> {
         let mut problems: Vec<(String, String)> = Vec::new();
         let mut problem = |field: &str, text: String| problems.push((field.to_owned(), text));
-        let (section, noun) = (self.section, self.noun);
+        let (section, noun, defaults) = (self.section, self.noun, self.defaults);
 
         if self.date_formats.is_empty() {
             problem("date_formats", "needs at least one format such as `%Y-%m-%d`".into());
@@ -242,23 +215,20 @@ impl Rules<'_> {
         for (field, default) in [
             (Field::UpstreamId, None),
             (Field::Title, None),
-            (Field::SchoolForm, Some("default_school_form")),
-            (Field::ProviderName, Some("default_provider_name")),
-            (Field::Pace, Some("default_pace")),
+            (Field::SchoolForm, Some(("school_form", defaults.school_form.is_some()))),
+            (Field::ProviderName, Some(("provider_name", defaults.provider_name.is_some()))),
+            (Field::Pace, Some(("pace", defaults.pace.is_some()))),
         ] {
-            let defaulted = match field {
-                Field::SchoolForm => self.default_school_form.is_some(),
-                Field::ProviderName => self.default_provider_name.is_some(),
-                Field::Pace => self.default_pace.is_some(),
-                _ => false,
-            };
-            if !self.fields.contains_key(&field) && !defaulted {
-                let text = match default {
-                    Some(default) => format!("is required: map a {noun} to `{field}` or set `{default}`"),
-                    None => format!("is required: map the {noun} that holds the {}", field.name().replace('_', " ")),
-                };
-                problem(&format!("{section}.{field}"), text);
+            if self.fields.contains_key(&field) || default.is_some_and(|(_, set)| set) {
+                continue;
             }
+            let text = match default {
+                Some((key, _)) => {
+                    format!("is required: map a {noun} to `{field}` or set `{key}` under [source.connector.defaults]")
+                }
+                None => format!("is required: map the {noun} that holds the {}", field.name().replace('_', " ")),
+            };
+            problem(&format!("{section}.{field}"), text);
         }
 
         for (field, map) in self.values {
@@ -287,57 +257,57 @@ impl Rules<'_> {
             }
         }
 
-        let default_school_form = self.default_school_form.and_then(|v| match SchoolForm::parse(v) {
-            Ok(form) => Some(form),
-            Err(e) => {
-                problem("default_school_form", e.reason);
-                None
+        let mut parsed = |key: &str, value: Option<&str>, parse: &dyn Fn(&str) -> Result<(), String>| {
+            if let Some(value) = value
+                && let Err(reason) = parse(value)
+            {
+                problem(&format!("defaults.{key}"), reason);
             }
+        };
+        parsed("school_form", defaults.school_form.as_deref(), &|v| {
+            SchoolForm::parse(v).map(drop).map_err(|e| e.reason)
         });
-        if self.default_provider_name.is_some_and(|name| name.trim().is_empty()) {
-            problem("default_provider_name", "is empty".into());
+        parsed("provider_name", defaults.provider_name.as_deref(), &|v| {
+            if v.trim().is_empty() { Err("is empty".to_owned()) } else { Ok(()) }
+        });
+        parsed("provider_kind", defaults.provider_kind.as_deref(), &|v| {
+            ProviderKind::parse(v).map(drop).map_err(|e| e.reason)
+        });
+        parsed("mode", defaults.mode.as_deref(), &|v| {
+            parse_mode(v).map(drop).ok_or_else(|| format!("`{v}` is not one of plats, distans, hybrid"))
+        });
+        parsed("time_of_study", defaults.time_of_study.as_deref(), &|v| {
+            parse_time_of_study(v).map(drop).ok_or_else(|| format!("`{v}` is not one of dag, kvall, helg, blandat"))
+        });
+        parsed("language", defaults.language.as_deref(), &|v| Language::parse(v).map(drop).map_err(|e| e.reason));
+        parsed("eligibility", Some(&defaults.eligibility), &|v| Eligibility::parse(v).map(drop).map_err(|e| e.reason));
+        parsed("configuration", Some(&defaults.configuration), &|v| {
+            CourseConfiguration::parse(v).map(drop).map_err(|e| e.reason)
+        });
+        parsed("credits_system", defaults.credits_system.as_deref(), &|v| {
+            CreditsSystem::parse(v).map(drop).map_err(|e| e.reason)
+        });
+        if let Some(pace) = defaults.pace
+            && let Err(e) = Pace::new(i64::from(pace))
+        {
+            problem("defaults.pace", e.reason);
         }
-        let default_provider_kind = ProviderKind::parse(self.default_provider_kind)
-            .map_err(|e| problem("default_provider_kind", e.reason))
-            .ok();
-        let default_pace =
-            self.default_pace.and_then(|p| Pace::new(i64::from(p)).map_err(|e| problem("default_pace", e.reason)).ok());
-        let default_mode = parse_mode(self.default_mode);
-        if default_mode.is_none() {
-            problem("default_mode", format!("`{}` is not one of plats, distans, hybrid", self.default_mode));
+        if !problems.is_empty() {
+            return Err(problems);
         }
-        let default_time_of_study = parse_time_of_study(self.default_time_of_study);
-        if default_time_of_study.is_none() {
-            problem(
-                "default_time_of_study",
-                format!("`{}` is not one of dag, kvall, helg, blandat", self.default_time_of_study),
-            );
-        }
-        let default_language =
-            Language::parse(self.default_language).map_err(|e| problem("default_language", e.reason)).ok();
-        let eligibility = Eligibility::parse(self.eligibility).map_err(|e| problem("eligibility", e.reason)).ok();
-        let configuration =
-            CourseConfiguration::parse(self.configuration).map_err(|e| problem("configuration", e.reason)).ok();
-        let credits_system = self
-            .credits_system
-            .and_then(|v| CreditsSystem::parse(v).map_err(|e| problem("credits_system", e.reason)).ok());
-
-        match (default_provider_kind, default_mode, default_time_of_study, default_language) {
-            (Some(kind), Some(mode), Some(time), Some(language)) if problems.is_empty() => Ok(Prepared {
-                date_formats: self.date_formats.to_vec(),
-                decimal_comma: self.decimal_comma,
-                default_school_form,
-                default_provider_name: self.default_provider_name.map(str::to_owned),
-                default_provider_kind: kind,
-                default_pace,
-                default_mode: mode,
-                default_time_of_study: time,
-                default_language: language,
-                eligibility: eligibility.unwrap_or(Eligibility::Region),
-                configuration: configuration.unwrap_or(CourseConfiguration::Course),
-                credits_system,
-            }),
-            _ => Err(problems),
-        }
+        Ok(Prepared {
+            date_formats: self.date_formats.to_vec(),
+            decimal_comma: self.decimal_comma,
+            default_school_form: defaults.school_form.as_deref().and_then(|v| SchoolForm::parse(v).ok()),
+            default_provider_name: defaults.provider_name.clone(),
+            default_provider_kind: defaults.provider_kind.as_deref().and_then(|v| ProviderKind::parse(v).ok()),
+            default_pace: defaults.pace.and_then(|p| Pace::new(i64::from(p)).ok()),
+            default_mode: defaults.mode.as_deref().and_then(parse_mode),
+            default_time_of_study: defaults.time_of_study.as_deref().and_then(parse_time_of_study),
+            default_language: defaults.language.as_deref().and_then(|v| Language::parse(v).ok()),
+            eligibility: Eligibility::parse(&defaults.eligibility).unwrap_or(Eligibility::Region),
+            configuration: CourseConfiguration::parse(&defaults.configuration).unwrap_or(CourseConfiguration::Course),
+            credits_system: defaults.credits_system.as_deref().and_then(|v| CreditsSystem::parse(v).ok()),
+        })
     }
 }

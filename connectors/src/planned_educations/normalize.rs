@@ -48,12 +48,13 @@
 use std::collections::HashSet;
 
 use vuxnav_schema::{
-    Application, Course, CourseCode, CourseConfiguration, Credits, CreditsSystem, Eligibility, Language, Location,
-    MunicipalityCode, Offering, Pace, Provenance, Provider, ProviderKind, PublicId, Schedule, SchoolForm, StudyMode,
-    TimeOfStudy,
+    Application, Course, CourseConfiguration, Credits, CreditsSystem, Eligibility, Language, Location,
+    MunicipalityCode, Offering, Pace, Provenance, Provider, PublicId, Schedule, SchoolForm, StudyMode,
 };
 
 use super::wire::{self, AdultEducationEvent, Scalar, present};
+use crate::identity::{self, CourseRecord};
+use crate::readings::{mode_in, provider_kind_of, time_of_study_in};
 use crate::susa_navet::wire::parse_local_date_time;
 use crate::{HarvestContext, Item, Rejection};
 
@@ -199,23 +200,21 @@ fn course(ctx: &HarvestContext, event: &AdultEducationEvent) -> Result<Course, F
     } else {
         CourseConfiguration::Course
     };
-    let code = text(event.course_code.as_deref()).and_then(|code| CourseCode::parse(&code).ok());
-    let id = match (&code, configuration) {
-        (Some(code), CourseConfiguration::Course) => PublicId::course_by_code(code),
-        _ => PublicId::local_course(&ctx.source, &format!("{}:{}", school_form.code(), title.to_lowercase())),
-    };
-    Ok(Course {
-        id,
-        code,
-        description: None,
-        subject: crate::text::subject(&title, school_form, configuration),
-        title,
-        school_form,
-        credits,
-        sun_field: None,
-        vocational: configuration == CourseConfiguration::Package,
-        configuration,
-    })
+    Ok(identity::course(
+        &ctx.source,
+        CourseRecord {
+            form: school_form,
+            code: text(event.course_code.as_deref()),
+            subject: crate::text::subject(&crate::readings::course_title(&title), school_form, configuration),
+            title,
+            credits,
+            configuration,
+            upstream_id: None,
+            description: None,
+            sun_field: None,
+            vocational: configuration == CourseConfiguration::Package,
+        },
+    ))
 }
 
 /// The school form of a `typeOfSchool` display name or filter code, and whether it names a
@@ -333,7 +332,7 @@ fn provider(ctx: &HarvestContext, event: &AdultEducationEvent) -> Result<Provide
     let contractor = text(event.contractor.as_deref())
         .filter(|c| provider_name.as_ref().is_none_or(|p| p.to_lowercase() != c.to_lowercase()));
     let name = contractor.or(provider_name).ok_or(("providerName", "is missing".to_owned()))?;
-    let kind = kind_by_name(&name);
+    let kind = provider_kind_of(None, &name);
     Ok(Provider {
         id: PublicId::local_provider(&ctx.source, &format!("name:{}", name.to_lowercase())),
         name,
@@ -345,21 +344,6 @@ fn provider(ctx: &HarvestContext, event: &AdultEducationEvent) -> Result<Provide
         email: None,
         phone: None,
     })
-}
-
-/// The kind of body a provider's name shows.
-fn kind_by_name(name: &str) -> ProviderKind {
-    let lower = name.to_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    if words.contains(&"kommun") || words.last().is_some_and(|w| *w == "stad") {
-        ProviderKind::Kommunal
-    } else if words.first().is_some_and(|w| *w == "region") || words.contains(&"regionen") {
-        ProviderKind::Region
-    } else if words.last().is_some_and(|w| ["ab", "hb", "kb", "aktiebolag"].contains(w)) {
-        ProviderKind::Enskild
-    } else {
-        ProviderKind::Annan
-    }
 }
 
 fn offering(
@@ -394,16 +378,17 @@ fn offering(
         }
     };
     let language = match first_language(event.instruction_languages.as_ref()) {
-        None => Language::SWEDISH,
+        None => None,
         Some(code) => {
             let code = match code.to_ascii_lowercase().as_str() {
                 "sv" | "sve" => "swe".to_owned(),
                 "en" => "eng".to_owned(),
                 other => other.to_owned(),
             };
-            Language::parse(&code).map_err(|e| ("instructionLanguages", e.reason))?
+            Some(Language::parse(&code).map_err(|e| ("instructionLanguages", e.reason))?)
         }
     };
+    let title = text(event.title_sv.as_deref());
     let location_name = match &event.location {
         Some(serde_json::Value::String(name)) => text(Some(name)),
         _ => None,
@@ -413,6 +398,7 @@ fn offering(
         course: course.id,
         provider: provider.id,
         municipality: ctx.municipality,
+        title: title.clone(),
         location: Location {
             name: location_name,
             street_address: None,
@@ -423,12 +409,18 @@ fn offering(
         schedule,
         application,
         pace,
-        time_of_study: TimeOfStudy::Mixed,
-        mode: if event.distance == Some(true) { StudyMode::Distance } else { StudyMode::OnSite },
+        time_of_study: title.as_deref().and_then(time_of_study_in),
+        // `distance` is the API's own yes or no; a title may say more (`flex`, hybrid).
+        mode: match (event.distance, title.as_deref().and_then(mode_in)) {
+            (Some(true), _) => Some(StudyMode::Distance),
+            (_, Some(read)) => Some(read),
+            (Some(false), None) => Some(StudyMode::OnSite),
+            (None, None) => None,
+        },
         language,
         seats: None,
         cancelled: false,
-        apprenticeship: course.title.to_lowercase().contains("lärling"),
+        apprenticeship: title.as_deref().unwrap_or(&course.title).to_lowercase().contains("lärling"),
         fee_sek: None,
         eligibility: Eligibility::Region,
         web: None,
@@ -489,15 +481,6 @@ mod tests {
         assert_eq!(form("vuxgy"), Some(("VUXGY", false)));
         assert_eq!(form("komvuxcoursepackage"), Some(("VUXGY", true)));
         assert_eq!(form("Högskoleutbildning"), None);
-    }
-
-    #[test]
-    fn the_provider_kind_is_read_from_the_name() {
-        assert_eq!(kind_by_name("Klippans kommun"), ProviderKind::Kommunal);
-        assert_eq!(kind_by_name("Stockholms stad"), ProviderKind::Kommunal);
-        assert_eq!(kind_by_name("Lärcentrum Söder AB"), ProviderKind::Enskild);
-        assert_eq!(kind_by_name("Region Stockholm"), ProviderKind::Region);
-        assert_eq!(kind_by_name("Vuxenutbildningen Klippan S"), ProviderKind::Annan);
     }
 
     #[test]

@@ -43,12 +43,14 @@ use std::collections::{HashMap, HashSet};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use vuxnav_schema::{
-    Application, Course, CourseCode, CourseConfiguration, Credits, CreditsSystem, Eligibility, Language, Location,
-    MunicipalityCode, Offering, OrgNumber, Pace, Provenance, Provider, ProviderKind, PublicId, Schedule, SchoolForm,
-    StudyMode, TimeOfStudy,
+    Application, Course, CourseConfiguration, Credits, CreditsSystem, Eligibility, Language, Location,
+    MunicipalityCode, Offering, OrgNumber, Pace, Provenance, Provider, PublicId, Schedule, SchoolForm, StudyMode,
+    TimeOfStudy,
 };
 
 use super::wire::{self, Activity, DecodeError, Organisation, SchoolType, SchoolUnitOffering, Syllabus, record_id};
+use crate::identity::{self, CourseRecord};
+use crate::readings::{mode_in, provider_kind_of, time_of_study_in};
 use crate::{HarvestContext, Item, Rejection};
 
 /// Records by id: decoded, or why they could not be.
@@ -215,8 +217,8 @@ impl<'a> Normalizer<'a> {
                 let school_unit_code = if id == unit_id { school_unit_code(organisation) } else { None };
                 return Ok(Provider {
                     id: PublicId::provider_by_org_number(&org_number),
+                    kind: provider_kind_of(Some(&org_number), &name),
                     name,
-                    kind: kind_of(&org_number),
                     org_number: Some(org_number),
                     school_unit_code,
                     municipality: municipality(organisation),
@@ -242,9 +244,9 @@ impl<'a> Normalizer<'a> {
             plain(unit.display_name.as_deref()).ok_or_else(|| field_error("organisation.displayName", "is missing"))?;
         Ok(Provider {
             id: PublicId::local_provider(&self.ctx.source, unit_id),
+            kind: provider_kind_of(None, &name),
             name,
             org_number: None,
-            kind: ProviderKind::Kommunal,
             school_unit_code: school_unit_code(unit),
             municipality: municipality(unit),
             web: url(unit.url.as_deref()),
@@ -322,11 +324,9 @@ fn course(
     let title = plain(syllabus.course_name.as_deref())
         .or_else(|| plain(syllabus.subject_name.as_deref()))
         .ok_or_else(|| field_error("syllabus.courseName", "is missing, and so is `subjectName`"))?;
-    let code = syllabus.course_code.as_deref().and_then(|c| CourseCode::parse(&crate::text::plain(c)).ok());
-    let id = match &code {
-        Some(code) if syllabus.official != Some(false) => PublicId::course_by_code(code),
-        _ => PublicId::local_course(&ctx.source, syllabus_id),
-    };
+    let code = syllabus.course_code.as_deref().map(crate::text::plain).filter(|c| !c.is_empty());
+    // A syllabus marked `official: false` is the municipality's own, whatever its code.
+    let code = code.filter(|_| syllabus.official != Some(false));
     let system = match form {
         SchoolForm::VuxGy | SchoolForm::VuxGyan => Some(CreditsSystem::Gy),
         SchoolForm::VuxGr | SchoolForm::VuxGran => Some(CreditsSystem::Vp),
@@ -344,18 +344,21 @@ fn course(
     } else {
         plain(syllabus.subject_name.as_deref())
     };
-    Ok(Course {
-        id,
-        code,
-        title,
-        description: None,
-        school_form: form,
-        credits,
-        subject,
-        sun_field: None,
-        vocational: false,
-        configuration: CourseConfiguration::Course,
-    })
+    Ok(identity::course(
+        &ctx.source,
+        CourseRecord {
+            form,
+            code,
+            title,
+            credits,
+            configuration: CourseConfiguration::Course,
+            upstream_id: Some(syllabus_id.to_owned()),
+            description: None,
+            subject,
+            sun_field: None,
+            vocational: false,
+        },
+    ))
 }
 
 /// A valid organisation number, written with or without a hyphen, and with or without the
@@ -367,16 +370,6 @@ fn org_number(text: &str) -> Option<OrgNumber> {
         _ => digits.as_str(),
     };
     OrgNumber::parse(digits).ok()
-}
-
-/// The kind of body an organisation number belongs to: its first digits say.
-fn kind_of(org_number: &OrgNumber) -> ProviderKind {
-    match org_number.as_str().get(..3) {
-        Some("212") => ProviderKind::Kommunal,
-        Some("232") => ProviderKind::Region,
-        Some("202") => ProviderKind::Statlig,
-        _ => ProviderKind::Enskild,
-    }
 }
 
 fn municipality(organisation: &Organisation) -> Option<MunicipalityCode> {
@@ -415,6 +408,7 @@ fn offering(
         course: course.id,
         provider: provider.id,
         municipality: ctx.municipality,
+        title: plain(activity.display_name.as_deref()),
         location,
         schedule,
         // SS 12000 says nothing about applying.
@@ -439,14 +433,14 @@ fn offering(
 /// (`Matematik 1c, distans, kvällstid, 50 %`): SS 12000 has no fields for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct NameTags {
-    /// `distans`; `delvis distans`, `hybrid` or `flex` is hybrid; else on site.
-    mode: StudyMode,
-    /// `dag`/`dagtid`, `kväll`/`kvällstid`, `helg`; else mixed.
-    time_of_study: TimeOfStudy,
+    /// As [`mode_in`] reads it; else unknown.
+    mode: Option<StudyMode>,
+    /// As [`time_of_study_in`] reads it; else unknown.
+    time_of_study: Option<TimeOfStudy>,
     /// `NN %` (1 to 100), `halvfart` (50), `kvartsfart` (25); else full time.
     pace: Pace,
-    /// `på engelska` is English; else Swedish.
-    language: Language,
+    /// `på engelska` is English, `på svenska` Swedish; else unknown.
+    language: Option<Language>,
     /// `löpande` (löpande antagning) on an activity without dates.
     continuous_intake: bool,
 }
@@ -456,22 +450,8 @@ impl NameTags {
         let name = crate::text::plain(name).to_lowercase();
         let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         let has = |wanted: &[&str]| words.iter().any(|w| wanted.contains(w));
-        let mode = if name.contains("delvis distans") || has(&["hybrid", "flex"]) {
-            StudyMode::Hybrid
-        } else if has(&["distans", "distansundervisning"]) {
-            StudyMode::Distance
-        } else {
-            StudyMode::OnSite
-        };
-        let time_of_study = if has(&["kväll", "kvällstid", "kvall"]) {
-            TimeOfStudy::Evening
-        } else if has(&["helg", "helgtid", "veckoslut"]) {
-            TimeOfStudy::Weekend
-        } else if has(&["dag", "dagtid"]) {
-            TimeOfStudy::Day
-        } else {
-            TimeOfStudy::Mixed
-        };
+        let mode = mode_in(&name);
+        let time_of_study = time_of_study_in(&name);
         let percent = name.split('%').next().filter(|_| name.contains('%')).and_then(|head| {
             let digits: String = head
                 .trim_end()
@@ -491,9 +471,11 @@ impl NameTags {
             None => Pace::FULL_TIME,
         };
         let language = if name.contains("på engelska") {
-            Language::parse("eng").unwrap_or(Language::SWEDISH)
+            Language::parse("eng").ok()
+        } else if name.contains("på svenska") {
+            Some(Language::SWEDISH)
         } else {
-            Language::SWEDISH
+            None
         };
         Self { mode, time_of_study, pace, language, continuous_intake: has(&["löpande"]) }
     }
@@ -545,20 +527,21 @@ mod tests {
     #[test]
     fn an_activity_name_tells_mode_time_pace_language_and_intake() {
         let tags = NameTags::read("Matematik 1c, delvis distans, kvällstid, 75 %, på engelska");
-        assert_eq!(tags.mode, StudyMode::Hybrid);
-        assert_eq!(tags.time_of_study, TimeOfStudy::Evening);
+        assert_eq!(tags.mode, Some(StudyMode::Hybrid));
+        assert_eq!(tags.time_of_study, Some(TimeOfStudy::Evening));
         assert_eq!(tags.pace.percent(), 75);
-        assert_eq!(tags.language.as_str(), "eng");
+        assert_eq!(tags.language.map(|l| l.to_string()).as_deref(), Some("eng"));
         let tags = NameTags::read("<![CDATA[SFI D distans helg halvfart löpande antagning]]>");
         assert_eq!(
             (tags.mode, tags.time_of_study, tags.pace.percent()),
-            (StudyMode::Distance, TimeOfStudy::Weekend, 50)
+            (Some(StudyMode::Distance), Some(TimeOfStudy::Weekend), 50)
         );
         assert!(tags.continuous_intake);
         let tags = NameTags::read("Matematik 1c HT26");
         assert_eq!(
             (tags.mode, tags.time_of_study, tags.pace, tags.language),
-            (StudyMode::OnSite, TimeOfStudy::Mixed, Pace::FULL_TIME, Language::SWEDISH)
+            (None, None, Pace::FULL_TIME, None),
+            "a name that says nothing leaves them unknown"
         );
     }
 
@@ -569,12 +552,5 @@ mod tests {
         }
         assert_eq!(org_number("212000-0208"), None);
         assert_eq!(org_number("16"), None);
-    }
-
-    #[test]
-    fn the_kind_of_provider_follows_its_organisation_number() {
-        let kind = |n: &str| kind_of(&OrgNumber::parse(n).unwrap());
-        assert_eq!(kind("212000-0142"), ProviderKind::Kommunal);
-        assert_eq!(kind("556036-0793"), ProviderKind::Enskild);
     }
 }

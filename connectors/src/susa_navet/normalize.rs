@@ -50,6 +50,8 @@ use super::wire::{
     self, Address, Contractor, DecodeError, EducationEvent, EducationInfo, EducationProvider, EventExtension,
     LangString, LangUrl, RawRecord,
 };
+use crate::identity::{self, CourseRecord};
+use crate::readings::{mode_in, provider_kind_of, time_of_study_in};
 use crate::{HarvestContext, Item, Rejection};
 
 /// Infos or providers by their id: decoded, or why they could not be.
@@ -289,27 +291,27 @@ fn course(
         None => CourseConfiguration::Course,
         Some(code) => CourseConfiguration::parse(code).map_err(|e| ("configuration", e.reason))?,
     };
-    let code = info.code.as_ref().and_then(|c| CourseCode::parse(c.as_str()).ok());
+    let code_text = info.code.as_ref().map(|c| crate::text::plain(c.as_str())).filter(|c| !c.is_empty());
+    let code = code_text.as_deref().and_then(|c| CourseCode::parse(c).ok());
     let credits = credits(info)?;
     let school_form = school_form(info, code.as_ref(), credits, &title)?;
-    let id = match (&code, configuration) {
-        (Some(code), CourseConfiguration::Course) => PublicId::course_by_code(code),
-        _ => PublicId::local_course(&ctx.source, info_id),
-    };
     let subject = crate::text::subject(&title, school_form, configuration);
     let sun_field = info.subjects.iter().find(|s| s.is("C_Subject_SUN")).and_then(|s| s.value()).map(str::to_owned);
-    Ok(Course {
-        id,
-        code,
-        description: text(info.description.as_ref()),
-        title,
-        school_form,
-        credits,
-        subject,
-        sun_field,
-        vocational: info.is_vocational.unwrap_or(configuration == CourseConfiguration::Package),
-        configuration,
-    })
+    Ok(identity::course(
+        &ctx.source,
+        CourseRecord {
+            form: school_form,
+            code: code_text,
+            title,
+            credits,
+            configuration,
+            upstream_id: Some(info_id.to_owned()),
+            description: text(info.description.as_ref()),
+            subject,
+            sun_field,
+            vocational: info.is_vocational.unwrap_or(configuration == CourseConfiguration::Package),
+        },
+    ))
 }
 
 fn credits(info: &EducationInfo) -> Result<Option<Credits>, FieldError> {
@@ -370,7 +372,7 @@ fn provider(ctx: &HarvestContext, provider_id: &str, upstream: &EducationProvide
         .and_then(|body| body.kind.as_ref())
         .and_then(|kind| kind.value())
         .and_then(|code| ProviderKind::parse(code).ok())
-        .unwrap_or(ProviderKind::Annan);
+        .or_else(|| provider_kind_of(org_number.as_ref(), &name));
     let municipality =
         upstream.contact_address.iter().chain(&upstream.visit_addresses).find_map(|address| {
             address.area_code.as_ref().and_then(|c| MunicipalityCode::parse_lenient(c.as_str()).ok())
@@ -405,9 +407,11 @@ fn contractor(event: &EducationEvent, provider: &EducationProvider) -> Option<St
 fn contracted_provider(ctx: &HarvestContext, name: String) -> Provider {
     Provider {
         id: PublicId::local_provider(&ctx.source, &format!("contractor:{}", name.to_lowercase())),
+        // An entreprenör is contracted, so not the municipality itself: a private body unless
+        // its name shows otherwise.
+        kind: provider_kind_of(None, &name).or(Some(ProviderKind::Enskild)),
         name,
         org_number: None,
-        kind: ProviderKind::Enskild,
         school_unit_code: None,
         municipality: Some(ctx.municipality),
         web: None,
@@ -445,26 +449,29 @@ fn offering(
         None => Pace::FULL_TIME,
         Some(percent) => Pace::from_percentage(percent).map_err(|e| reject("paceOfStudy.percentage", e.reason))?,
     };
+    let title = text(event.title.as_ref());
     let time_of_study = event
         .time_of_study
         .as_ref()
         .and_then(|t| t.value())
         .and_then(TimeOfStudy::from_upstream)
-        .unwrap_or(TimeOfStudy::Mixed);
+        .or_else(|| title.as_deref().and_then(time_of_study_in));
     let mode = match &event.distance {
-        None => StudyMode::OnSite,
-        Some(distance) if distance.no_of_mandatory_sessions.is_some_and(|n| n > 0) => StudyMode::Hybrid,
-        Some(_) => StudyMode::Distance,
+        // EMIL 3 says distance study with the object: an event without one is studied at its
+        // location, unless its title says otherwise (`flex`).
+        None => title.as_deref().and_then(mode_in).or(Some(StudyMode::OnSite)),
+        Some(distance) if distance.no_of_mandatory_sessions.is_some_and(|n| n > 0) => Some(StudyMode::Hybrid),
+        Some(_) => Some(StudyMode::Distance),
     };
     let language = match event.language_of_instructions.iter().find_map(|l| non_empty(Some(l))) {
-        None => Language::SWEDISH,
+        None => None,
         Some(code) => {
             let code = match code.to_ascii_lowercase().as_str() {
                 "sv" | "sve" => "swe".to_owned(),
                 "en" => "eng".to_owned(),
                 other => other.to_owned(),
             };
-            Language::parse(&code).map_err(|e| reject("languageOfInstructions", e.reason))?
+            Some(Language::parse(&code).map_err(|e| reject("languageOfInstructions", e.reason))?)
         }
     };
     let seats = event
@@ -482,6 +489,7 @@ fn offering(
         course: course.id,
         provider: provider.id,
         municipality: ctx.municipality,
+        title,
         location: event.locations.get(location_index).map(location).unwrap_or_default(),
         schedule,
         application,

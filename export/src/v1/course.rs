@@ -29,7 +29,15 @@ pub(super) const TABLE: Table = Table {
             "course_code",
             Kind::String,
             &["courses.code"],
-            "Skolverket's course code (kurskod) such as `MATMAT01c`, or the provider's own code.",
+            "Skolverket's course code (kurskod) such as `MATMAT01c`; empty for a local course.",
+        ),
+        column(
+            "local_code",
+            Kind::String,
+            &["courses.local_code"],
+            "A local course's own code as its source writes it (a yrkesvux package's, a municipality's own \
+             course's): it means something only within that source, so two sources' equal local codes are \
+             different courses. Empty for a national course.",
         ),
         required("title", Kind::String, &["courses.title"], "The course's title, in Swedish."),
         column("description", Kind::String, &["courses.description"], "What the course is about, in Swedish."),
@@ -82,6 +90,7 @@ pub(super) const TABLE: Table = Table {
 pub struct CourseRow {
     pub id: String,
     pub course_code: Option<String>,
+    pub local_code: Option<String>,
     pub title: String,
     pub description: Option<String>,
     pub school_form: &'static str,
@@ -105,6 +114,7 @@ impl From<&Seen<Course>> for CourseRow {
         Self {
             id: c.id.to_string(),
             course_code: c.code.as_ref().map(|code| code.as_str().to_owned()),
+            local_code: c.local_code.clone(),
             title: c.title.clone(),
             description: c.description.clone(),
             school_form: c.school_form.code(),
@@ -133,6 +143,7 @@ impl Record for CourseRow {
         vec![
             Value::Text(&self.id),
             text(self.course_code.as_deref()),
+            text(self.local_code.as_deref()),
             Value::Text(&self.title),
             text(self.description.as_deref()),
             Value::Text(self.school_form),

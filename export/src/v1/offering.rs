@@ -1,7 +1,7 @@
 //! `offerings`: one row per course occasion (utbildningstillfälle) the store holds.
 
 use serde_json::{Map, Value as Json, json};
-use vuxnav_schema::{Offering, StudyMode};
+use vuxnav_schema::{ConfiguredField, Offering, StudyMode};
 
 use super::{
     CONTENT_HASH, Column, ForeignKey, Group, KOMMUNKOD_PATTERN, Kind, Record, Table, UUID_PATTERN, Value, column, date,
@@ -54,6 +54,13 @@ pub(super) const TABLE: Table = Table {
             &["offerings.source_id"],
             "The source it was harvested from: an `id` of sources.",
         ),
+        column(
+            "title",
+            Kind::String,
+            &["offerings.title"],
+            "The title the provider published for this occasion (`Matematik 1c Kväll`), when it has one; the \
+             course's own title is in courses.",
+        ),
         column("location_name", Kind::String, &["offerings.location_name"], "The study location's name."),
         column("street_address", Kind::String, &["offerings.street_address"], "The study location's street address."),
         column("postal_code", Kind::String, &["offerings.postal_code"], "The study location's postal code."),
@@ -95,23 +102,25 @@ pub(super) const TABLE: Table = Table {
             from: &["offerings.pace"],
             pattern: None,
         },
-        required(
+        column(
             "time_of_study",
             Kind::String,
             &["offerings.time_of_study"],
-            "When teaching happens: `dag` (daytime), `kvall` (evening), `helg` (weekend) or `blandat` (mixed).",
+            "When teaching happens: `dag` (daytime), `kvall` (evening), `helg` (weekend) or `blandat` (mixed); \
+             empty when unknown.",
         ),
-        required(
+        column(
             "study_mode",
             Kind::String,
             &["offerings.mode"],
-            "Where teaching happens: `plats` (on site), `distans` (distance) or `hybrid` (partly distance).",
+            "Where teaching happens: `plats` (on site), `distans` (distance) or `hybrid` (partly distance); empty \
+             when unknown.",
         ),
-        required(
+        column(
             "language",
             Kind::String,
             &["offerings.language"],
-            "The language of instruction: an ISO 639-2 code such as `swe`.",
+            "The language of instruction: an ISO 639-2 code such as `swe`; empty when unknown.",
         ),
         column("seats", Kind::Integer, &["offerings.seats"], "The number of seats, where the source says."),
         required("cancelled", Kind::Boolean, &["offerings.cancelled"], "Whether the occasion is cancelled."),
@@ -135,6 +144,15 @@ pub(super) const TABLE: Table = Table {
              `nationell` (anyone).",
         ),
         column("url", Kind::String, &["offerings.web"], "The occasion's web page."),
+        column(
+            "configured",
+            Kind::String,
+            &["offerings.configured"],
+            "The columns whose value the source's configuration set (an administrator's default) rather than \
+             the upstream record, space-separated: `time_of_study`, `study_mode`, `language`, `pace_percent`, \
+             and of the course and provider `school_form`, `provider_name` and `provider_kind`; empty when \
+             every value was read.",
+        ),
         first_seen(&["offerings.first_seen"], "When vuxnav first held the occasion."),
         last_changed(
             &["offerings.last_changed"],
@@ -159,6 +177,7 @@ pub struct OfferingRow {
     pub provider_id: String,
     pub municipality_code: String,
     pub source_id: String,
+    pub title: Option<String>,
     pub location_name: Option<String>,
     pub street_address: Option<String>,
     pub postal_code: Option<String>,
@@ -173,19 +192,20 @@ pub struct OfferingRow {
     pub application_continuous: bool,
     pub application_url: Option<String>,
     pub pace_percent: u8,
-    pub time_of_study: &'static str,
-    pub study_mode: &'static str,
-    pub language: String,
+    pub time_of_study: Option<&'static str>,
+    pub study_mode: Option<&'static str>,
+    pub language: Option<String>,
     pub seats: Option<u32>,
     pub cancelled: bool,
     pub apprenticeship: bool,
     pub fee_sek: Option<u32>,
     pub eligibility: &'static str,
     pub url: Option<String>,
+    pub configured: Option<String>,
     pub first_seen: chrono::DateTime<chrono::Utc>,
     pub last_changed: chrono::DateTime<chrono::Utc>,
-    /// schema.org's `courseMode` of the study mode.
-    course_mode: &'static str,
+    /// schema.org's `courseMode` of the study mode, when known.
+    course_mode: Option<&'static str>,
 }
 
 impl From<&Offering> for OfferingRow {
@@ -197,6 +217,7 @@ impl From<&Offering> for OfferingRow {
             provider_id: o.provider.to_string(),
             municipality_code: o.municipality.as_str().to_owned(),
             source_id: o.provenance.source.as_str().to_owned(),
+            title: o.title.clone(),
             location_name: l.name.clone(),
             street_address: l.street_address.clone(),
             postal_code: l.postal_code.clone(),
@@ -211,24 +232,43 @@ impl From<&Offering> for OfferingRow {
             application_continuous: o.application.continuous(),
             application_url: o.application.url.clone(),
             pace_percent: o.pace.percent(),
-            time_of_study: o.time_of_study.code(),
-            study_mode: o.mode.code(),
-            language: o.language.as_str().to_owned(),
+            time_of_study: o.time_of_study.map(|t| t.code()),
+            study_mode: o.mode.map(|m| m.code()),
+            language: o.language.map(|l| l.as_str().to_owned()),
             seats: o.seats,
             cancelled: o.cancelled,
             apprenticeship: o.apprenticeship,
             fee_sek: o.fee_sek,
             eligibility: o.eligibility.code(),
             url: o.web.clone(),
+            configured: configured_columns(&o.provenance.configured),
             first_seen: o.provenance.first_seen,
             last_changed: o.provenance.last_changed,
-            course_mode: match o.mode {
+            course_mode: o.mode.map(|mode| match mode {
                 StudyMode::OnSite => "onsite",
                 StudyMode::Distance => "online",
                 StudyMode::Hybrid => "blended",
-            },
+            }),
         }
     }
+}
+
+/// The release's names for the configured fields, space-separated; `None` when every value
+/// was read.
+fn configured_columns(configured: &std::collections::BTreeSet<ConfiguredField>) -> Option<String> {
+    let names: Vec<&str> = configured
+        .iter()
+        .map(|field| match field {
+            ConfiguredField::SchoolForm => "school_form",
+            ConfiguredField::ProviderName => "provider_name",
+            ConfiguredField::ProviderKind => "provider_kind",
+            ConfiguredField::Pace => "pace_percent",
+            ConfiguredField::Mode => "study_mode",
+            ConfiguredField::TimeOfStudy => "time_of_study",
+            ConfiguredField::Language => "language",
+        })
+        .collect();
+    (!names.is_empty()).then(|| names.join(" "))
 }
 
 impl Record for OfferingRow {
@@ -245,6 +285,7 @@ impl Record for OfferingRow {
             Value::Text(&self.provider_id),
             Value::Text(&self.municipality_code),
             Value::Text(&self.source_id),
+            text(self.title.as_deref()),
             text(self.location_name.as_deref()),
             text(self.street_address.as_deref()),
             text(self.postal_code.as_deref()),
@@ -259,15 +300,16 @@ impl Record for OfferingRow {
             Value::Boolean(self.application_continuous),
             text(self.application_url.as_deref()),
             Value::Integer(i64::from(self.pace_percent)),
-            Value::Text(self.time_of_study),
-            Value::Text(self.study_mode),
-            Value::Text(&self.language),
+            text(self.time_of_study),
+            text(self.study_mode),
+            text(self.language.as_deref()),
             integer(self.seats),
             Value::Boolean(self.cancelled),
             Value::Boolean(self.apprenticeship),
             integer(self.fee_sek),
             Value::Text(self.eligibility),
             text(self.url.as_deref()),
+            text(self.configured.as_deref()),
             Value::Datetime(self.first_seen),
             Value::Datetime(self.last_changed),
         ]
@@ -306,11 +348,14 @@ impl Record for OfferingRow {
         node.insert("identifier".into(), Json::from(self.id.as_str()));
         node.insert("@reverse".into(), json!({"hasCourseInstance": {"@id": jsonld::uuid_iri(&self.course_id)}}));
         node.insert("organizer".into(), json!({"@id": jsonld::uuid_iri(&self.provider_id)}));
-        node.insert("courseMode".into(), self.course_mode.into());
+        jsonld::put(&mut node, "name", self.title.as_deref());
+        jsonld::put(&mut node, "courseMode", self.course_mode);
         node.insert("courseWorkload".into(), format!("{} % av heltid", self.pace_percent).into());
         jsonld::put(&mut node, "startDate", self.start_date.map(|d| d.to_string()).as_deref());
         jsonld::put(&mut node, "endDate", self.end_date.map(|d| d.to_string()).as_deref());
-        node.insert("inLanguage".into(), jsonld::language_tag(&self.language).into());
+        if let Some(language) = &self.language {
+            node.insert("inLanguage".into(), jsonld::language_tag(language).into());
+        }
         if let Some(place) = place {
             node.insert("location".into(), json!({"@id": place}));
         }

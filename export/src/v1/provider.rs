@@ -36,12 +36,12 @@ pub(super) const TABLE: Table = Table {
             from: &["providers.org_number"],
             pattern: Some("^[0-9]{10}$"),
         },
-        required(
+        column(
             "kind",
             Kind::String,
             &["providers.kind"],
             "The kind of body that runs it (huvudmannatyp): `kommunal`, `enskild`, `region`, `statlig` or \
-             `annan`.",
+             `annan`; empty when unknown.",
         ),
         column(
             "school_unit_code",
@@ -76,7 +76,7 @@ pub struct ProviderRow {
     pub id: String,
     pub name: String,
     pub org_number: Option<String>,
-    pub kind: &'static str,
+    pub kind: Option<&'static str>,
     pub school_unit_code: Option<String>,
     pub municipality_code: Option<String>,
     pub url: Option<String>,
@@ -91,7 +91,7 @@ impl From<&Seen<Provider>> for ProviderRow {
             id: p.id.to_string(),
             name: p.name.clone(),
             org_number: p.org_number.as_ref().map(|o| o.as_str().to_owned()),
-            kind: p.kind.code(),
+            kind: p.kind.map(|kind| kind.code()),
             school_unit_code: p.school_unit_code.clone(),
             municipality_code: p.municipality.map(|m| m.as_str().to_owned()),
             url: p.web.clone(),
@@ -113,7 +113,7 @@ impl Record for ProviderRow {
             Value::Text(&self.id),
             Value::Text(&self.name),
             text(self.org_number.as_deref()),
-            Value::Text(self.kind),
+            text(self.kind),
             text(self.school_unit_code.as_deref()),
             text(self.municipality_code.as_deref()),
             text(self.url.as_deref()),

@@ -42,7 +42,8 @@ pub(super) const TABLE: Table = Table {
             Kind::String,
             &["sources.enabled", "sources.last_success"],
             "`ok` (the last run succeeded), `stale` (the last run failed; the last good data is published), \
-             `failing` (no run has succeeded) or `disabled`.",
+             `held` (the last run looked like a mistake and was held by the harvest guard; the last good data \
+             is published), `failing` (no run has succeeded) or `disabled`.",
         ),
         column("last_attempt", Kind::Datetime, &["sources.last_attempt"], "When the last harvest attempt ended."),
         column(

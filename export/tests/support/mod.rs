@@ -120,6 +120,7 @@ pub fn report(id: &SourceId, offerings: u64, at: DateTime<Utc>) -> SourceReport 
             last_attempt: Some(at),
             last_success: Some(at),
             last_error: Some("secret-host.internal refused the connection".into()),
+            held_reason: None,
             offering_count: offerings,
         },
         first_run: Some(at),

@@ -1,5 +1,6 @@
-//! `vuxnav harvest`: harvest sources now with a progress bar and a summary table, or show what
-//! a harvest would store (`--dry-run`).
+//! `vuxnav harvest`: harvest sources now with a progress bar and a summary table, show what a
+//! harvest would store (`--dry-run`), or accept what a source has now after the harvest guard
+//! held a run of it (`--accept SOURCE`).
 
 use std::process::ExitCode;
 
@@ -26,6 +27,11 @@ pub struct Args {
     /// `[harvest] full_every_hours` apart).
     #[arg(long, conflicts_with = "dry_run")]
     full: bool,
+    /// Accept what the source has now, although the harvest guard held its last run: read it
+    /// in full and store it unguarded (repeat for more sources). Read why it was held first
+    /// (`sources { heldReason }` or the run history).
+    #[arg(long, value_name = "SOURCE", conflicts_with_all = ["dry_run", "full"])]
+    accept: Vec<String>,
     #[command(flatten)]
     config: ConfigArg,
 }
@@ -38,6 +44,19 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Log lines would break up the progress bar: only when asked for with RUST_LOG.
     if config.log_filter.is_some() {
         init_logging(&config);
+    }
+    if !args.accept.is_empty() {
+        let chosen = harvest::select_sources(&config, &args.accept)?;
+        let store = open_store(&config).await?;
+        let runner = harvest::build_runner(&config, &store).await?;
+        let mut reports = Vec::with_capacity(chosen.len());
+        for source in chosen {
+            reports.push(harvest::accept(&runner, &source.id).await);
+        }
+        print_reports(&reports);
+        store.close().await.ok();
+        let ok = reports.iter().all(|r| r.outcome == ReportOutcome::Succeeded);
+        return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE });
     }
     let chosen = harvest::select_sources(&config, &args.sources)?;
     if chosen.is_empty() {
@@ -81,9 +100,18 @@ pub(super) async fn harvest_with_progress(runner: &Runner, ids: &[SourceId]) -> 
     bar.finish_and_clear();
     let reports: Vec<RunReport> = reports.into_iter().flatten().collect();
     print_reports(&reports);
-    let failed = reports.iter().filter(|r| r.outcome != ReportOutcome::Succeeded).count();
-    println!("\n{} source(s) harvested, {failed} failed", reports.len());
-    failed == 0
+    let failed =
+        reports.iter().filter(|r| !matches!(r.outcome, ReportOutcome::Succeeded | ReportOutcome::Held)).count();
+    let held: Vec<&str> =
+        reports.iter().filter(|r| r.outcome == ReportOutcome::Held).map(|r| r.source.as_str()).collect();
+    println!("\n{} source(s) harvested, {failed} failed, {} held", reports.len(), held.len());
+    if !held.is_empty() {
+        println!(
+            "a held run stored nothing: read its error, and if the change is real, run `vuxnav harvest --accept {}`",
+            held.join(" --accept ")
+        );
+    }
+    failed == 0 && held.is_empty()
 }
 
 fn print_reports(reports: &[RunReport]) {
@@ -128,6 +156,7 @@ fn outcome_text(outcome: ReportOutcome) -> &'static str {
     match outcome {
         ReportOutcome::Succeeded => "succeeded",
         ReportOutcome::Failed => "failed",
+        ReportOutcome::Held => "held",
         ReportOutcome::Skipped => "skipped",
     }
 }
@@ -183,16 +212,19 @@ fn print_dry_run(run: &DryRun) {
             println!("    {title} | {start} | {municipality}");
         }
     }
-    let groups = run.rejections_by_reason();
+    let groups = run.rejections_by_field();
     if !groups.is_empty() {
-        println!("  rejections by reason:");
-        for (reason, entries) in groups {
-            println!("    {reason} ({}):", entries.len());
-            for (upstream_id, field) in entries.iter().take(10) {
-                println!("      {upstream_id} | {field}");
+        println!("  rejections by field and reason:");
+        for group in groups {
+            println!("    {} | {} ({}):", group.field, group.reason, group.records.len());
+            for (upstream_id, value) in group.records.iter().take(10) {
+                match value {
+                    Some(value) => println!("      {upstream_id} read `{value}`"),
+                    None => println!("      {upstream_id}"),
+                }
             }
-            if entries.len() > 10 {
-                println!("      … and {} more", entries.len() - 10);
+            if group.records.len() > 10 {
+                println!("      … and {} more", group.records.len() - 10);
             }
         }
     }

@@ -46,6 +46,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use vuxnav_connectors::config::{ValidSource, parse_sources};
 use vuxnav_connectors::fetch::{FetchOptions, SecretLookup};
+use vuxnav_connectors::guard::GuardPolicy;
 use vuxnav_connectors::schedule::Schedule;
 use vuxnav_schema::{MunicipalityCode, Region};
 
@@ -72,8 +73,10 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./vuxnav-data";
 /// The name of the embedded SQLite file in `data_dir`.
 pub const SQLITE_FILE_NAME: &str = "vuxnav.db";
-/// The default of `read_model.refresh`: every five minutes.
-pub const DEFAULT_REFRESH: &str = "0 */5 * * * *";
+/// The default of `read_model.refresh`: every two seconds. Each check is one indexed lookup
+/// of the newest succeeded run (`Store::last_change`, docs/performance.md); the read model is
+/// rebuilt only when another process committed since.
+pub const DEFAULT_REFRESH: &str = "*/2 * * * * *";
 /// The largest `graphql.max_page_size` allowed.
 pub const MAX_PAGE_SIZE_LIMIT: usize = 10_000;
 /// The largest `graphql.max_url_bytes` allowed: hyper answers a longer request target with an
@@ -159,6 +162,10 @@ pub struct HarvestConfig {
     /// incrementally after a full run (`full_every_hours`, default 24, at most 8760; 0 makes
     /// every run full).
     pub full_every: Duration,
+    /// The harvest guard of every source (`guard_max_rejected_percent`, default 50, and
+    /// `guard_max_withdrawn_percent`, default 50, each 0 to 100); a source's `[source.guard]`
+    /// sets its own.
+    pub guard: GuardPolicy,
 }
 
 impl Default for HarvestConfig {
@@ -170,6 +177,7 @@ impl Default for HarvestConfig {
             retries: fetch.retries,
             max_body_bytes: fetch.max_body_bytes,
             full_every: vuxnav_connectors::runner::DEFAULT_FULL_EVERY,
+            guard: GuardPolicy::default(),
         }
     }
 }
@@ -368,7 +376,8 @@ impl GraphqlLimits {
 pub struct ReadModelConfig {
     /// When the read model is rebuilt from the store, so that replicas sharing PostgreSQL see
     /// each other's harvests (`refresh`, a cron expression with seconds, evaluated in
-    /// Europe/Stockholm; default every five minutes). `None` when `refresh = ""`.
+    /// Europe/Stockholm; default every two seconds: a harvest committed by another process is
+    /// served within seconds, and a check that finds nothing new costs one indexed lookup). `None` when `refresh = ""`.
     pub refresh: Option<Schedule>,
 }
 
@@ -441,7 +450,7 @@ impl Config {
         let release = read_release(&mut r, &mut release_table, &data_dir, listen);
         r.finish(release_table);
 
-        let sources = read_sources(&mut r, &mut root);
+        let sources = read_sources(&mut r, &mut root, region.as_ref().unwrap_or(&defaults.region));
 
         let database = match database_url.filter(|url| !url.trim().is_empty()) {
             None => Some(DatabaseLocation::Sqlite { path: data_dir.join(SQLITE_FILE_NAME) }),
@@ -708,15 +717,42 @@ fn read_harvest(r: &mut Reader, table: &mut Table) -> HarvestConfig {
             .bounded(table, "full_every_hours", 0..=8_760)
             .map(|hours| Duration::from_secs(hours as u64 * 3_600))
             .unwrap_or(defaults.full_every),
+        guard: GuardPolicy {
+            max_rejected_percent: r
+                .bounded(table, "guard_max_rejected_percent", 0..=100)
+                .and_then(|p| u8::try_from(p).ok())
+                .unwrap_or(defaults.guard.max_rejected_percent),
+            max_withdrawn_percent: r
+                .bounded(table, "guard_max_withdrawn_percent", 0..=100)
+                .and_then(|p| u8::try_from(p).ok())
+                .unwrap_or(defaults.guard.max_withdrawn_percent),
+        },
     }
 }
 
 /// The `[[source]]` entries: every problem of every entry is recorded, keyed from the top of
 /// the file (`source[2].connector.url`) and naming the source's id when it has one.
-fn read_sources(r: &mut Reader, root: &mut Table) -> Vec<ValidSource> {
+fn read_sources(r: &mut Reader, root: &mut Table, region: &Region) -> Vec<ValidSource> {
     let Some(entries) = r.field::<Vec<toml::Value>>(root, "source") else { return Vec::new() };
     match parse_sources(&entries) {
-        Ok(sources) => sources,
+        Ok(sources) => {
+            let outside: Vec<(usize, &ValidSource)> =
+                sources.iter().enumerate().filter(|(_, s)| !region.contains(s.municipality)).collect();
+            for (index, source) in &outside {
+                let municipality = source.municipality.municipality();
+                r.problem(
+                    &format!("source[{index}].municipality"),
+                    format!(
+                        "`{}` ({}) is not in the configured region, {}: set [region] to include it (source `{}`)",
+                        municipality.code.as_str(),
+                        municipality.name,
+                        region.describe(),
+                        source.id
+                    ),
+                );
+            }
+            if outside.is_empty() { sources } else { Vec::new() }
+        }
         Err(problems) => {
             for problem in problems {
                 let message = match &problem.source {

@@ -69,20 +69,22 @@ pub struct SchoolFormCount {
 
 #[derive(SimpleObject)]
 pub struct ModeCount {
-    value: StudyMode,
+    /// Null counts the offerings whose mode is unknown.
+    value: Option<StudyMode>,
     count: u64,
 }
 
 #[derive(SimpleObject)]
 pub struct TimeOfStudyCount {
-    value: TimeOfStudy,
+    /// Null counts the offerings whose time of study is unknown.
+    value: Option<TimeOfStudy>,
     count: u64,
 }
 
 #[derive(SimpleObject)]
 pub struct LanguageCount {
-    /// ISO 639-2.
-    value: String,
+    /// ISO 639-2; null counts the offerings whose language is unknown.
+    value: Option<String>,
     count: u64,
 }
 
@@ -127,13 +129,17 @@ pub(crate) fn offerings_connection(
             .map(|(code, count)| MunicipalityCount { municipality: Municipality(code.municipality()), count })
             .collect(),
         school_form: f.school_form.into_iter().map(|(v, count)| SchoolFormCount { value: v.into(), count }).collect(),
-        mode: f.mode.into_iter().map(|(v, count)| ModeCount { value: v.into(), count }).collect(),
+        mode: f.mode.into_iter().map(|(v, count)| ModeCount { value: v.map(Into::into), count }).collect(),
         time_of_study: f
             .time_of_study
             .into_iter()
-            .map(|(v, count)| TimeOfStudyCount { value: v.into(), count })
+            .map(|(v, count)| TimeOfStudyCount { value: v.map(Into::into), count })
             .collect(),
-        language: f.language.into_iter().map(|(v, count)| LanguageCount { value: v.to_string(), count }).collect(),
+        language: f
+            .language
+            .into_iter()
+            .map(|(v, count)| LanguageCount { value: v.map(|l| l.to_string()), count })
+            .collect(),
     });
     Ok(OfferingConnection {
         page_info: PageInfo {

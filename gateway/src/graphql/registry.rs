@@ -434,8 +434,9 @@ pub struct PathwayOffering {
 #[derive(SimpleObject)]
 pub struct PathwayRoute {
     course_code: String,
-    /// Null when no offering in the catalogue has this code.
-    course: Option<Course>,
+    /// The courses with this national or local code (a yrkesvux package's local code may be
+    /// used by several providers); empty when none is offered.
+    courses: Vec<Course>,
     /// The number of offerings open to the resident.
     offering_count: usize,
     /// The first `first` of them (the pathway's `first` argument).
@@ -476,7 +477,7 @@ pub(crate) fn pathway(
             .into_iter()
             .map(|route| PathwayRoute {
                 course_code: route.code.as_str().to_owned(),
-                course: route.course.cloned().map(Course),
+                courses: route.courses.into_iter().cloned().map(Course).collect(),
                 offering_count: route.offerings.len(),
                 offerings: route
                     .offerings

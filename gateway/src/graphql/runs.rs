@@ -24,6 +24,9 @@ pub enum RunOutcome {
     Succeeded,
     /// Ended by an error; the source's last good data was left as it was.
     Failed,
+    /// Read completely but not stored: the harvest guard held it as a likely mistake (`error`
+    /// says why); the source's last good data was left as it was.
+    Held,
 }
 
 impl From<model::RunOutcome> for RunOutcome {
@@ -32,6 +35,7 @@ impl From<model::RunOutcome> for RunOutcome {
             model::RunOutcome::Running => Self::Running,
             model::RunOutcome::Succeeded => Self::Succeeded,
             model::RunOutcome::Failed => Self::Failed,
+            model::RunOutcome::Held => Self::Held,
         }
     }
 }

@@ -138,6 +138,10 @@ remote_enum! {
         Failing,
         /// Switched off in the configuration.
         Disabled,
+        /// The last complete harvest was held by the harvest guard (`heldReason` says why):
+        /// the last good data is still served until a harvest passes the guard or an operator
+        /// accepts the source.
+        Held,
     }
 }
 
@@ -234,17 +238,31 @@ impl Offering {
         self.0.pace.percent()
     }
 
-    async fn time_of_study(&self) -> TimeOfStudy {
-        self.0.time_of_study.into()
+    /// When the teaching happens; null when unknown (the upstream does not say, and its
+    /// title does not either). `provenance.configured` says when the value is the source's
+    /// configured default rather than read.
+    async fn time_of_study(&self) -> Option<TimeOfStudy> {
+        self.0.time_of_study.map(Into::into)
     }
 
-    async fn mode(&self) -> StudyMode {
-        self.0.mode.into()
+    /// Where the teaching happens; null when unknown.
+    async fn mode(&self) -> Option<StudyMode> {
+        self.0.mode.map(Into::into)
     }
 
-    /// The language of instruction, ISO 639-2 (`swe`, `eng`).
-    async fn language(&self) -> &str {
-        self.0.language.as_str()
+    /// The language of instruction, ISO 639-2 (`swe`, `eng`); null when unknown.
+    async fn language(&self) -> Option<String> {
+        self.0.language.map(|l| l.to_string())
+    }
+
+    /// The title the provider published for this occasion (`Matematik 1c Kväll`), or the
+    /// course's title when it published none. Searchable; the course's own title is
+    /// `course.title`.
+    async fn title(&self, ctx: &Context<'_>) -> String {
+        match &self.0.title {
+            Some(title) => title.clone(),
+            None => snapshot(ctx).course(self.0.course).map(|c| c.title.clone()).unwrap_or_default(),
+        }
     }
 
     async fn seats(&self) -> Option<u32> {
@@ -364,12 +382,21 @@ impl Provenance {
         self.0.last_changed
     }
 
+    /// The fields whose value the source's configuration stated rather than the upstream
+    /// record (`timeOfStudy`, `mode`, `language`, `providerKind`, `pace`, `schoolForm`,
+    /// `providerName`): empty when everything was read.
+    async fn configured(&self) -> Vec<&'static str> {
+        self.0.configured.iter().map(|f| f.code()).collect()
+    }
+
     async fn last_harvest(&self) -> DateTime<Utc> {
         self.0.last_harvest
     }
 }
 
-/// What is taught: a Skolverket course, a yrkesvux package or a local course.
+/// What is taught: a national course (one that Skolverket publishes: one course for the
+/// whole region, its title and credits from Skolverket's lists) or a local one (a yrkesvux
+/// package or a municipality's own course, local to the source that lists it).
 #[derive(Clone)]
 pub struct Course(pub model::Course);
 
@@ -379,11 +406,26 @@ impl Course {
         ID(self.0.id.to_string())
     }
 
-    /// Skolverket's course code, such as `MATMAT01c`, where there is one.
+    /// The national course code, such as `MATMAT01c`: set only for a course Skolverket
+    /// publishes. A local course's own code is `localCode`.
     async fn code(&self) -> Option<&str> {
         self.0.code.as_ref().map(model::CourseCode::as_str)
     }
 
+    /// A local course's own code as its source writes it (such as a municipality's package
+    /// code `RLXAAR`): it means something only within that source, and the same code may
+    /// name different courses there. Null for a national course.
+    async fn local_code(&self) -> Option<&str> {
+        self.0.local_code.as_deref()
+    }
+
+    /// Whether Skolverket publishes this course (it has a national `code`).
+    async fn national(&self) -> bool {
+        self.0.code.is_some()
+    }
+
+    /// A national course's title as Skolverket publishes it; a local course's as its source
+    /// writes it. An offering's own title is `Offering.title`.
     async fn title(&self) -> &str {
         &self.0.title
     }
@@ -439,7 +481,9 @@ impl Course {
 
     /// The occupations the region links this course or package to (JobTech Taxonomy).
     async fn occupations(&self, ctx: &Context<'_>) -> Vec<super::registry::Occupation> {
-        let Some(code) = &self.0.code else { return Vec::new() };
+        // A yrkesvux package is linked by its local code, a course by its national one.
+        let local = self.0.local_code.as_deref().and_then(|c| model::CourseCode::parse(c).ok());
+        let Some(code) = self.0.code.as_ref().or(local.as_ref()) else { return Vec::new() };
         super::registry::registries(ctx)
             .occupations_of(code)
             .into_iter()
@@ -475,8 +519,10 @@ impl Provider {
         self.0.org_number.as_ref().map(model::OrgNumber::as_str)
     }
 
-    async fn kind(&self) -> ProviderKind {
-        self.0.kind.into()
+    /// The kind of body behind the provider; null when unknown (the upstream does not say,
+    /// and neither its organisation number nor its name shows it).
+    async fn kind(&self) -> Option<ProviderKind> {
+        self.0.kind.map(Into::into)
     }
 
     async fn school_unit_code(&self) -> Option<&str> {
@@ -551,9 +597,25 @@ impl Source {
         self.0.last_error.as_deref()
     }
 
-    /// Offerings currently held from this source, cancelled ones included, as the source lists
-    /// them (an occasion another source lists too counts for both).
-    async fn offering_count(&self) -> u64 {
+    /// Why the last complete harvest was held by the harvest guard, while the source is
+    /// `HELD`.
+    async fn held_reason(&self) -> Option<&str> {
+        self.0.held_reason.as_deref()
+    }
+
+    /// Offerings served from this source, cancelled ones included, from the same read model as
+    /// `offerings`: an occasion that two sources list counts once, under the source whose
+    /// record is served, so over all sources these add up to
+    /// `offerings(filter: {includeCancelled: true}) { totalCount }`.
+    async fn offering_count(&self, ctx: &Context<'_>) -> u64 {
+        snapshot(ctx).source_offering_count(&self.0.id)
+    }
+
+    /// Offerings the store holds from this source right now, read live, cancelled ones
+    /// included, as the source lists them (an occasion another source lists too counts for
+    /// both): ahead of `offeringCount` for the seconds between a harvest and the read model's
+    /// rebuild.
+    async fn stored_offering_count(&self) -> u64 {
         self.0.offering_count
     }
 

@@ -13,11 +13,13 @@ use chrono::{DateTime, Utc};
 use vuxnav_connectors::HarvestContext;
 use vuxnav_connectors::config::ValidSource;
 use vuxnav_connectors::fetch::Fetcher;
+use vuxnav_connectors::guard::{GuardPolicy, Proposal, Verdict, judge};
 use vuxnav_connectors::runner::{
-    BuiltSource, DEFAULT_MAX_ITEMS, Harvest, Runner, RunnerOptions, Sink, SinkError, SinkFuture, SystemClock, collect,
+    BuiltSource, Committed, DEFAULT_MAX_ITEMS, Harvest, Runner, RunnerOptions, Sink, SinkError, SinkFuture,
+    SystemClock, collect,
 };
-use vuxnav_schema::{RunCounts, RunHistory, RunId, RunRejection, SourceId};
-use vuxnav_store::{ReplaceOutcome, Store};
+use vuxnav_schema::{RunCounts, RunEnd, RunHistory, RunId, RunRejection, SourceId};
+use vuxnav_store::{Proposed, ReplaceOutcome, Store, Written};
 
 use crate::config::Config;
 use crate::jobs::{self, Stop};
@@ -69,6 +71,38 @@ impl Sink for StoreSink {
         })
     }
 
+    fn commit_guarded<'a>(
+        &'a self,
+        source: &'a SourceId,
+        harvest: &'a Harvest,
+        at: DateTime<Utc>,
+        policy: GuardPolicy,
+    ) -> SinkFuture<'a, Committed> {
+        Box::pin(async move {
+            let rejected = harvest.rejections.len() as u64;
+            let offerings = harvest.catalogue.offerings.len() as u64;
+            let admit = |proposed: &Proposed| {
+                let proposal = Proposal {
+                    offerings,
+                    rejected,
+                    held: proposed.held,
+                    withdrawn: proposed.outcome.withdrawn,
+                    full: harvest.full,
+                };
+                match judge(policy, &proposal) {
+                    Verdict::Commit => Ok(()),
+                    Verdict::Hold(reason) => Err(reason),
+                }
+            };
+            let withdrawn = (!harvest.full).then_some(harvest.withdrawn.as_slice());
+            match self.store.write_harvest(source, &harvest.catalogue, withdrawn, at, &admit).await {
+                Ok(Written::Stored(outcome)) => Ok(Committed::Stored(counts(outcome))),
+                Ok(Written::Declined { reason, would }) => Ok(Committed::Held { reason, would: counts(would) }),
+                Err(error) => Err(sink_error(error)),
+            }
+        })
+    }
+
     fn history<'a>(&'a self, source: &'a SourceId) -> SinkFuture<'a, RunHistory> {
         Box::pin(async move { self.store.run_history(source).await.map_err(sink_error) })
     }
@@ -77,7 +111,7 @@ impl Sink for StoreSink {
         &'a self,
         run: RunId,
         finished: DateTime<Utc>,
-        outcome: Result<(), String>,
+        outcome: RunEnd,
         counts: RunCounts,
         rejections: &'a [RunRejection],
     ) -> SinkFuture<'a, ()> {
@@ -103,6 +137,7 @@ pub async fn build_runner(config: &Config, store: &Store) -> anyhow::Result<Runn
     let options = RunnerOptions {
         concurrency: config.harvest.concurrency,
         full_every: config.harvest.full_every,
+        guard: config.harvest.guard,
         ..RunnerOptions::default()
     };
     Ok(Runner::new(sources, Arc::new(StoreSink::new(store.clone())), Arc::new(SystemClock), options))
@@ -185,20 +220,51 @@ impl DryRun {
             .collect()
     }
 
-    /// The rejections grouped by reason, the largest group first, each with its
-    /// (upstream id, field) pairs in the order met.
-    pub fn rejections_by_reason(&self) -> Vec<(&str, Vec<(&str, &str)>)> {
-        let mut groups: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
+    /// The rejections grouped by field and by reason (the reason with the value it read
+    /// taken out, so `` `25,0` is not a number `` and `` `50,0` is not a number `` are one
+    /// group), the largest group first; each record with the value read, when the reason
+    /// names one.
+    pub fn rejections_by_field(&self) -> Vec<RejectionGroup> {
+        let mut groups: Vec<RejectionGroup> = Vec::new();
         for rejection in &self.harvest.rejections {
-            let entry = (rejection.upstream_id.as_str(), rejection.field.as_str());
-            match groups.iter_mut().find(|(reason, _)| *reason == rejection.reason) {
-                Some((_, entries)) => entries.push(entry),
-                None => groups.push((rejection.reason.as_str(), vec![entry])),
+            let (reason, value) = value_read(&rejection.reason);
+            let record = (rejection.upstream_id.clone(), value);
+            match groups.iter_mut().find(|g| g.field == rejection.field && g.reason == reason) {
+                Some(group) => group.records.push(record),
+                None => groups.push(RejectionGroup { field: rejection.field.clone(), reason, records: vec![record] }),
             }
         }
-        groups.sort_by_key(|group| std::cmp::Reverse(group.1.len()));
+        groups.sort_by_key(|group| std::cmp::Reverse(group.records.len()));
         groups
     }
+}
+
+/// Rejections of one field for one reason, in a dry run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectionGroup {
+    /// The upstream field, as the upstream names it.
+    pub field: String,
+    /// The reason, with the value read shown as `…`.
+    pub reason: String,
+    /// Each record's upstream id and the value read, when the reason names one.
+    pub records: Vec<(String, Option<String>)>,
+}
+
+/// A reason with its first backquoted value (the value read) taken out, and that value.
+fn value_read(reason: &str) -> (String, Option<String>) {
+    let mut parts = reason.splitn(3, '`');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(before), Some(value), Some(after)) => (format!("{before}`…`{after}"), Some(value.to_owned())),
+        _ => (reason.to_owned(), None),
+    }
+}
+
+/// Accepts what `source` has now after the harvest guard held a run of it: the one function
+/// the CLI (`vuxnav harvest --accept`) and, later, the admin API call.
+pub async fn accept(runner: &Runner, source: &SourceId) -> vuxnav_connectors::runner::RunReport {
+    let report = runner.accept(source).await;
+    tracing::info!(source = %source, outcome = ?report.outcome, "an operator accepted the source's harvest");
+    report
 }
 
 /// The source's HTTP client: the `[harvest]` limits, its `allow_private_network`, and secrets

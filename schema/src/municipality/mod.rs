@@ -155,6 +155,21 @@ impl Region {
     pub fn contains(&self, code: MunicipalityCode) -> bool {
         self.municipalities.binary_search(&code).is_ok()
     }
+
+    /// The region in words, for messages: `Stockholms län (county 01)` when it is one whole
+    /// county, else its kommunkoder.
+    pub fn describe(&self) -> String {
+        let counties: Vec<County> =
+            County::all().filter(|county| Region::county(county.code).is_ok_and(|whole| whole == *self)).collect();
+        match counties.first() {
+            Some(county) => format!("{} (county {})", county.name, county.code),
+            None if self.municipalities.len() == 290 => "the whole country".to_owned(),
+            None => {
+                let codes: Vec<&str> = self.municipalities.iter().map(MunicipalityCode::as_str).collect();
+                format!("the municipalities {}", codes.join(", "))
+            }
+        }
+    }
 }
 
 impl Default for Region {

@@ -132,7 +132,7 @@ pub(super) fn export(source: &DemoSource, drift: bool) -> String {
         let code = local_code(course);
         let level = LEVELS.iter().find(|(_, form)| *form == course.school_form).map_or("", |(level, _)| level);
         let distance = |mandatory: bool| match (offering.mode, mandatory) {
-            (StudyMode::Distance, _) | (StudyMode::Hybrid, false) => "1",
+            (Some(StudyMode::Distance), _) | (Some(StudyMode::Hybrid), false) => "1",
             _ => "0",
         };
         let description = course
@@ -147,7 +147,7 @@ pub(super) fn export(source: &DemoSource, drift: bool) -> String {
             provider.name.clone(),
             provider.web.clone().unwrap_or_default(),
             if package { String::new() } else { code.clone() },
-            course.title.clone(),
+            offering.title.clone().unwrap_or_else(|| course.title.clone()),
             level.to_owned(),
             offering.web.clone().unwrap_or_default(),
             course.credits.map(|c| format!("{:.1}", c.value)).unwrap_or_default(),
@@ -160,26 +160,28 @@ pub(super) fn export(source: &DemoSource, drift: bool) -> String {
             location.town.clone().unwrap_or_default(),
             code,
             offering.seats.map(|s| s.to_string()).unwrap_or_default(),
-            offering.language.as_str().to_owned(),
+            offering.language.map(|l| l.as_str().to_owned()).unwrap_or_default(),
             distance(true).to_owned(),
             distance(false).to_owned(),
             course.subject.clone().unwrap_or_default(),
             provider.municipality.map(|m| m.as_str().to_owned()).unwrap_or_default(),
             offering.municipality.as_str().to_owned(),
             provider.org_number.as_ref().map(|o| o.as_str().to_owned()).unwrap_or_default(),
-            provider.kind.code().to_owned(),
+            provider.kind.map_or("", |k| k.code()).to_owned(),
             location.name.clone().unwrap_or_default(),
             match offering.mode {
-                StudyMode::OnSite => "Närundervisning",
-                StudyMode::Distance => "Distans",
-                StudyMode::Hybrid => "Delvis distans",
+                Some(StudyMode::OnSite) => "Närundervisning",
+                Some(StudyMode::Distance) => "Distans",
+                Some(StudyMode::Hybrid) => "Delvis distans",
+                None => "",
             }
             .to_owned(),
             match offering.time_of_study {
-                TimeOfStudy::Day => "Dag",
-                TimeOfStudy::Evening => "Kväll",
-                TimeOfStudy::Weekend => "Helg",
-                TimeOfStudy::Mixed => "Blandat",
+                Some(TimeOfStudy::Day) => "Dag",
+                Some(TimeOfStudy::Evening) => "Kväll",
+                Some(TimeOfStudy::Weekend) => "Helg",
+                Some(TimeOfStudy::Mixed) => "Blandat",
+                None => "",
             }
             .to_owned(),
         ];

@@ -77,7 +77,7 @@ impl Data {
                     "kurs": {
                         "id": if package { json!(local_code(course)) } else { json!(700 + index) },
                         "kod": if package { Value::Null } else { json!(local_code(course)) },
-                        "namn": format!("<![CDATA[{}]]>", course.title),
+                        "namn": format!("<![CDATA[{}]]>", offering.title.as_deref().unwrap_or(&course.title)),
                         "beskrivning": course.description.as_deref().map(|text| format!("<p>{}</p>", html_escape(text))),
                         "amne": course.subject,
                         "skolform": level,
@@ -86,7 +86,7 @@ impl Data {
                     "anordnare": {
                         "namn": provider.name,
                         "organisationsnummer": provider.org_number.as_ref().map(|number| number.as_str()),
-                        "huvudman": provider.kind.code(),
+                        "huvudman": provider.kind.map(|k| k.code()),
                         "webbplats": provider.web,
                     },
                     "kommunkod": offering.municipality.as_str().parse::<u32>().ok(),
@@ -97,24 +97,24 @@ impl Data {
                     },
                     "studietakt": offering.pace.percent(),
                     "platser": offering.seats,
-                    "undervisningssprak": offering.language.as_str(),
+                    "undervisningssprak": offering.language.map(|l| l.to_string()),
                     "studieort": {
                         "ort": location.town,
                         "skola": location.name,
                         "adress": location.street_address,
                         "postnummer": location.postal_code,
                     },
-                    "studieform": match offering.mode {
+                    "studieform": offering.mode.map(|mode| match mode {
                         StudyMode::OnSite => "Närundervisning",
                         StudyMode::Distance => "Distans",
                         StudyMode::Hybrid => "Delvis distans",
-                    },
-                    "studietid": match offering.time_of_study {
+                    }),
+                    "studietid": offering.time_of_study.map(|time| match time {
                         TimeOfStudy::Day => "Dag",
                         TimeOfStudy::Evening => "Kväll",
                         TimeOfStudy::Weekend => "Helg",
                         TimeOfStudy::Mixed => "Blandat",
-                    },
+                    }),
                     "webb": offering.web,
                 }))
             })

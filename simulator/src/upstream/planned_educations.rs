@@ -78,15 +78,17 @@ impl Data {
     pub(super) fn new(source: &DemoSource, base_url: &str) -> Self {
         let catalogue = &source.catalogue;
         let kommunkod = source.municipality;
-        let own_unit =
-            catalogue.providers.iter().find(|p| p.kind == ProviderKind::Kommunal && p.municipality == Some(kommunkod));
+        let own_unit = catalogue
+            .providers
+            .iter()
+            .find(|p| p.kind == Some(ProviderKind::Kommunal) && p.municipality == Some(kommunkod));
         let mut events = Vec::with_capacity(catalogue.offerings.len());
         for (index, offering) in catalogue.offerings.iter().enumerate() {
             let Some(course) = catalogue.courses.iter().find(|c| c.id == offering.course) else { continue };
             let Some(provider) = catalogue.providers.iter().find(|p| p.id == offering.provider) else { continue };
             // An entreprenör's occasion is listed under the municipality's own unit.
             let (listed, contractor) = match own_unit {
-                Some(unit) if unit.id != provider.id && provider.kind != ProviderKind::Kommunal => {
+                Some(unit) if unit.id != provider.id && provider.kind != Some(ProviderKind::Kommunal) => {
                     (unit, Some(provider))
                 }
                 _ => (provider, None),
@@ -94,7 +96,7 @@ impl Data {
             let href = format!("{base_url}/{}/v3/adult-education-events", source.id.as_str());
             events.push(Row {
                 type_code: type_code(course),
-                distance: offering.mode != StudyMode::OnSite,
+                distance: offering.mode.is_some_and(|mode| mode != StudyMode::OnSite),
                 record: event(offering, course, listed, contractor, index, &href),
             });
         }
@@ -238,9 +240,9 @@ fn event(
         "typeOfSchool": type_name(course.school_form),
         "semesterStartFrom": schedule.start().map(|d| d.format("%Y-%m-%d").to_string()),
         "paceOfStudy": pace,
-        "titleSv": format!("<![CDATA[{}]]>", course.title),
+        "titleSv": format!("<![CDATA[{}]]>", offering.title.as_deref().unwrap_or(&course.title)),
         "extent": null,
-        "distance": offering.mode != StudyMode::OnSite,
+        "distance": offering.mode.map(|mode| mode != StudyMode::OnSite),
         "recommendedPriorKnowledge": null,
         "lastApplicationDate": last_application,
         "executionCondition": if schedule.continuous_intake() { 2 } else { 1 },

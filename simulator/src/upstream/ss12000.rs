@@ -114,20 +114,20 @@ fn school_type(form: SchoolForm) -> &'static str {
 fn activity_name(offering: &Offering, course: &Course) -> String {
     let mut parts = vec![course.title.clone()];
     match offering.mode {
-        StudyMode::OnSite => {}
-        StudyMode::Distance => parts.push("distans".to_owned()),
-        StudyMode::Hybrid => parts.push("delvis distans".to_owned()),
+        Some(StudyMode::OnSite) | None => {}
+        Some(StudyMode::Distance) => parts.push("distans".to_owned()),
+        Some(StudyMode::Hybrid) => parts.push("delvis distans".to_owned()),
     }
     match offering.time_of_study {
-        TimeOfStudy::Day => parts.push("dagtid".to_owned()),
-        TimeOfStudy::Evening => parts.push("kvällstid".to_owned()),
-        TimeOfStudy::Weekend => parts.push("helg".to_owned()),
-        TimeOfStudy::Mixed => {}
+        Some(TimeOfStudy::Day) => parts.push("dagtid".to_owned()),
+        Some(TimeOfStudy::Evening) => parts.push("kvällstid".to_owned()),
+        Some(TimeOfStudy::Weekend) => parts.push("helg".to_owned()),
+        Some(TimeOfStudy::Mixed) | None => {}
     }
     if offering.pace.percent() != 100 {
         parts.push(format!("{} %", offering.pace.percent()));
     }
-    if offering.language.as_str() == "eng" {
+    if offering.language.is_some_and(|l| l.as_str() == "eng") {
         parts.push("på engelska".to_owned());
     }
     if offering.schedule.continuous_intake() {
@@ -193,7 +193,7 @@ impl Data {
                     "id": provider.id.to_string(),
                     "meta": meta(harvested),
                     "displayName": provider.name,
-                    "organisationType": if provider.kind == ProviderKind::Kommunal { "Huvudman" } else { "Övrigt" },
+                    "organisationType": if provider.kind == Some(ProviderKind::Kommunal) { "Huvudman" } else { "Övrigt" },
                 });
                 if let Some(org) = &provider.org_number {
                     let digits = org.as_str();

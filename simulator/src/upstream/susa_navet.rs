@@ -129,7 +129,7 @@ impl Data {
         let own_unit = catalogue
             .providers
             .iter()
-            .find(|p| p.kind == ProviderKind::Kommunal && p.municipality == Some(kommunkod))
+            .find(|p| p.kind == Some(ProviderKind::Kommunal) && p.municipality == Some(kommunkod))
             .map(|p| p.id);
 
         // Events first: they decide the school types and times of the infos and providers.
@@ -143,7 +143,7 @@ impl Data {
             let form = course.school_form.code();
             // An entreprenör's occasion is reported by the municipality's own unit.
             let (listed, contractor) = match own_unit {
-                Some(unit) if unit != provider.id && provider.kind != ProviderKind::Kommunal => {
+                Some(unit) if unit != provider.id && provider.kind != Some(ProviderKind::Kommunal) => {
                     (providers.get(&unit).copied().unwrap_or(provider), Some(*provider))
                 }
                 _ => (*provider, None),
@@ -362,9 +362,9 @@ fn event(
     let last_edited = local(offering.provenance.last_changed);
     let expires = offering.schedule.end().unwrap_or(last_edited.date()) + Days::new(365);
     let distance = match offering.mode {
-        StudyMode::OnSite => Value::Null,
-        StudyMode::Distance => json!({"noOfMandatorySessions": 0, "noOfOptionalSessions": 2}),
-        StudyMode::Hybrid => json!({"noOfMandatorySessions": 4, "noOfOptionalSessions": 2}),
+        Some(StudyMode::OnSite) | None => Value::Null,
+        Some(StudyMode::Distance) => json!({"noOfMandatorySessions": 0, "noOfOptionalSessions": 2}),
+        Some(StudyMode::Hybrid) => json!({"noOfMandatorySessions": 4, "noOfOptionalSessions": 2}),
     };
     let schedule = &offering.schedule;
     let application = &offering.application;
@@ -375,7 +375,7 @@ fn event(
         "orderers": [listed],
         "lastEdited": local_text(last_edited),
         "expires": local_text(expires.and_hms_opt(0, 0, 0).unwrap_or(last_edited)),
-        "title": lang_string(&course.title),
+        "title": lang_string(offering.title.as_deref().unwrap_or(&course.title)),
         "url": offering.web.as_deref().map(lang_url),
         "locations": [{
             "country": "SE",
@@ -386,7 +386,7 @@ fn event(
             "wgs84": location.coordinates.map(|c| format!("{},{}", c.latitude, c.longitude)),
             "studyLocation": location.name.as_deref().map(lang_string),
         }],
-        "languageOfInstructions": [offering.language.as_str()],
+        "languageOfInstructions": offering.language.map(|l| vec![l.to_string()]).unwrap_or_default(),
         "execution": {
             "condition": code("C_ExecutionCondition", if schedule.continuous_intake() { "2" } else { "1" }),
             "start": date(schedule.start()),
@@ -394,7 +394,7 @@ fn event(
         },
         "isCancelled": offering.cancelled,
         "places": offering.seats,
-        "timeOfStudy": code("C_TimeOfStudy", time_of_study_code(offering.time_of_study)),
+        "timeOfStudy": offering.time_of_study.map(|time| code("C_TimeOfStudy", time_of_study_code(time))),
         "paceOfStudy": {"percentage": f64::from(offering.pace.percent())},
         "isApprenticeship": offering.apprenticeship,
         "distance": distance,
@@ -453,7 +453,7 @@ fn provider_record(provider: &Provider, id: &str, last_edited: NaiveDateTime) ->
         "emailAddresses": provider.email.as_ref().map(|email| vec![email.clone()]),
         "phones": provider.phone.as_deref().map(|phone| json!([{"number": lang_string(phone)}])),
         "responsibleBody": {
-            "type": code("C_Body", provider.kind.code()),
+            "type": provider.kind.map(|kind| code("C_Body", kind.code())),
             "name": lang_string(&provider.name),
         },
         "organisationNumber": provider.org_number.as_ref().map(|org| org.as_str().to_owned()),

@@ -20,6 +20,8 @@ pub struct Model {
     pub vocational: bool,
     /// `CourseConfiguration::code()`.
     pub configuration: String,
+    /// A local course's own code; `code` is national only.
+    pub local_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,11 +30,12 @@ pub struct Model {
     pub application_url: Option<String>,
     /// Percent of full time, 1 to 100.
     pub pace: i16,
-    /// `TimeOfStudy::code()`.
+    /// `TimeOfStudy::code()`, or `""` when unknown (the column predates unknowns, and SQLite
+    /// cannot make a column nullable without rebuilding its table).
     pub time_of_study: String,
-    /// `StudyMode::code()`.
+    /// `StudyMode::code()`, or `""` when unknown.
     pub mode: String,
-    /// ISO 639-2.
+    /// ISO 639-2, or `""` when unknown.
     pub language: String,
     pub seats: Option<i64>,
     pub cancelled: bool,
@@ -48,6 +49,10 @@ pub struct Model {
     pub content_hash: String,
     pub last_harvest: DateTimeUtc,
     pub withdrawn_at: Option<DateTimeUtc>,
+    /// The provider's own title for the occasion.
+    pub title: Option<String>,
+    /// `ConfiguredField::code()`s joined with `,`: the fields the source's config stated.
+    pub configured: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ pub struct Model {
     pub name: String,
     pub org_number: Option<String>,
     /// `ProviderKind::code()`.
+    /// `ProviderKind::code()`, or `""` when unknown.
     pub kind: String,
     pub school_unit_code: Option<String>,
     /// A kommunkod, four characters.

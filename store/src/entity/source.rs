@@ -16,6 +16,9 @@ pub struct Model {
     pub last_success: Option<DateTimeUtc>,
     /// The error of the last attempt; `None` when it succeeded or none was made.
     pub last_error: Option<String>,
+    /// Why the last complete run was held by the harvest guard; `None` once a run passes it
+    /// or is accepted.
+    pub held_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -70,13 +70,15 @@ async fn the_cost_of_an_offering_is_free_at_home_and_priced_elsewhere() {
         let app = TestApp::spawn(&db).await;
         let (_, body) = app
             .graphql(
-                "{ course(code: \"YVUSK\") { occupations { id } offerings(first: 1) { edges { node { id municipality { code } } } } } }",
+                "{ pathway(occupation: \"Y3QA_5pk_uXd\", municipality: \"0180\", first: 1) {
+                     routes { courseCode courses { occupations { id } } offerings { offering { id municipality { code } } } } } }",
                 json!(null),
             )
             .await;
-        let course = &body["data"]["course"];
-        assert_eq!(course["occupations"], json!([{ "id": "Y3QA_5pk_uXd" }]), "{}: {body}", app.backend);
-        let node = &course["offerings"]["edges"][0]["node"];
+        let route = &body["data"]["pathway"]["routes"][0];
+        assert_eq!(route["courseCode"], "YVUSK", "{}: {body}", app.backend);
+        assert_eq!(route["courses"][0]["occupations"], json!([{ "id": "Y3QA_5pk_uXd" }]), "{}: {body}", app.backend);
+        let node = &route["offerings"][0]["offering"];
         let home = node["municipality"]["code"].as_str().expect("a kommunkod").to_owned();
         let elsewhere = if home == "0180" { "0127" } else { "0180" };
         let query = "query($id: ID!, $home: String!) { cost(offering: $id, homeMunicipality: $home) { kind priceListEntry { key } } }";
