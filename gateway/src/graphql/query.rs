@@ -166,16 +166,17 @@ impl QueryRoot {
     /// that lead to `occupation`, their offerings open to a resident of `municipality` (own
     /// municipality first, then by distance) with what each costs the home municipality, the
     /// validation offers that shorten the way and the guidance services to talk to.
-    #[graphql(complexity = "first.clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
     async fn pathway(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "A JobTech Taxonomy concept id, such as `Y3QA_5pk_uXd`.")] occupation: String,
         #[graphql(desc = "The home municipality's kommunkod, such as `0127`.")] municipality: String,
-        #[graphql(default = 20, desc = "Offerings per route, at most the configured page size.")] first: i32,
+        #[graphql(desc = "Offerings per route, 20 by default, at most the configured page size.")] first: Option<i32>,
     ) -> async_graphql::Result<Pathway> {
         lookup(|| {
             let max = ctx.data_unchecked::<Settings>().max_page_size;
+            let first = first.unwrap_or(20);
             let first = usize::try_from(first)
                 .ok()
                 .filter(|f| *f <= max)
