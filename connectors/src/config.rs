@@ -203,6 +203,27 @@ impl ConnectorConfig {
         }
     }
 
+    /// The upstream URLs the kind's table names, as (field inside the table, URL): what is
+    /// checked against server-side request forgery when a source is saved.
+    pub fn urls(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Self::Csv(config) => config.url.iter().map(|url| ("url", url.as_str())).collect(),
+            Self::PlannedEducations(config) => vec![("base_url", config.base_url.as_str())],
+            Self::SusaNavet(config) => vec![("base_url", config.base_url.as_str())],
+            Self::Ss12000(config) => vec![("base_url", config.base_url.as_str())],
+            Self::JsonApi(config) => vec![("url", config.url.as_str())],
+        }
+    }
+
+    /// A file on the server the kind reads, as (field inside the table, path): only the
+    /// operator's config file may name one.
+    pub fn local_path(&self) -> Option<(&'static str, &std::path::Path)> {
+        match self {
+            Self::Csv(config) => config.path.as_deref().map(|path| ("path", path)),
+            Self::PlannedEducations(_) | Self::SusaNavet(_) | Self::Ss12000(_) | Self::JsonApi(_) => None,
+        }
+    }
+
     /// The kind's [`Connector`](crate::Connector), fetching through `fetcher` (which carries
     /// the source's id and its HTTP rules).
     pub fn build(&self, fetcher: crate::fetch::Fetcher) -> Box<dyn crate::Connector> {

@@ -1,10 +1,13 @@
 //! The HTTP rules every kind shares: one [`Fetcher`] per source.
 //!
-//! - **Server-side request forgery.** Unless the source says `allow_private_network`, a URL
-//!   whose host is or resolves to a loopback, link-local, private (RFC 1918, ULA `fc00::/7`),
-//!   shared (`100.64.0.0/10`), unspecified, broadcast or multicast address is refused before
-//!   anything is sent. The same check guards every redirect and every later DNS answer (the
-//!   client's resolver filters too), so neither a redirect nor DNS rebinding gets around it.
+//! - **Server-side request forgery** ([`crate::ssrf`]). Unless the source says
+//!   `allow_private_network`, a URL whose host is or resolves to a special-purpose address
+//!   (loopback, link-local, private, unique-local, shared, IPv4 inside IPv6, …) is refused
+//!   before anything is sent; the cloud metadata endpoints are refused always. The client's
+//!   resolver checks every address again at connection time and connects only to checked
+//!   ones, and every redirect is checked too, so neither DNS rebinding nor a redirect gets
+//!   around it. Proxies from the environment (`HTTP_PROXY`) are ignored: they would resolve
+//!   names where no check sees them.
 //! - **Retries.** 429, 5xx, timeouts and connection errors (also a body cut off in the middle)
 //!   are retried up to [`FetchOptions::retries`] times with exponential backoff and full jitter
 //!   ([`retry_delay`]); a `Retry-After` (seconds or an HTTP date) is honoured, capped at
@@ -19,13 +22,12 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use vuxnav_schema::SourceId;
@@ -33,6 +35,8 @@ use vuxnav_schema::SourceId;
 use crate::ConnectorError;
 use crate::config::SecretRef;
 use crate::events::{RequestFailed, RequestSucceeded};
+pub use crate::ssrf::refused_range;
+use crate::ssrf::{GuardedResolver, NetworkPolicy, RefusedAddress, literal_ip, url_problem};
 use vuxnav_schema::Secret;
 
 /// The most redirects followed for one request.
@@ -107,28 +111,28 @@ impl fmt::Debug for Fetcher {
 impl Fetcher {
     pub fn new(source: SourceId, options: FetchOptions) -> Result<Self, ClientError> {
         install_crypto_provider();
-        let mut builder = reqwest::Client::builder()
+        let policy = NetworkPolicy::of(options.allow_private_network);
+        let builder = reqwest::Client::builder()
             .timeout(options.timeout)
             .connect_timeout(options.timeout)
-            .user_agent(options.user_agent.clone());
-        if options.allow_private_network {
-            builder = builder.redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS));
-        } else {
-            builder = builder.dns_resolver(Arc::new(PublicOnlyResolver)).redirect(reqwest::redirect::Policy::custom(
-                |attempt| {
-                    if attempt.previous().len() >= MAX_REDIRECTS {
-                        return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+            .user_agent(options.user_agent.clone())
+            .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver { policy }))
+            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                if attempt.previous().len() >= MAX_REDIRECTS {
+                    return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+                }
+                if let Some(problem) = url_problem(attempt.url()) {
+                    return attempt.error(problem);
+                }
+                match literal_ip(attempt.url()).and_then(|ip| policy.refusal(ip).map(|range| (ip, range))) {
+                    Some((address, range)) => {
+                        let host = attempt.url().host_str().unwrap_or_default().to_owned();
+                        attempt.error(RefusedAddress { host, address, range })
                     }
-                    match literal_ip(attempt.url()).and_then(|ip| refused_range(ip).map(|range| (ip, range))) {
-                        Some((address, range)) => {
-                            let host = attempt.url().host_str().unwrap_or_default().to_owned();
-                            attempt.error(RefusedAddress { host, address, range })
-                        }
-                        None => attempt.follow(),
-                    }
-                },
-            ));
-        }
+                    None => attempt.follow(),
+                }
+            }));
         let client = builder.build().map_err(|error| ClientError(root_cause(&error)))?;
         Ok(Self { client, options, source, secrets: Arc::new(|_| None) })
     }
@@ -169,9 +173,7 @@ impl Fetcher {
             value.set_sensitive(true);
             header_map.append(name.clone(), value);
         }
-        if !self.options.allow_private_network {
-            self.check_destination(url).await?;
-        }
+        self.check_destination(url).await?;
 
         let attempts = self.options.retries.saturating_add(1);
         let mut attempt = 1;
@@ -259,13 +261,16 @@ impl Fetcher {
         Ok(Response { status, headers, body })
     }
 
-    /// Refuses a URL whose host is, or resolves to, an address in a refused range.
+    /// Refuses a URL that is not http or https, holds credentials, or whose host is or
+    /// resolves to an address the source may not reach, before anything is sent. (The
+    /// resolver checks again at connection time, which is what DNS rebinding cannot pass.)
     async fn check_destination(&self, url: &Url) -> Result<(), ConnectorError> {
         let refuse = |reason: String| ConnectorError::Upstream { url: url.as_str().to_owned(), reason };
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(refuse(format!("the scheme `{}` is not http or https", url.scheme())));
+        if let Some(problem) = url_problem(url) {
+            return Err(refuse(problem));
         }
-        let host = url.host_str().ok_or_else(|| refuse("the URL has no host".to_owned()))?;
+        let policy = NetworkPolicy::of(self.options.allow_private_network);
+        let host = url.host_str().unwrap_or_default();
         let addresses: Vec<IpAddr> = match literal_ip(url) {
             Some(ip) => vec![ip],
             None => {
@@ -278,7 +283,7 @@ impl Fetcher {
             }
         };
         for address in addresses {
-            if let Some(range) = refused_range(address) {
+            if let Some(range) = policy.refusal(address) {
                 return Err(refuse(RefusedAddress { host: host.to_owned(), address, range }.to_string()));
             }
         }
@@ -308,105 +313,6 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     }
     let date = DateTime::parse_from_rfc2822(value).ok()?;
     Some((date.with_timezone(&Utc) - now).to_std().unwrap_or(Duration::ZERO))
-}
-
-/// The range `ip` belongs to when a source may not reach it without `allow_private_network`:
-/// `loopback`, `link-local`, `private`, `shared`, `unspecified`, `broadcast` or `multicast`.
-pub fn refused_range(ip: IpAddr) -> Option<&'static str> {
-    match ip {
-        IpAddr::V4(v4) => refused_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => refused_v4(v4),
-            None => refused_v6(v6),
-        },
-    }
-}
-
-fn refused_v4(ip: Ipv4Addr) -> Option<&'static str> {
-    let [first, second, ..] = ip.octets();
-    if ip.is_loopback() {
-        Some("loopback")
-    } else if ip.is_link_local() {
-        Some("link-local")
-    } else if ip.is_private() {
-        Some("private")
-    } else if first == 100 && (64..128).contains(&second) {
-        Some("shared")
-    } else if ip.is_unspecified() || first == 0 {
-        Some("unspecified")
-    } else if ip.is_broadcast() {
-        Some("broadcast")
-    } else if ip.is_multicast() {
-        Some("multicast")
-    } else {
-        None
-    }
-}
-
-fn refused_v6(ip: Ipv6Addr) -> Option<&'static str> {
-    let first = ip.segments()[0];
-    if ip.is_loopback() {
-        Some("loopback")
-    } else if first & 0xffc0 == 0xfe80 {
-        Some("link-local")
-    } else if first & 0xfe00 == 0xfc00 {
-        Some("private")
-    } else if ip.is_unspecified() {
-        Some("unspecified")
-    } else if ip.is_multicast() {
-        Some("multicast")
-    } else {
-        None
-    }
-}
-
-fn literal_ip(url: &Url) -> Option<IpAddr> {
-    url.host_str()?.trim_start_matches('[').trim_end_matches(']').parse().ok()
-}
-
-/// A host that is or resolves to an address a source may not reach.
-#[derive(Debug)]
-struct RefusedAddress {
-    host: String,
-    address: IpAddr,
-    range: &'static str,
-}
-
-impl fmt::Display for RefusedAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let host = self.host.trim_start_matches('[').trim_end_matches(']');
-        if host == self.address.to_string() {
-            write!(f, "refused: {} is a {} address", self.address, self.range)?;
-        } else {
-            write!(f, "refused: `{}` resolves to {}, a {} address", self.host, self.address, self.range)?;
-        }
-        f.write_str("; set `allow_private_network = true` on the source if it is meant to reach it")
-    }
-}
-
-impl StdError for RefusedAddress {}
-
-/// The client's resolver when private networks are not allowed: an answer with a refused
-/// address fails the connection, which closes DNS rebinding and redirects to such hosts.
-struct PublicOnlyResolver;
-
-impl Resolve for PublicOnlyResolver {
-    fn resolve(&self, name: Name) -> Resolving {
-        let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            if let Some(refused) = found.iter().find_map(|address| {
-                refused_range(address.ip()).map(|range| RefusedAddress {
-                    host: host.clone(),
-                    address: address.ip(),
-                    range,
-                })
-            }) {
-                return Err(Box::new(refused) as Box<dyn StdError + Send + Sync>);
-            }
-            Ok(Box::new(found.into_iter()) as Addrs)
-        })
-    }
 }
 
 /// Why one attempt failed, and what to do about it.

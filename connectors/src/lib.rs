@@ -23,6 +23,7 @@ pub mod readings;
 pub mod runner;
 pub mod schedule;
 pub mod ss12000;
+pub mod ssrf;
 pub mod susa_navet;
 mod text;
 

@@ -608,7 +608,9 @@ pub struct Runner {
 }
 
 struct Inner {
-    sources: Vec<BuiltSource>,
+    /// The sources as last set: replaced whole ([`Runner::replace_sources`]); a run under way
+    /// holds its own entry and is not affected.
+    sources: std::sync::RwLock<Arc<Vec<BuiltSource>>>,
     sink: Arc<dyn Sink>,
     clock: Arc<dyn Clock>,
     options: RunnerOptions,
@@ -623,7 +625,7 @@ impl Runner {
     pub fn new(sources: Vec<BuiltSource>, sink: Arc<dyn Sink>, clock: Arc<dyn Clock>, options: RunnerOptions) -> Self {
         let permits = Semaphore::new(options.concurrency.max(1));
         let inner = Inner {
-            sources,
+            sources: std::sync::RwLock::new(Arc::new(sources)),
             sink,
             clock,
             options,
@@ -655,10 +657,11 @@ impl Runner {
     /// but its outcome updates it. An id not configured gets a `Failed` report.
     pub async fn run_now(&self, ids: &[SourceId]) -> Vec<RunReport> {
         let chosen: Vec<Result<BuiltSource, SourceId>> = if ids.is_empty() {
-            self.inner.sources.iter().cloned().map(Ok).collect()
+            self.inner.current().iter().cloned().map(Ok).collect()
         } else {
+            let sources = self.inner.current();
             ids.iter()
-                .map(|id| self.inner.sources.iter().find(|s| s.source.id == *id).cloned().ok_or_else(|| id.clone()))
+                .map(|id| sources.iter().find(|s| s.source.id == *id).cloned().ok_or_else(|| id.clone()))
                 .collect()
         };
         let handles: Vec<_> = chosen
@@ -686,7 +689,7 @@ impl Runner {
     /// when it is due: skipped while the source's circuit breaker is open. An id not
     /// configured gets a `Failed` report.
     pub async fn run_due(&self, id: &SourceId) -> RunReport {
-        match self.inner.sources.iter().find(|s| s.source.id == *id).cloned() {
+        match self.inner.current().iter().find(|s| s.source.id == *id).cloned() {
             Some(entry) => Arc::clone(&self.inner).run_isolated(entry, Mode::Scheduled).await,
             None => failed(id, "no such source is configured".to_owned()),
         }
@@ -698,19 +701,34 @@ impl Runner {
     /// API): the one place that accepts. The held run itself is not kept; the source is read
     /// again, so what is accepted is what the upstream serves at the time of accepting.
     pub async fn accept(&self, id: &SourceId) -> RunReport {
-        match self.inner.sources.iter().find(|s| s.source.id == *id).cloned() {
+        match self.inner.current().iter().find(|s| s.source.id == *id).cloned() {
             Some(entry) => Arc::clone(&self.inner).run_isolated(entry, Mode::Accepted).await,
             None => failed(id, "no such source is configured".to_owned()),
         }
     }
 
-    /// The sources this runner runs, as configured.
-    pub fn sources(&self) -> impl Iterator<Item = &ValidSource> {
-        self.inner.sources.iter().map(|entry| &entry.source)
+    /// The sources this runner runs now.
+    pub fn sources(&self) -> Vec<ValidSource> {
+        self.inner.current().iter().map(|entry| entry.source.clone()).collect()
+    }
+
+    /// Runs these sources from now on: a source added is run when next asked for, one
+    /// removed is no longer run, one changed runs with its new configuration from its next
+    /// run. A run under way finishes with the configuration it started with. Breakers of
+    /// sources that remain keep their state.
+    pub fn replace_sources(&self, sources: Vec<BuiltSource>) {
+        let ids: HashSet<SourceId> = sources.iter().map(|entry| entry.source.id.clone()).collect();
+        *self.inner.sources.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(sources);
+        self.inner.breakers().retain(|id, _| ids.contains(id));
     }
 }
 
 impl Inner {
+    /// The sources as last set.
+    fn current(&self) -> Arc<Vec<BuiltSource>> {
+        Arc::clone(&self.sources.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
     /// [`Inner::run`] in a task of its own, so that a run that panics is reported as failed,
     /// counted by the source's breaker, and does not end the source's schedule.
     async fn run_isolated(self: Arc<Self>, entry: BuiltSource, mode: Mode) -> RunReport {

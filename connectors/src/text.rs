@@ -11,6 +11,11 @@ pub(crate) fn plain(value: &str) -> String {
     collapse(&strip_markup(value, false))
 }
 
+/// Plain text of a field that may be absent: [`plain`], and `None` when nothing is left.
+pub(crate) fn plain_present(value: Option<&str>) -> Option<String> {
+    value.map(plain).filter(|text| !text.is_empty())
+}
+
 /// Plain text of a description: like [`plain`], but paragraphs and line breaks of the HTML
 /// become `\n`, so the text keeps its shape.
 pub(crate) fn paragraphs(value: &str) -> String {

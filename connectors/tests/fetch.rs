@@ -234,6 +234,35 @@ async fn a_host_name_that_resolves_to_loopback_is_refused() {
     assert!(message.contains("`localhost` resolves to") && message.contains("loopback"), "{message}");
 }
 
+#[tokio::test]
+async fn a_redirect_to_the_metadata_address_is_refused_even_where_private_networks_are_allowed() {
+    let app = Router::new().route(
+        "/data",
+        get(|| async { (StatusCode::FOUND, [("location", "http://169.254.169.254/latest/meta-data/")]) }),
+    );
+    let address = serve(app).await;
+
+    let error = fetcher(test_options()).get(&url(address, "/data"), &[]).await.unwrap_err();
+
+    let message = error.to_string();
+    assert!(message.contains("169.254.169.254") && message.contains("cloud metadata"), "{message}");
+}
+
+#[tokio::test]
+async fn the_resolver_hands_over_only_checked_addresses_and_refuses_a_name_with_any_refused_one() {
+    use reqwest::dns::Resolve as _;
+    use vuxnav_connectors::ssrf::{GuardedResolver, NetworkPolicy};
+
+    let name = |text: &str| text.parse::<reqwest::dns::Name>().expect("a name");
+    let public = GuardedResolver { policy: NetworkPolicy::PublicOnly }.resolve(name("localhost")).await;
+    let private = GuardedResolver { policy: NetworkPolicy::AllowPrivate }.resolve(name("localhost")).await;
+
+    let refused = public.err().map(|error| error.to_string()).unwrap_or_default();
+    assert!(refused.contains("`localhost` resolves to") && refused.contains("loopback"), "{refused}");
+    let addresses: Vec<SocketAddr> = private.expect("allowed under the explicit policy").collect();
+    assert!(!addresses.is_empty() && addresses.iter().all(|a| a.ip().is_loopback()), "{addresses:?}");
+}
+
 #[test]
 fn refused_ranges_cover_loopback_link_local_private_unspecified_and_multicast() {
     let range = |ip: &str| refused_range(ip.parse().unwrap());

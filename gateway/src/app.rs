@@ -9,11 +9,12 @@ use anyhow::Context as _;
 use axum::Router;
 use chrono::NaiveDate;
 use tokio::net::TcpListener;
-use vuxnav_connectors::runner::Runner;
 use vuxnav_read_model::ReadModel;
 use vuxnav_store::Store;
 
+use crate::auth::KeyCheck;
 use crate::config::Config;
+use crate::graphql::admin::{AdminSchema, AdminServices, build_admin_schema};
 use crate::graphql::{self, ApiSchema, Settings};
 use crate::jobs::refresh::{Refresher, refresh_on_schedule};
 use crate::jobs::{Stop, harvest, release};
@@ -27,6 +28,13 @@ pub struct App {
     /// Keeps the read model in service up to date; holds its slot.
     pub refresher: Refresher,
     pub schema: ApiSchema,
+    /// The admin API's schema (`/admin/graphql`).
+    pub admin_schema: AdminSchema,
+    /// The runner of the configured and the managed sources; every harvest that stores
+    /// something rebuilds the read model.
+    pub harvester: harvest::Harvester,
+    /// Turns API keys into callers, with a short cache; shared by both GraphQL endpoints.
+    pub keys: KeyCheck,
     pub metrics: Metrics,
     /// False once shutdown has begun: `/readyz` then answers 503.
     pub ready: Arc<AtomicBool>,
@@ -35,11 +43,17 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the read model from the store and the schema over it. `today` fixes the date
-    /// the API takes as today (tests); `None` uses the date in Europe/Stockholm.
+    /// Builds the read model from the store, the schema over it and the runner of the sources
+    /// (registering the config file's in the store). `today` fixes the date the API takes as
+    /// today (tests); `None` uses the date in Europe/Stockholm.
     pub async fn start(config: &Config, store: Store, today: Option<NaiveDate>) -> anyhow::Result<App> {
         vuxnav_connectors::fetch::install_crypto_provider();
         let refresher = Refresher::start(store.clone()).await?;
+        let harvester = harvest::Harvester::start(config, &store, |runner| {
+            // The rebuilding task ends when the last clone of the runner is dropped.
+            refresher.rebuild_after_harvests(runner).0
+        })
+        .await?;
         let limits = &config.graphql;
         let settings = Settings {
             region: config.region.clone(),
@@ -50,13 +64,31 @@ impl App {
             introspection: limits.introspection,
             today,
         };
-        let schema =
-            graphql::build_schema(settings, refresher.slot().clone(), refresher.registry_slot().clone(), store.clone());
+        let schema = graphql::build_schema(
+            settings.clone(),
+            refresher.slot().clone(),
+            refresher.registry_slot().clone(),
+            store.clone(),
+        );
+        let config = Arc::new(config.clone());
+        let keys = KeyCheck::new(store.clone(), config.access.settings);
+        let admin_schema = build_admin_schema(
+            settings,
+            AdminServices {
+                config: Arc::clone(&config),
+                store: store.clone(),
+                harvester: harvester.clone(),
+                keys: keys.clone(),
+            },
+        );
         Ok(App {
-            config: Arc::new(config.clone()),
+            config,
             store,
             refresher,
             schema,
+            admin_schema,
+            harvester,
+            keys,
             metrics: Metrics::new(),
             ready: Arc::new(AtomicBool::new(true)),
             today,
@@ -78,15 +110,16 @@ impl App {
         crate::http::router(self)
     }
 
-    /// Serves on `listener` until SIGTERM or Ctrl-C, with `runner`'s sources harvested on their
-    /// schedules and the read model refreshed on its own; after each harvest that stored
-    /// something the read model is rebuilt.
+    /// Serves on `listener` until SIGTERM or Ctrl-C, with the sources harvested on their
+    /// schedules (the managed ones as the store holds them at each tick) and the read model
+    /// refreshed on its own; after each harvest that stored something the read model is
+    /// rebuilt.
     ///
     /// On shutdown `/readyz` answers 503, the server stops accepting connections and finishes
     /// the requests in flight, no new run starts and the runs under way finish, all within
     /// `shutdown_timeout`; past it, what is still under way is abandoned (a run left unfinished
     /// is marked interrupted at the next start, and the store stays consistent).
-    pub async fn serve(self, listener: TcpListener, runner: Runner) -> anyhow::Result<()> {
+    pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
         let _upkeep = self.metrics.spawn_upkeep(Duration::from_secs(5));
         let stop = Stop::new();
         let refresh = self
@@ -110,8 +143,7 @@ impl App {
             }
             (None, _) => None,
         };
-        let (runner, rebuilder) = self.refresher.rebuild_after_harvests(runner);
-        let harvests = tokio::spawn(harvest::run_on_schedule(runner, stop.clone()));
+        let harvests = tokio::spawn(harvest::run_on_schedule(self.harvester.clone(), stop.clone()));
 
         let signalled = {
             let (stop, ready) = (stop.clone(), Arc::clone(&self.ready));
@@ -121,10 +153,11 @@ impl App {
                 stop.stop();
             })
         };
-        let server = axum::serve(listener, self.router()).with_graceful_shutdown({
-            let stop = stop.clone();
-            async move { stop.stopped().await }
-        });
+        let server = axum::serve(listener, self.router().into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown({
+                let stop = stop.clone();
+                async move { stop.stopped().await }
+            });
         let work = async {
             let served = server.await.context("serving HTTP");
             if let Err(error) = harvests.await {
@@ -146,7 +179,6 @@ impl App {
             }
         };
         signalled.abort();
-        rebuilder.abort();
         tracing::info!("shut down");
         result
     }

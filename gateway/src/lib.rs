@@ -4,6 +4,7 @@
 //! crate knows HTTP, GraphQL and the environment.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod graphql;

@@ -74,6 +74,17 @@ fn schema_print_prints_sdl_with_type_query_and_offerings() {
 }
 
 #[test]
+fn schema_print_admin_prints_the_admin_schema_with_its_mutations() {
+    let output = run(vuxnav_tests::vuxnav(env!("CARGO_BIN_EXE_vuxnav"), &["schema", "print", "--admin"]));
+    assert!(output.status.success(), "exit {}; stderr:\n{}", output.status, stderr(&output));
+    let sdl = stdout(&output);
+    for field in ["createSource(", "dryRunSource(", "auditLog(", "revokeKey("] {
+        assert!(sdl.contains(field), "no `{field}` in the admin SDL:\n{sdl}");
+    }
+    assert!(!sdl.contains("offerings("), "the admin SDL holds the public schema:\n{sdl}");
+}
+
+#[test]
 fn check_config_accepts_a_valid_file() {
     let data_dir = tempfile::tempdir().expect("a temporary folder");
     let config = ConfigFile::new(&format!(

@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod codes;
+mod access;
 mod courses;
 mod error;
 mod id;
@@ -17,6 +18,7 @@ mod release;
 pub mod secret;
 mod source;
 
+pub use access::Role;
 pub use codes::{
     ConfiguredField, CourseConfiguration, CreditsSystem, Eligibility, Language, ProviderKind, SchoolForm, StudyMode,
     TimeOfStudy,

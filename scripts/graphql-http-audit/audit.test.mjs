@@ -9,7 +9,17 @@ import { serverAudits } from 'graphql-http';
 
 const url = process.env.GRAPHQL_URL ?? 'http://127.0.0.1:8080/graphql';
 
-const audits = serverAudits({ url, fetchFn: fetch });
+// GRAPHQL_AUTHORIZATION (such as `Bearer vx_…`) is sent on every request: the admin endpoint.
+const authorization = process.env.GRAPHQL_AUTHORIZATION;
+const fetchFn = authorization
+  ? (input, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', authorization);
+      return fetch(input, { ...init, headers });
+    }
+  : fetch;
+
+const audits = serverAudits({ url, fetchFn });
 
 describe(`${audits.length} GraphQL over HTTP audits of ${url}`, () => {
   for (const audit of audits) {

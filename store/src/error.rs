@@ -75,4 +75,17 @@ pub enum StoreError {
     /// The harvest run was already finished (or marked interrupted).
     #[error("harvest run {0} is not running")]
     RunNotRunning(RunId),
+    /// No API key has this id.
+    #[error("API key {0} does not exist")]
+    UnknownKey(i64),
+    /// A source with this id exists already, managed here or in the config file, or held
+    /// data before.
+    #[error("a source with the id `{0}` exists already")]
+    SourceExists(String),
+    /// A managed source was changed since the revision a save names; nothing was saved.
+    #[error("source `{source_id}` is at revision {current}, not {expected}: it was changed meanwhile")]
+    RevisionConflict { source_id: String, expected: u32, current: u32 },
+    /// The source was deleted through the admin API; a harvest of it is not stored.
+    #[error("source `{0}` was deleted")]
+    SourceDeleted(String),
 }

@@ -160,6 +160,7 @@ impl Store {
         if registered.is_none() {
             return Err(StoreError::UnknownSource(source.to_string()));
         }
+        crate::access::ensure_not_deleted(&txn, source).await?;
 
         // Sorted by id, so concurrent harvests on PostgreSQL lock rows in the same order.
         // Offerings named for withdrawal are not upserted: the withdrawal wins.

@@ -12,6 +12,7 @@
 //! that disappears from a complete snapshot is marked withdrawn and left out of what the
 //! store serves, and comes back if it reappears.
 
+mod access;
 mod connect;
 mod convert;
 mod entity;
@@ -32,6 +33,10 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 
+pub use access::{
+    Actor, ActorRole, ApiKey, AuditContext, AuditEvent, AuditOutcome, AuditQuery, AuditRecord, AuditScope, KeyId,
+    LAST_USED_EVERY, MAX_AUDIT_PAGE, ManagedSource, NewApiKey, SourceDraft, TokenHash,
+};
 pub use connect::StoreOptions;
 pub use error::StoreError;
 pub use harvest::{Proposed, ReplaceOutcome, Written};

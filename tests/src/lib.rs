@@ -36,7 +36,6 @@ use tokio::task::JoinHandle;
 use vuxnav_connectors::runner::Runner;
 use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::Config;
-use vuxnav_gateway::jobs::harvest;
 use vuxnav_simulator::upstream::Upstreams;
 use vuxnav_simulator::{DemoSource, Scale, generate};
 use vuxnav_store::Store;
@@ -181,7 +180,9 @@ impl TestAppBuilder {
         let address = listener.local_addr().expect("the bound address");
         let router = app.router();
         let server = tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("serving the test app");
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .expect("serving the test app");
         });
         // No proxy from the environment: the app is on the loopback interface.
         let client = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
@@ -221,19 +222,60 @@ impl TestApp {
         Self::builder().demo_data().spawn(db).await
     }
 
-    /// The runner over the configured sources, as `vuxnav serve` builds it, with every harvest
-    /// that stores something rebuilding the read model in service. The rebuilding task ends
-    /// when the runner is dropped.
+    /// The app's runner over the configured sources and those managed in the store, as
+    /// `vuxnav serve` runs them, with every harvest that stores something rebuilding the read
+    /// model in service.
     pub async fn runner(&self) -> Runner {
-        let runner = harvest::build_runner(&self.config, &self.store)
+        self.app
+            .harvester
+            .sync()
             .await
-            .unwrap_or_else(|error| panic!("{}: the runner is built: {error:#}", self.backend));
-        self.app.refresher.rebuild_after_harvests(runner).0
+            .unwrap_or_else(|error| panic!("{}: the managed sources are read: {error:#}", self.backend));
+        self.app.harvester.runner().clone()
     }
 
     /// The simulated municipal systems; panics when the builder was given none.
     pub fn upstreams(&self) -> &Upstreams {
         self.upstreams.as_ref().expect("the app was built with simulated systems")
+    }
+
+    /// Issues an API key of `role` (`partner`, `municipal_admin`, `region_admin`) for
+    /// `municipalities` as the operator would at the command line, and returns its token.
+    pub async fn key(&self, role: &str, municipalities: &[&str]) -> String {
+        let request = vuxnav_gateway::auth::KeyRequest {
+            name: format!("{role} {}", municipalities.join(" ")),
+            role: vuxnav_schema::Role::parse(role).unwrap_or_else(|_| panic!("`{role}` is a role")),
+            municipalities: municipalities
+                .iter()
+                .map(|code| vuxnav_schema::MunicipalityCode::parse(code).expect("a kommunkod"))
+                .collect(),
+            expires_at: None,
+        };
+        let (_, token) = vuxnav_gateway::auth::issue_key(
+            &self.store,
+            &self.config.region,
+            request,
+            Utc::now(),
+            &vuxnav_store::AuditContext::cli(),
+        )
+        .await
+        .unwrap_or_else(|error| panic!("{}: the key is issued: {error}", self.backend));
+        token.expose().to_owned()
+    }
+
+    /// POSTs a GraphQL request to `path` (`/graphql` or `/admin/graphql`) with
+    /// `Authorization: Bearer token` and returns the status and the body as JSON.
+    pub async fn graphql_as(&self, path: &str, token: &str, query: &str, variables: Value) -> (StatusCode, Value) {
+        let body = json!({ "query": query, "variables": variables });
+        let authorization = format!("Bearer {token}");
+        let headers = [("content-type", "application/json"), ("authorization", authorization.as_str())];
+        let reply = self.request(reqwest::Method::POST, path, &headers, body.to_string().into()).await;
+        (reply.status, reply.json())
+    }
+
+    /// An admin API request with `token`: [`TestApp::graphql_as`] on `/admin/graphql`.
+    pub async fn admin(&self, token: &str, query: &str, variables: Value) -> (StatusCode, Value) {
+        self.graphql_as("/admin/graphql", token, query, variables).await
     }
 
     /// The GraphQL endpoint.
@@ -321,6 +363,27 @@ pub fn assert_error(backend: &str, body: &Value, code: &str, names: &str) {
     assert_eq!(error["extensions"]["code"], code, "{backend}: expected {code} naming `{names}`, got {body}");
     let message = error["message"].as_str().unwrap_or_default();
     assert!(message.contains(names), "{backend}: the message does not name `{names}`: {body}");
+}
+
+/// A `[[source]]` entry as JSON, as the admin API takes it, that harvests `source` from its
+/// simulated system in `upstreams` under the id `id`; `allow_private_network` lets it reach
+/// the loopback interface the simulated systems listen on.
+pub fn source_config(upstreams: &Upstreams, source: &DemoSource, id: &str, allow_private_network: bool) -> Value {
+    let table: toml::Value =
+        toml::from_str(&upstreams.connector_toml(source)).expect("the simulated system's connector table parses");
+    let connector = serde_json::to_value(&table["source"]["connector"]).expect("a TOML table is JSON");
+    json!({
+        "id": id,
+        "municipality": source.municipality.as_str(),
+        "schedule": "0 0 3 * * *",
+        "allow_private_network": allow_private_network,
+        "connector": connector,
+    })
+}
+
+/// The regional demo sources of these kommunkoder, in the order of [`regional`] (kommunkod).
+pub fn regional_of(codes: &[&str]) -> Vec<DemoSource> {
+    regional().iter().filter(|source| codes.contains(&source.municipality.as_str())).cloned().collect()
 }
 
 /// The sum of the `count`s of one facet list.

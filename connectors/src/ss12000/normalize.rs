@@ -51,6 +51,7 @@ use vuxnav_schema::{
 use super::wire::{self, Activity, DecodeError, Organisation, SchoolType, SchoolUnitOffering, Syllabus, record_id};
 use crate::identity::{self, CourseRecord};
 use crate::readings::{mode_in, provider_kind_of, time_of_study_in};
+use crate::text::plain_present;
 use crate::{HarvestContext, Item, Rejection};
 
 /// Records by id: decoded, or why they could not be.
@@ -212,7 +213,7 @@ impl<'a> Normalizer<'a> {
         loop {
             let (id, organisation) = &at;
             if let Some(org_number) = organisation.organisation_number.as_ref().and_then(|n| org_number(&n.0)) {
-                let name = plain(organisation.display_name.as_deref())
+                let name = plain_present(organisation.display_name.as_deref())
                     .ok_or_else(|| field_error("organisation.displayName", format!("of `{id}` is missing")))?;
                 let school_unit_code = if id == unit_id { school_unit_code(organisation) } else { None };
                 return Ok(Provider {
@@ -224,7 +225,7 @@ impl<'a> Normalizer<'a> {
                     municipality: municipality(organisation),
                     web: url(organisation.url.as_deref()),
                     email: None,
-                    phone: organisation.phone_number.as_ref().and_then(|p| plain(Some(&p.0))),
+                    phone: organisation.phone_number.as_ref().and_then(|p| plain_present(Some(&p.0))),
                 });
             }
             visited.insert(id.clone());
@@ -240,8 +241,8 @@ impl<'a> Normalizer<'a> {
                 None => break,
             }
         }
-        let name =
-            plain(unit.display_name.as_deref()).ok_or_else(|| field_error("organisation.displayName", "is missing"))?;
+        let name = plain_present(unit.display_name.as_deref())
+            .ok_or_else(|| field_error("organisation.displayName", "is missing"))?;
         Ok(Provider {
             id: PublicId::local_provider(&self.ctx.source, unit_id),
             kind: provider_kind_of(None, &name),
@@ -251,7 +252,7 @@ impl<'a> Normalizer<'a> {
             municipality: municipality(unit),
             web: url(unit.url.as_deref()),
             email: None,
-            phone: unit.phone_number.as_ref().and_then(|p| plain(Some(&p.0))),
+            phone: unit.phone_number.as_ref().and_then(|p| plain_present(Some(&p.0))),
         })
     }
 }
@@ -321,10 +322,10 @@ fn course(
     syllabus: &Syllabus,
     form: SchoolForm,
 ) -> Result<Course, FieldError> {
-    let title = plain(syllabus.course_name.as_deref())
-        .or_else(|| plain(syllabus.subject_name.as_deref()))
+    let title = plain_present(syllabus.course_name.as_deref())
+        .or_else(|| plain_present(syllabus.subject_name.as_deref()))
         .ok_or_else(|| field_error("syllabus.courseName", "is missing, and so is `subjectName`"))?;
-    let code = syllabus.course_code.as_deref().map(crate::text::plain).filter(|c| !c.is_empty());
+    let code = plain_present(syllabus.course_code.as_deref());
     // A syllabus marked `official: false` is the municipality's own, whatever its code.
     let code = code.filter(|_| syllabus.official != Some(false));
     let system = match form {
@@ -342,7 +343,7 @@ fn course(
     let subject = if form == SchoolForm::VuxSfi {
         Some("Svenska för invandrare".to_owned())
     } else {
-        plain(syllabus.subject_name.as_deref())
+        plain_present(syllabus.subject_name.as_deref())
     };
     Ok(identity::course(
         &ctx.source,
@@ -377,7 +378,7 @@ fn municipality(organisation: &Organisation) -> Option<MunicipalityCode> {
 }
 
 fn school_unit_code(organisation: &Organisation) -> Option<String> {
-    organisation.school_unit_code.as_ref().and_then(|code| plain(Some(&code.0)))
+    organisation.school_unit_code.as_ref().and_then(|code| plain_present(Some(&code.0)))
 }
 
 fn offering(
@@ -397,10 +398,10 @@ fn offering(
     };
     let address = unit.address.clone().unwrap_or_default();
     let location = Location {
-        name: plain(unit.display_name.as_deref()),
-        street_address: plain(address.street_address.as_deref()),
-        postal_code: address.postal_code.as_ref().and_then(|c| plain(Some(&c.0))),
-        town: plain(address.locality.as_deref()),
+        name: plain_present(unit.display_name.as_deref()),
+        street_address: plain_present(address.street_address.as_deref()),
+        postal_code: address.postal_code.as_ref().and_then(|c| plain_present(Some(&c.0))),
+        town: plain_present(address.locality.as_deref()),
         coordinates: None,
     };
     let offering = Offering {
@@ -408,7 +409,7 @@ fn offering(
         course: course.id,
         provider: provider.id,
         municipality: ctx.municipality,
-        title: plain(activity.display_name.as_deref()),
+        title: plain_present(activity.display_name.as_deref()),
         location,
         schedule,
         // SS 12000 says nothing about applying.
@@ -481,14 +482,9 @@ impl NameTags {
     }
 }
 
-/// Plain text (CDATA, HTML and entities removed), `None` when nothing is left.
-fn plain(value: Option<&str>) -> Option<String> {
-    value.map(crate::text::plain).filter(|v| !v.is_empty())
-}
-
 /// A URL as sent, with `https://` added when the upstream left the scheme out.
 fn url(value: Option<&str>) -> Option<String> {
-    let url = plain(value)?;
+    let url = plain_present(value)?;
     if url.contains("://") { Some(url) } else { Some(format!("https://{}", url.trim_start_matches('/'))) }
 }
 

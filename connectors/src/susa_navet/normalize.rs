@@ -52,6 +52,7 @@ use super::wire::{
 };
 use crate::identity::{self, CourseRecord};
 use crate::readings::{mode_in, provider_kind_of, time_of_study_in};
+use crate::text::plain_present;
 use crate::{HarvestContext, Item, Rejection};
 
 /// Infos or providers by their id: decoded, or why they could not be.
@@ -291,7 +292,7 @@ fn course(
         None => CourseConfiguration::Course,
         Some(code) => CourseConfiguration::parse(code).map_err(|e| ("configuration", e.reason))?,
     };
-    let code_text = info.code.as_ref().map(|c| crate::text::plain(c.as_str())).filter(|c| !c.is_empty());
+    let code_text = plain_present(info.code.as_ref().map(|c| c.as_str()));
     let code = code_text.as_deref().and_then(|c| CourseCode::parse(c).ok());
     let credits = credits(info)?;
     let school_form = school_form(info, code.as_ref(), credits, &title)?;
@@ -510,12 +511,11 @@ fn offering(
 }
 
 fn location(address: &Address) -> Location {
-    let plain = |value: Option<&str>| value.map(crate::text::plain).filter(|v| !v.is_empty());
     Location {
         name: text(address.study_location.as_ref()).or_else(|| text(address.organization.as_ref())),
-        street_address: plain(address.street_address.as_deref()),
-        postal_code: plain(address.postal_code.as_ref().map(|c| c.as_str())),
-        town: plain(address.town.as_deref()),
+        street_address: plain_present(address.street_address.as_deref()),
+        postal_code: plain_present(address.postal_code.as_ref().map(|c| c.as_str())),
+        town: plain_present(address.town.as_deref()),
         coordinates: address.wgs84.as_ref().and_then(coordinates),
     }
 }

@@ -110,7 +110,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let app = App::start(&config, store, None).await?;
     print_welcome(&config);
     let listener = bind(&app, started).await?;
-    app.serve(listener, runner).await?;
+    app.serve(listener).await?;
     drop(upstreams);
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ mod check_config;
 mod demo;
 mod export;
 mod harvest;
+mod keys;
 pub mod registry;
 mod schema;
 mod serve;
@@ -50,6 +51,11 @@ pub enum Command {
         #[command(subcommand)]
         command: registry::Command,
     },
+    /// API keys: create (the token is shown once), list, revoke.
+    Keys {
+        #[command(subcommand)]
+        command: keys::Command,
+    },
     /// The GraphQL schema.
     Schema {
         #[command(subcommand)]
@@ -66,6 +72,7 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args).await,
         Command::CheckConfig(args) => Ok(check_config::run(args)),
         Command::Registry { command } => registry::run(command).await,
+        Command::Keys { command } => keys::run(command).await,
         Command::Schema { command } => Ok(schema::run(command)),
     }
 }

@@ -21,9 +21,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let process_started = chrono::Utc::now();
     let store = open_store(&config).await?;
     harvest::recover_interrupted_runs(&store, process_started).await?;
-    let runner = harvest::build_runner(&config, &store).await?;
     let app = App::start(&config, store, None).await?;
     let listener = bind(&app, started).await?;
-    app.serve(listener, runner).await?;
+    app.serve(listener).await?;
     Ok(ExitCode::SUCCESS)
 }

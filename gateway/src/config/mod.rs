@@ -33,8 +33,10 @@
 //! message about it shows the URL with the password masked (`postgres://user:***@host/db`).
 //! Sources never hold a secret: a connector names the environment variable that holds one.
 
+mod access;
 mod error;
 mod reader;
+mod sources;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -53,8 +55,10 @@ use vuxnav_schema::{MunicipalityCode, Region};
 use crate::graphql::limits::{DocumentLimits, MAX_NESTING};
 use crate::http::graphql_http::HttpLimits;
 
+pub use access::{AccessConfig, RateLimit, RateLimits};
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use reader::{ENV_PREFIX, ENV_SEPARATOR};
+pub use sources::{MAX_SOURCE_CONFIG_BYTES, Problem, parse_source_json};
 pub use vuxnav_schema::Secret;
 use vuxnav_schema::secret::mask_url;
 
@@ -110,6 +114,8 @@ pub struct Config {
     pub sources: Vec<ValidSource>,
     /// How sources are harvested (`[harvest]`).
     pub harvest: HarvestConfig,
+    /// Keys, proxies and rate limits (`[access]`).
+    pub access: AccessConfig,
     /// The nightly open-data release (`[release]`).
     pub release: ReleaseConfig,
     /// The log filter from `RUST_LOG`, when set (the default is
@@ -403,6 +409,7 @@ impl Default for Config {
             read_model: ReadModelConfig::default(),
             sources: Vec::new(),
             harvest: HarvestConfig::default(),
+            access: AccessConfig::default(),
             release,
             log_filter: None,
             environment: Environment::default(),
@@ -444,6 +451,9 @@ impl Config {
         let harvest = read_harvest(&mut r, &mut harvest_table);
         r.finish(harvest_table);
 
+        let mut access_table = r.table(&mut root, "access");
+        let access = access::read_access(&mut r, &mut access_table);
+        r.finish(access_table);
         let data_dir = data_dir.unwrap_or(defaults.data_dir);
         let listen = listen.unwrap_or(defaults.listen);
         let mut release_table = r.table(&mut root, "release");
@@ -471,6 +481,7 @@ impl Config {
             read_model: read_model.unwrap_or(defaults.read_model),
             sources,
             harvest,
+            access,
             release,
             log_filter,
             environment: Environment(Arc::new(env)),

@@ -55,6 +55,16 @@ codes! {
     UriTooLong = "URI_TOO_LONG",
     /// The request's `Content-Type` is missing or not supported.
     UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE",
+    /// No key, or a malformed, unknown, expired or revoked one (HTTP 401, before anything runs).
+    Unauthenticated = "UNAUTHENTICATED",
+    /// The caller's role may not do this to this municipality's object.
+    Forbidden = "FORBIDDEN",
+    /// A save based on an older revision than the stored one.
+    Conflict = "CONFLICT",
+    /// The caller sent more requests than its role's limit (HTTP 429 with `Retry-After`).
+    RateLimited = "RATE_LIMITED",
+    /// A persisted query's hash that this server does not know: send the query with it once.
+    PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND",
     /// Something failed that the client cannot fix; details are only in the log.
     Internal = "INTERNAL",
 }

@@ -16,6 +16,10 @@
 //!   detail (see [`internal`](super::internal) for errors a resolver catches itself).
 //!
 //! Messages are lowercase and name the argument, variable or limit at fault.
+//!
+//! Access adds `UNAUTHENTICATED` (HTTP 401 before anything runs), `FORBIDDEN` (the key may not
+//! do this to this municipality's object), `RATE_LIMITED` (HTTP 429) and `CONFLICT` (a save
+//! based on an older revision).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -39,6 +43,10 @@ pub enum ApiError {
         reason: String,
     },
     NotFound(String),
+    /// The caller may not do this; the message names the operation, never the object.
+    Forbidden(String),
+    /// The object changed since the caller read it.
+    Conflict(String),
 }
 
 impl ApiError {
@@ -50,6 +58,7 @@ impl ApiError {
         match self {
             Self::BadUserInput { argument, reason } => format!("{argument}: {reason}"),
             Self::NotFound(what) => format!("{what} not found"),
+            Self::Forbidden(what) | Self::Conflict(what) => what.clone(),
         }
     }
 
@@ -57,6 +66,8 @@ impl ApiError {
         match self {
             Self::BadUserInput { .. } => Code::BadUserInput,
             Self::NotFound(_) => Code::NotFound,
+            Self::Forbidden(_) => Code::Forbidden,
+            Self::Conflict(_) => Code::Conflict,
         }
     }
 }

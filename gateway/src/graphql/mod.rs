@@ -1,6 +1,8 @@
-//! The public GraphQL API: schema, resolvers, inputs, errors and limits. Transport (HTTP,
+//! The public GraphQL API: schema, resolvers, inputs, errors and limits; the admin API's
+//! second schema is [`admin`]. Transport (HTTP,
 //! content negotiation, status codes) lives in `http::graphql_http`.
 
+pub mod admin;
 pub mod codes;
 pub mod coercion;
 mod connection;

@@ -82,6 +82,17 @@ impl Default for HttpLimits {
     }
 }
 
+/// Turns a request's `query` (absent when the client sends only a hash) and `extensions` into
+/// the document to run, before anything is parsed: persisted queries (`http::persisted`).
+/// `Ok(query)` unchanged when it has nothing to do; `Err` is the request error to answer.
+pub trait DocumentResolver: Send + Sync {
+    fn resolve(
+        &self,
+        query: Option<String>,
+        extensions: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<Option<String>, ServerError>;
+}
+
 /// Adds per-request data (API key, role, today's date, …) to each GraphQL request, from the
 /// HTTP request's parts (headers, URI, axum extensions set by earlier layers).
 pub type RequestHook = Arc<dyn Fn(&Parts, async_graphql::Request) -> async_graphql::Request + Send + Sync>;
@@ -100,6 +111,8 @@ pub struct GraphQlHttp<E> {
     limits: HttpLimits,
     graphiql: bool,
     hook: Option<RequestHook>,
+    path: &'static str,
+    documents: Option<Arc<dyn DocumentResolver>>,
 }
 
 impl<E> fmt::Debug for GraphQlHttp<E> {
@@ -108,6 +121,8 @@ impl<E> fmt::Debug for GraphQlHttp<E> {
             .field("limits", &self.limits)
             .field("graphiql", &self.graphiql)
             .field("hook", &self.hook.is_some())
+            .field("path", &self.path)
+            .field("documents", &self.documents.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -121,7 +136,21 @@ pub fn router<E: Executor>(executor: E, limits: HttpLimits, graphiql: bool) -> R
 impl<E: Executor> GraphQlHttp<E> {
     /// Default limits, GraphiQL off, no request hook.
     pub fn new(executor: E) -> Self {
-        Self { executor, limits: HttpLimits::default(), graphiql: false, hook: None }
+        Self { executor, limits: HttpLimits::default(), graphiql: false, hook: None, path: ENDPOINT, documents: None }
+    }
+
+    /// Resolves each request's document with `resolver` before parsing it (persisted queries).
+    #[must_use]
+    pub fn documents(mut self, resolver: Arc<dyn DocumentResolver>) -> Self {
+        self.documents = Some(resolver);
+        self
+    }
+
+    /// Serves on `path` instead of [`ENDPOINT`] (a second schema beside the first).
+    #[must_use]
+    pub fn path(mut self, path: &'static str) -> Self {
+        self.path = path;
+        self
     }
 
     /// Sets the transport limits.
@@ -149,13 +178,13 @@ impl<E: Executor> GraphQlHttp<E> {
         self
     }
 
-    /// The router serving `GET` and `POST` on [`ENDPOINT`] (every other method is `405`),
-    /// and GraphiQL's files under [`graphiql::ASSETS`] when GraphiQL is on.
+    /// The router serving `GET` and `POST` on its path (every other method is `405`), and
+    /// GraphiQL's files under [`graphiql::ASSETS`] when GraphiQL is on.
     pub fn into_router(self) -> Router {
-        let graphiql = self.graphiql;
+        let (path, graphiql) = (self.path, self.graphiql);
         let endpoint = Arc::new(Endpoint { http: self });
         let router = Router::new().route(
-            ENDPOINT,
+            path,
             axum::routing::any(move |request: Request| {
                 let endpoint = Arc::clone(&endpoint);
                 async move { endpoint.serve(request).await }
@@ -292,7 +321,8 @@ impl Format {
 /// The GraphQL request parameters, checked but not yet parsed.
 #[derive(Debug, Default)]
 struct Params {
-    query: String,
+    /// Absent when the client sends only a persisted query's hash.
+    query: Option<String>,
     operation_name: Option<String>,
     variables: Option<serde_json::Map<String, serde_json::Value>>,
     extensions: Option<serde_json::Map<String, serde_json::Value>>,
@@ -317,7 +347,7 @@ impl<E: Executor> Endpoint<E> {
             ref other => return HttpError::MethodNotAllowed(other.clone()).into_response(Format::Json),
         };
         if is_get && self.http.graphiql && accept.prefers_html() {
-            return with_vary(graphiql::page(ENDPOINT));
+            return with_vary(graphiql::page(self.http.path));
         }
         let Some(format) = accept.negotiate() else {
             return HttpError::NotAcceptable.into_response(Format::Json);
@@ -331,11 +361,21 @@ impl<E: Executor> Endpoint<E> {
             Ok(params) => params,
             Err(error) => return error.into_response(format),
         };
+        let query = match &self.http.documents {
+            Some(resolver) => match resolver.resolve(params.query, params.extensions.as_ref()) {
+                Ok(query) => query,
+                Err(error) => return request_errors(format, vec![error], None),
+            },
+            None => params.query,
+        };
+        let Some(query) = query else {
+            return HttpError::MissingQuery.into_response(format);
+        };
         let limits = &self.http.limits.document;
-        if let Err(refusals) = limits.scan(&params.query) {
+        if let Err(refusals) = limits.scan(&query) {
             return request_errors(format, refusals.into_iter().map(ServerError::from).collect(), None);
         }
-        let document = match async_graphql::parser::parse_query(&params.query) {
+        let document = match async_graphql::parser::parse_query(&query) {
             Ok(document) => document,
             Err(error) => return request_errors(format, vec![parse_error(error)], None),
         };
@@ -357,7 +397,7 @@ impl<E: Executor> Endpoint<E> {
                 }
             }
         }
-        let mut request = async_graphql::Request::new(params.query);
+        let mut request = async_graphql::Request::new(query);
         request.operation_name = params.operation_name;
         if let Some(variables) = params.variables {
             request.variables = Variables::from_json(serde_json::Value::Object(variables));
@@ -437,7 +477,7 @@ fn params_from_query_string(uri: &Uri) -> Result<Params, HttpError> {
         }
     }
     Ok(Params {
-        query: query.ok_or(HttpError::MissingQuery)?,
+        query,
         operation_name: operation_name.filter(|name| !name.is_empty()),
         variables: json_object_parameter("variables", variables)?,
         extensions: json_object_parameter("extensions", extensions)?,
@@ -469,8 +509,8 @@ async fn params_from_body(headers: &HeaderMap, body: Body, limit: usize) -> Resu
         return Err(HttpError::BodyNotAnObject);
     };
     let query = match object.remove("query") {
-        Some(serde_json::Value::String(query)) => query,
-        None | Some(serde_json::Value::Null) => return Err(HttpError::MissingQuery),
+        Some(serde_json::Value::String(query)) => Some(query),
+        None | Some(serde_json::Value::Null) => None,
         Some(_) => return Err(HttpError::QueryNotAString),
     };
     let operation_name = match object.remove("operationName") {

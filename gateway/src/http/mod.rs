@@ -1,14 +1,19 @@
 //! HTTP: the routes of `vuxnav serve` and what they share. GraphQL over HTTP is
 //! [`graphql_http`] (spec-tested, unaware of auth and of the rest of the app), wrapped in CORS
-//! for browser apps on other origins and in [`caching`] for CDNs and browsers; GraphiQL's page
-//! and vendored files are [`graphiql`]; health and metrics are [`health`] and [`metrics`];
-//! [`router`] puts them together over the app's state.
+//! for browser apps on other origins, in [`access`] (an API key, if sent, becomes the request's
+//! caller; `/admin/graphql` needs one) and in [`caching`] for CDNs and browsers; GraphiQL's
+//! page and vendored files are [`graphiql`]; health and metrics are [`health`] and [`metrics`];
+//! `/graphql` takes Apollo's automatic persisted queries ([`persisted`]); [`router`] puts them
+//! together over the app's state.
 
+pub mod access;
 pub mod caching;
 pub mod graphiql;
 pub mod graphql_http;
 pub mod health;
+pub mod limits;
 pub mod metrics;
+pub mod persisted;
 pub mod releases;
 
 use std::time::Duration;
@@ -24,15 +29,30 @@ use crate::config::CorsOrigins;
 use crate::telemetry;
 use graphql_http::GraphQlHttp;
 
-/// Every route: `/graphql`, `/healthz`, `/readyz`, `/metrics`, the open-data releases and the
-/// landing page, with HTTP metrics recorded for each.
+/// Every route: `/graphql`, `/admin/graphql`, `/healthz`, `/readyz`, `/metrics`, the open-data
+/// releases and the landing page, with HTTP metrics recorded for each.
 pub fn router(app: &App) -> Router {
+    let access = access::Access {
+        keys: app.keys.clone(),
+        trusted_proxies: app.config.access.trusted_proxies.clone().into(),
+        limits: std::sync::Arc::new(limits::RateLimiter::new(&app.config.access.rate_limits)),
+    };
     let graphql = GraphQlHttp::new(app.schema.clone())
         .limits(app.config.graphql.http_limits())
         .graphiql(app.config.graphql.graphiql)
+        .documents(std::sync::Arc::new(persisted::PersistedQueries::default()))
+        .request_hook(access::attach)
         .into_router()
         .layer(axum::middleware::from_fn_with_state(app.clone(), caching::cache))
+        .layer(axum::middleware::from_fn_with_state(access.clone(), access::identify))
         .layer(cors(&app.config.graphql.cors_origins));
+    let admin = GraphQlHttp::new(app.admin_schema.clone())
+        .path(crate::graphql::admin::ENDPOINT)
+        .limits(app.config.graphql.http_limits())
+        .request_hook(access::attach)
+        .into_router()
+        .layer(axum::middleware::from_fn(access::require_key))
+        .layer(axum::middleware::from_fn_with_state(access, access::identify));
     Router::new()
         .route("/", get(landing))
         .route("/healthz", get(health::healthz))
@@ -40,6 +60,7 @@ pub fn router(app: &App) -> Router {
         .route("/metrics", get(metrics::metrics))
         .with_state(app.clone())
         .merge(graphql)
+        .merge(admin)
         .merge(releases::router(&app.config.release.folder))
         .layer(axum::middleware::from_fn(telemetry::track_http_metrics))
 }
@@ -64,7 +85,12 @@ fn cors(origins: &CorsOrigins) -> CorsLayer {
             HeaderName::from_static("apollographql-client-name"),
             HeaderName::from_static("apollographql-client-version"),
         ])
-        .expose_headers([header::ETAG, header::RETRY_AFTER])
+        .expose_headers([
+            header::ETAG,
+            header::RETRY_AFTER,
+            HeaderName::from_static("ratelimit"),
+            HeaderName::from_static("ratelimit-policy"),
+        ])
         .max_age(Duration::from_secs(600))
 }
 

@@ -3,6 +3,8 @@
 //! test runs on every backend of `fresh_databases` (SQLite, and PostgreSQL when
 //! `VUXNAV_TEST_DATABASE_URL` is set) and names the backend in its assertion messages.
 
+mod access;
+mod authorization;
 mod browsers;
 mod catalogue;
 mod docs_examples;
@@ -14,6 +16,7 @@ mod nodes;
 mod ordering;
 mod paging;
 mod parity;
+mod persisted_queries;
 mod registries;
 mod releases;
 mod search;

@@ -1,0 +1,139 @@
+//! The `[access]` table: what municipal admins may do beyond the default, which reverse
+//! proxies are believed about the client's address, and the rate limits per role.
+//!
+//! ```toml
+//! [access]
+//! municipal_partner_keys = false      # municipal admins may create partner keys
+//! trusted_proxies = ["10.0.0.0/8"]    # believe X-Forwarded-For only from these
+//!
+//! [access.rate_limits]                # per key, or per client address without one
+//! anonymous = { requests = 600, window_seconds = 60 }
+//! partner = { requests = 6000, window_seconds = 60 }
+//! municipal_admin = { requests = 600, window_seconds = 60 }
+//! region_admin = { requests = 6000, window_seconds = 60 }
+//! failed_keys = { requests = 10, window_seconds = 60 }   # refused keys per client address
+//! ```
+
+use std::time::Duration;
+
+use ipnet::IpNet;
+use serde::Deserialize;
+use vuxnav_schema::Role;
+
+use super::reader::{Reader, Table};
+use crate::auth::AccessSettings;
+
+/// The `[access]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccessConfig {
+    pub settings: AccessSettings,
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`trusted_proxies`, addresses
+    /// or CIDR ranges, default none: the client address is the peer's).
+    pub trusted_proxies: Vec<IpNet>,
+    pub rate_limits: RateLimits,
+}
+
+/// A rate limit: `requests` in any `window`, as a bucket that refills evenly (GCRA): a full
+/// bucket allows a burst of `requests` at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub window: Duration,
+}
+
+impl RateLimit {
+    const fn per_minute(requests: u32) -> Self {
+        Self { requests, window: Duration::from_secs(60) }
+    }
+}
+
+/// The `[access.rate_limits]` table: one limit per role, applied per key (per client address
+/// for anonymous callers), and one for refused keys per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    pub anonymous: RateLimit,
+    pub partner: RateLimit,
+    pub municipal_admin: RateLimit,
+    pub region_admin: RateLimit,
+    /// Refused API keys (malformed, unknown, expired, revoked) per client address: what keeps
+    /// a brute-force attempt at keys slow.
+    pub failed_keys: RateLimit,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            anonymous: RateLimit::per_minute(600),
+            partner: RateLimit::per_minute(6_000),
+            municipal_admin: RateLimit::per_minute(600),
+            region_admin: RateLimit::per_minute(6_000),
+            failed_keys: RateLimit::per_minute(10),
+        }
+    }
+}
+
+impl RateLimits {
+    /// The limit of a caller of `role` (`None`: anonymous).
+    pub fn of(&self, role: Option<Role>) -> RateLimit {
+        match role {
+            None => self.anonymous,
+            Some(Role::Partner) => self.partner,
+            Some(Role::MunicipalAdmin) => self.municipal_admin,
+            Some(Role::RegionAdmin) => self.region_admin,
+        }
+    }
+}
+
+/// One limit as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Written {
+    requests: u32,
+    window_seconds: u64,
+}
+
+pub(super) fn read_access(r: &mut Reader, table: &mut Table) -> AccessConfig {
+    let defaults = AccessConfig::default();
+    let municipal_partner_keys =
+        r.field(table, "municipal_partner_keys").unwrap_or(defaults.settings.municipal_partner_keys);
+    let trusted_proxies = r.parsed(table, "trusted_proxies", parse_proxies).unwrap_or_default();
+    let mut limits_table = r.table(table, "rate_limits");
+    let limits = read_limits(r, &mut limits_table);
+    r.finish(limits_table);
+    AccessConfig { settings: AccessSettings { municipal_partner_keys }, trusted_proxies, rate_limits: limits }
+}
+
+fn read_limits(r: &mut Reader, table: &mut Table) -> RateLimits {
+    let defaults = RateLimits::default();
+    let mut limit = |key: &'static str, default: RateLimit| {
+        r.parsed(table, key, |written: Written| {
+            if written.requests == 0 {
+                return Err("`requests` must be at least 1".to_owned());
+            }
+            if !(1..=86_400).contains(&written.window_seconds) {
+                return Err(format!("`window_seconds` must be from 1 to 86400, found {}", written.window_seconds));
+            }
+            Ok(RateLimit { requests: written.requests, window: Duration::from_secs(written.window_seconds) })
+        })
+        .unwrap_or(default)
+    };
+    RateLimits {
+        anonymous: limit("anonymous", defaults.anonymous),
+        partner: limit("partner", defaults.partner),
+        municipal_admin: limit("municipal_admin", defaults.municipal_admin),
+        region_admin: limit("region_admin", defaults.region_admin),
+        failed_keys: limit("failed_keys", defaults.failed_keys),
+    }
+}
+
+fn parse_proxies(written: Vec<String>) -> Result<Vec<IpNet>, String> {
+    written
+        .iter()
+        .map(|text| {
+            let text = text.trim();
+            text.parse::<IpNet>()
+                .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("`{text}` is not an IP address or a CIDR range such as 10.0.0.0/8"))
+        })
+        .collect()
+}
