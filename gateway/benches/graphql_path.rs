@@ -72,7 +72,9 @@ fn fixture() -> &'static Fixture {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
         let store = runtime.block_on(Store::connect("sqlite::memory:")).expect("an in-memory store");
         let settings = Settings { region: Region::national(), today: Some(today()), ..Settings::default() };
-        let schema = graphql::build_schema(settings, Arc::new(ArcSwap::from_pointee(model)), store);
+        let taxonomy = vuxnav_schema::Taxonomy::pinned().expect("the shipped taxonomy").clone();
+        let registries = Arc::new(ArcSwap::from_pointee(vuxnav_read_model::RegistryModel::empty(taxonomy)));
+        let schema = graphql::build_schema(settings, Arc::new(ArcSwap::from_pointee(model)), registries, store);
         let search_page = SEARCH_PAGE
             .iter()
             .map(|&(text, municipality, school_form)| {

@@ -64,7 +64,12 @@ impl App {
             introspection: limits.introspection,
             today,
         };
-        let schema = graphql::build_schema(settings.clone(), refresher.slot().clone(), store.clone());
+        let schema = graphql::build_schema(
+            settings.clone(),
+            refresher.slot().clone(),
+            refresher.registry_slot().clone(),
+            store.clone(),
+        );
         let config = Arc::new(config.clone());
         let keys = KeyCheck::new(store.clone(), config.access.settings);
         let admin_schema = build_admin_schema(

@@ -25,6 +25,7 @@ mod filter;
 mod keywords;
 mod page;
 mod query;
+mod registry;
 mod text;
 
 use std::cmp::Ordering;
@@ -33,8 +34,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use roaring::RoaringBitmap;
 use vuxnav_schema::{
-    Course, CourseCode, Language, MunicipalityCode, Offering, Pace, Provenance, Provider, PublicId, SchoolForm,
-    SourceId, StudyMode, TimeOfStudy,
+    Coordinates, Course, CourseCode, Language, MunicipalityCode, Offering, Pace, Provenance, Provider, PublicId,
+    SchoolForm, SourceId, StudyMode, TimeOfStudy,
 };
 
 use collation::Swedish;
@@ -42,6 +43,7 @@ use dimension::Dimension;
 use filter::WordCache;
 use keywords::Keywords;
 pub use query::{BuildError, Facets, OfferingFilter, OfferingOrder, OfferingPage, OfferingQuery, QueryError};
+pub use registry::{Cost, Pathway, PathwayOffering, RegistryModel, Route};
 use text::TextIndex;
 
 /// The read model. See the module documentation.
@@ -173,6 +175,42 @@ impl ReadModel {
             .values()
             .binary_search(&municipality)
             .map_or(0, |index| self.municipality.bitmap(index).difference_len(&self.cancelled))
+    }
+
+    /// The courses whose national code or provider's local code is `code` (ignoring case): a
+    /// yrkesvux package such as `YVUSK` has a local code, and several providers may use it.
+    pub fn courses_with_code(&self, code: &str) -> Vec<&Course> {
+        self.courses
+            .iter()
+            .filter(|c| {
+                c.code.as_ref().is_some_and(|n| n.as_str().eq_ignore_ascii_case(code))
+                    || c.local_code.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(code))
+            })
+            .collect()
+    }
+
+    /// The offerings of a course, cancelled ones left out, in offering order.
+    pub fn offerings_of(&self, course: &Course) -> impl Iterator<Item = &Offering> {
+        let bitmap = self
+            .course_index
+            .get(&course.id)
+            .and_then(|index| self.course.values().binary_search(index).ok())
+            .map(|value| self.course.bitmap(value) - &self.cancelled)
+            .unwrap_or_default();
+        bitmap.into_iter().map(|doc| &self.offerings[doc as usize])
+    }
+
+    /// The centre of a municipality as its offerings place it: the mean position of those
+    /// with coordinates; `None` when none has any.
+    pub fn centre_of(&self, municipality: MunicipalityCode) -> Option<Coordinates> {
+        let index = self.municipality.values().binary_search(&municipality).ok()?;
+        let (mut latitude, mut longitude, mut count) = (0.0, 0.0, 0u32);
+        for doc in self.municipality.bitmap(index) {
+            if let Some(c) = self.offerings[doc as usize].location.coordinates {
+                (latitude, longitude, count) = (latitude + c.latitude, longitude + c.longitude, count + 1);
+            }
+        }
+        (count > 0).then(|| Coordinates::new(latitude / f64::from(count), longitude / f64::from(count)).ok()).flatten()
     }
 
     /// Number of offerings (cancelled ones included) served from a source's records: an

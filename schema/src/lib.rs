@@ -13,6 +13,7 @@ mod id;
 mod model;
 mod municipality;
 pub mod occasion;
+mod registry;
 mod release;
 pub mod secret;
 mod source;
@@ -30,6 +31,11 @@ pub use model::{
     Schedule,
 };
 pub use municipality::{County, Municipality, MunicipalityCode, Region};
+pub use registry::{
+    AmountSek, Channel, FigureSource, GuidanceKind, GuidanceService, IndustryModel, Occupation, OccupationId,
+    OccupationLink, OpeningHours, Party, Payer, PriceList, PriceListEntry, PriceScope, PriceUnit, Registries,
+    RegistryKey, SeqfLevel, SsykCode, TargetGroup, Taxonomy, ValidationKind, ValidationOffer, Validity,
+};
 pub use release::{Seen, SourceReport};
 pub use secret::Secret;
 pub use source::{Catalogue, SourceState, SourceStatus};

@@ -24,7 +24,10 @@ mod courses;
 mod generate;
 mod places;
 mod providers;
+mod registry;
 mod util;
+
+pub use registry::registries;
 
 pub mod upstream;
 pub mod workload;

@@ -68,6 +68,10 @@ pub enum StoreError {
     /// No harvest run has this id.
     #[error("harvest run {0} does not exist")]
     UnknownRun(RunId),
+    /// A registry change that contradicts what is stored, such as a price that overlaps a
+    /// stored price of the same scope; nothing was written.
+    #[error("the change conflicts with the stored registry")]
+    RegistryConflict(#[source] vuxnav_schema::ModelError),
     /// The harvest run was already finished (or marked interrupted).
     #[error("harvest run {0} is not running")]
     RunNotRunning(RunId),

@@ -20,6 +20,7 @@ mod error;
 mod harvest;
 mod migration;
 mod read;
+mod registry;
 mod release;
 mod runs;
 mod sources;
@@ -39,6 +40,7 @@ pub use access::{
 pub use connect::StoreOptions;
 pub use error::StoreError;
 pub use harvest::{Proposed, ReplaceOutcome, Written};
+pub use registry::{ImportOutcome, RegistryRows};
 pub use release::ReleaseReader;
 pub use runs::MAX_REJECTIONS_PER_RUN;
 

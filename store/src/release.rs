@@ -18,7 +18,10 @@ use sea_orm::{
 use uuid::Uuid;
 use vuxnav_schema::{Course, Offering, Provider, RunCounts, RunOutcome, Seen, SourceReport};
 
-use crate::entity::{course, harvest_run, harvest_run_rejection, offering, provider, source};
+use crate::entity::{
+    course, guidance_service, harvest_run, harvest_run_rejection, occupation_link, offering, price_list_entry,
+    provider, source, validation_offer,
+};
 use crate::sources::source_statuses;
 use crate::{Store, StoreError};
 
@@ -46,6 +49,10 @@ impl Store {
             of::<offering::Entity>(),
             of::<harvest_run::Entity>(),
             of::<harvest_run_rejection::Entity>(),
+            of::<occupation_link::Entity>(),
+            of::<validation_offer::Entity>(),
+            of::<guidance_service::Entity>(),
+            of::<price_list_entry::Entity>(),
         ]
         .concat()
     }

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use vuxnav_store::{Store, StoreError};
+use vuxnav_store::{RegistryRows, Store, StoreError};
 
 use vuxnav_simulator::{Scale, generate};
 
@@ -43,6 +43,7 @@ pub async fn load(
         summary.withdrawn += outcome.withdrawn;
         tracing::debug!(source = %source.id, progress = format!("{}/{total}", done + 1), "demo source loaded");
     }
+    load_registries(store, scale, today).await?;
     tracing::info!(
         sources = summary.sources,
         offerings = summary.offerings,
@@ -54,4 +55,20 @@ pub async fn load(
         "demo data loaded"
     );
     Ok(summary)
+}
+
+/// Loads the demo's registries of `(scale, today)` (`vuxnav_simulator::registries`), one
+/// import per registry, as `vuxnav demo` does.
+pub async fn load_registries(store: &Store, scale: Scale, today: NaiveDate) -> Result<(), StoreError> {
+    let registries = vuxnav_simulator::registries(scale, today)
+        .unwrap_or_else(|error| panic!("the demo registries are invalid: {error}"));
+    for rows in [
+        RegistryRows::OccupationLinks(registries.occupation_links),
+        RegistryRows::ValidationOffers(registries.validation_offers),
+        RegistryRows::GuidanceServices(registries.guidance_services),
+        RegistryRows::Prices(registries.prices.entries().to_vec()),
+    ] {
+        store.import_registry(&rows, false).await?;
+    }
+    Ok(())
 }

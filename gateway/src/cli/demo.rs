@@ -13,6 +13,7 @@ use vuxnav_connectors::config::ValidSource;
 use vuxnav_schema::SourceId;
 use vuxnav_simulator::upstream::Upstreams;
 use vuxnav_simulator::{DemoSource, Scale};
+use vuxnav_store::{RegistryRows, Store};
 
 use crate::app::{App, shutdown_signal};
 use crate::config::{Config, DatabaseLocation, ReleaseConfig, SQLITE_FILE_NAME};
@@ -98,6 +99,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let runner = harvest::build_runner(&config, &store).await?;
     let ids: Vec<SourceId> = config.sources.iter().map(|source| source.id.clone()).collect();
     harvest_with_progress(&runner, &ids).await;
+    load_registries(&store, scale, today).await?;
     if args.load_only {
         return Ok(ExitCode::SUCCESS);
     }
@@ -115,6 +117,21 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// The demo's sources, read from the `[[source]]` entries an admin would write
 /// ([`Upstreams::sources_toml`]), harvested every 15 minutes.
+/// Imports the demo's registries (`vuxnav_simulator::registries`: guidance, validation,
+/// occupation links and an illustrative price list), one import per registry.
+async fn load_registries(store: &Store, scale: Scale, today: chrono::NaiveDate) -> anyhow::Result<()> {
+    let registries = vuxnav_simulator::registries(scale, today).context("generating the demo's registries")?;
+    for rows in [
+        RegistryRows::OccupationLinks(registries.occupation_links),
+        RegistryRows::ValidationOffers(registries.validation_offers),
+        RegistryRows::GuidanceServices(registries.guidance_services),
+        RegistryRows::Prices(registries.prices.entries().to_vec()),
+    ] {
+        store.import_registry(&rows, false).await.context("importing the demo's registries")?;
+    }
+    Ok(())
+}
+
 fn demo_sources(generated: &[DemoSource], upstreams: &Upstreams) -> anyhow::Result<Vec<ValidSource>> {
     let text = upstreams.sources_toml(generated, "0 */15 * * * *");
     let file: toml::Table = toml::from_str(&text).context("the demo's sources")?;

@@ -7,6 +7,7 @@ mod demo;
 mod export;
 mod harvest;
 mod keys;
+pub mod registry;
 mod schema;
 mod serve;
 
@@ -45,6 +46,11 @@ pub enum Command {
     Export(export::Args),
     /// Check a config file and report every problem at once.
     CheckConfig(check_config::Args),
+    /// The region's registries: validation offers, guidance services, prices, occupation links.
+    Registry {
+        #[command(subcommand)]
+        command: registry::Command,
+    },
     /// API keys: create (the token is shown once), list, revoke.
     Keys {
         #[command(subcommand)]
@@ -65,6 +71,7 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Harvest(args) => harvest::run(args).await,
         Command::Export(args) => export::run(args).await,
         Command::CheckConfig(args) => Ok(check_config::run(args)),
+        Command::Registry { command } => registry::run(command).await,
         Command::Keys { command } => keys::run(command).await,
         Command::Schema { command } => Ok(schema::run(command)),
     }

@@ -10,6 +10,7 @@ pub mod errors;
 mod inputs;
 pub mod limits;
 mod query;
+mod registry;
 mod runs;
 mod types;
 
@@ -22,7 +23,7 @@ use chrono::NaiveDate;
 use vuxnav_schema::Region;
 
 pub use query::QueryRoot;
-use vuxnav_read_model::ReadModel;
+use vuxnav_read_model::{ReadModel, RegistryModel};
 
 /// The largest `first` the complexity limit counts: an oversized `first` is then refused by
 /// the resolver as `BAD_USER_INPUT` naming `first`, not as a complex query.
@@ -39,6 +40,10 @@ pub type ApiSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 /// The slot holding the read model in service; a new one is swapped in atomically when it is
 /// built (`jobs::refresh`), and a request reads one snapshot from start to end ([`Snapshots`]).
 pub type ReadModelSlot = Arc<ArcSwap<ReadModel>>;
+
+/// The slot holding the registry snapshot in service, beside the read model's: an edit of a
+/// registry swaps in a new one without rebuilding the offerings. A request reads one of each.
+pub type RegistrySlot = Arc<ArcSwap<RegistryModel>>;
 
 /// What the API needs to know beyond the data.
 #[derive(Debug, Clone)]
@@ -67,8 +72,13 @@ impl Default for Settings {
     }
 }
 
-/// Builds the schema over the read model's slot and a store.
-pub fn build_schema(settings: Settings, slot: ReadModelSlot, store: vuxnav_store::Store) -> ApiSchema {
+/// Builds the schema over the slots of the read model and the registry snapshot, and a store.
+pub fn build_schema(
+    settings: Settings,
+    slot: ReadModelSlot,
+    registries: RegistrySlot,
+    store: vuxnav_store::Store,
+) -> ApiSchema {
     let protections = errors::Protections {
         max_aliases: settings.max_aliases,
         max_depth: settings.max_depth,
@@ -77,7 +87,7 @@ pub fn build_schema(settings: Settings, slot: ReadModelSlot, store: vuxnav_store
     let mut builder = Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
         .limit_recursive_depth(limits::MAX_NESTING)
         .extension(protections)
-        .extension(Snapshots(slot))
+        .extension(Snapshots { offerings: slot, registries })
         .data(store)
         .data(settings.clone());
     if !settings.introspection {
@@ -108,11 +118,14 @@ pub(crate) fn internal(error: impl std::error::Error) -> async_graphql::Error {
 }
 
 /// Gives each request one read-model snapshot, so every field of a response sees the same data.
-struct Snapshots(ReadModelSlot);
+struct Snapshots {
+    offerings: ReadModelSlot,
+    registries: RegistrySlot,
+}
 
 impl ExtensionFactory for Snapshots {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Snapshots(self.0.clone()))
+        Arc::new(Snapshots { offerings: self.offerings.clone(), registries: self.registries.clone() })
     }
 }
 
@@ -124,7 +137,8 @@ impl Extension for Snapshots {
         request: async_graphql::Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<async_graphql::Request> {
-        let snapshot: types::Snapshot = self.0.load_full();
-        next.run(ctx, request.data(snapshot)).await
+        let snapshot: types::Snapshot = self.offerings.load_full();
+        let registries: registry::RegistrySnapshot = self.registries.load_full();
+        next.run(ctx, request.data(snapshot).data(registries)).await
     }
 }

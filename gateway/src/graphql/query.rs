@@ -7,9 +7,10 @@ use vuxnav_schema::{CourseCode, Municipality as ModelMunicipality, PublicId};
 use super::connection::{CourseConnection, OfferingConnection, ProviderConnection, offerings_connection};
 use super::errors::ApiError;
 use super::inputs::{OfferingFilterInput, OfferingOrderInput};
+use super::registry::{self, Cost, GuidanceService, Occupation, Pathway, ValidationOffer};
 use super::runs::{HarvestRunConnection, harvest_runs};
 use super::types::{Course, Municipality, Node, Offering, Provider, SchoolForm, Source, snapshot};
-use super::{Settings, internal};
+use super::{Settings, internal, today};
 
 pub struct QueryRoot;
 
@@ -114,6 +115,89 @@ impl QueryRoot {
     ) -> async_graphql::Result<ProviderConnection> {
         let providers = snapshot(ctx).providers().iter().cloned().map(Provider);
         Ok(ProviderConnection::page(ctx, providers, first, after)?)
+    }
+
+    /// Occupations of the pinned JobTech Taxonomy snapshot, by label: those whose labels, SSYK
+    /// group or search words hold every word of `search` as the start of a word (å, ä, ö may be
+    /// written a, a, o); all without `search`.
+    async fn occupations(&self, ctx: &Context<'_>, search: Option<String>) -> Vec<Occupation> {
+        let registries = registry::registries(ctx);
+        registries.occupations(search.as_deref()).into_iter().cloned().map(Occupation).collect()
+    }
+
+    /// Validation offers (validering) valid today, by key: those serving `municipality` and
+    /// those for `occupation` (a taxonomy concept id), when given.
+    async fn validation_offers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A kommunkod, such as `0127`.")] municipality: Option<String>,
+        #[graphql(desc = "A JobTech Taxonomy concept id, such as `Y3QA_5pk_uXd`.")] occupation: Option<String>,
+    ) -> async_graphql::Result<Vec<ValidationOffer>> {
+        lookup(|| {
+            let municipality =
+                municipality.as_deref().map(|m| registry::municipality_argument("municipality", m)).transpose()?;
+            let occupation =
+                occupation.as_deref().map(|o| registry::occupation_argument(ctx, "occupation", o)).transpose()?;
+            let offers = registry::registries(ctx).validation_offers(municipality, occupation.as_ref(), today(ctx));
+            Ok(offers.into_iter().cloned().map(ValidationOffer).collect())
+        })
+    }
+
+    /// Guidance services (vägledning) and lärcentra, by key: those serving `municipality`, when
+    /// given.
+    async fn guidance_services(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A kommunkod, such as `0127`.")] municipality: Option<String>,
+    ) -> async_graphql::Result<Vec<GuidanceService>> {
+        lookup(|| {
+            let municipality =
+                municipality.as_deref().map(|m| registry::municipality_argument("municipality", m)).transpose()?;
+            Ok(registry::registries(ctx)
+                .guidance_services(municipality)
+                .into_iter()
+                .cloned()
+                .map(GuidanceService)
+                .collect())
+        })
+    }
+
+    /// "I want to become an undersköterska and live in Botkyrka": the courses and packages
+    /// that lead to `occupation`, their offerings open to a resident of `municipality` (own
+    /// municipality first, then by distance) with what each costs the home municipality, the
+    /// validation offers that shorten the way and the guidance services to talk to.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + SEARCH_COST")]
+    async fn pathway(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A JobTech Taxonomy concept id, such as `Y3QA_5pk_uXd`.")] occupation: String,
+        #[graphql(desc = "The home municipality's kommunkod, such as `0127`.")] municipality: String,
+        #[graphql(desc = "Offerings per route, 20 by default, at most the configured page size.")] first: Option<i32>,
+    ) -> async_graphql::Result<Pathway> {
+        lookup(|| {
+            let max = ctx.data_unchecked::<Settings>().max_page_size;
+            let first = first.unwrap_or(20);
+            let first = usize::try_from(first)
+                .ok()
+                .filter(|f| *f <= max)
+                .ok_or_else(|| ApiError::bad_input("first", format!("{first} is not 0 to {max}")))?;
+            registry::pathway(ctx, &occupation, &municipality, first, today(ctx))
+        })
+    }
+
+    /// What studying an offering costs a resident's home municipality (interkommunal
+    /// ersättning): nothing inter-municipal in the own municipality, else the price list entry
+    /// that applies on the offering's start, or a clear `NOT_COVERED`.
+    async fn cost(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The offering's id.")] offering: ID,
+        #[graphql(desc = "The resident's home municipality, a kommunkod such as `0127`.")] home_municipality: String,
+    ) -> async_graphql::Result<Cost> {
+        lookup(|| {
+            let offering = PublicId::parse(&offering).map_err(|e| ApiError::bad_input("offering", e.reason))?;
+            registry::cost(ctx, offering, &home_municipality, today(ctx))
+        })
     }
 
     /// The municipalities of the region (by default), or all 290 of Sweden, by kommunkod.

@@ -305,7 +305,7 @@ impl Offering {
 }
 
 /// Where an offering is studied.
-pub struct Location(model::Location);
+pub struct Location(pub model::Location);
 
 #[Object]
 impl Location {
@@ -477,6 +477,19 @@ impl Course {
         let mut filter = OfferingFilterInput::to_model(filter, ctx)?;
         filter.courses = vec![self.0.id];
         offerings_connection(ctx, filter, None, order_by, first, after)
+    }
+
+    /// The occupations the region links this course or package to (JobTech Taxonomy).
+    async fn occupations(&self, ctx: &Context<'_>) -> Vec<super::registry::Occupation> {
+        // A yrkesvux package is linked by its local code, a course by its national one.
+        let local = self.0.local_code.as_deref().and_then(|c| model::CourseCode::parse(c).ok());
+        let Some(code) = self.0.code.as_ref().or(local.as_ref()) else { return Vec::new() };
+        super::registry::registries(ctx)
+            .occupations_of(code)
+            .into_iter()
+            .cloned()
+            .map(super::registry::Occupation)
+            .collect()
     }
 }
 

@@ -11,11 +11,11 @@ use anyhow::Context as _;
 use tokio::sync::{Mutex, watch};
 use vuxnav_connectors::runner::Runner;
 use vuxnav_connectors::schedule::Schedule;
-use vuxnav_read_model::ReadModel;
-use vuxnav_schema::RunId;
+use vuxnav_read_model::{ReadModel, RegistryModel};
+use vuxnav_schema::{RunId, Taxonomy};
 use vuxnav_store::Store;
 
-use crate::graphql::ReadModelSlot;
+use crate::graphql::{ReadModelSlot, RegistrySlot};
 use crate::jobs::{self, Stop};
 
 /// Rebuilds the read model in `slot` from the store. Cheap to clone.
@@ -23,6 +23,9 @@ use crate::jobs::{self, Stop};
 pub struct Refresher {
     store: Store,
     slot: ReadModelSlot,
+    /// The registry snapshot's slot: rebuilt on every refresh (it is small), and alone by
+    /// [`Refresher::refresh_registries`].
+    registry_slot: RegistrySlot,
     /// Held for the whole of a refresh: refreshes run one at a time. It holds the store's
     /// [`Store::last_change`] as it was when the model in service was read.
     refreshing: Arc<Mutex<Option<RunId>>>,
@@ -38,9 +41,11 @@ impl Refresher {
     pub async fn start(store: Store) -> anyhow::Result<Self> {
         let last_change = store.last_change().await.context("reading the store's last change")?;
         let model = build(&store).await?;
+        let registries = build_registries(&store).await?;
         Ok(Self {
             store,
             slot: Arc::new(arc_swap::ArcSwap::from_pointee(model)),
+            registry_slot: Arc::new(arc_swap::ArcSwap::from_pointee(registries)),
             refreshing: Arc::new(Mutex::new(last_change)),
             refreshed: Arc::new(watch::Sender::new(0)),
             version: Arc::new(AtomicI64::new(version_of(last_change))),
@@ -52,6 +57,18 @@ impl Refresher {
         &self.slot
     }
 
+    /// The slot holding the registry snapshot in service.
+    pub fn registry_slot(&self) -> &RegistrySlot {
+        &self.registry_slot
+    }
+
+    /// Rebuilds the registry snapshot from the store and swaps it in, leaving the read model
+    /// of the offerings alone; after an edit of a registry. On failure the one in service stays.
+    pub async fn refresh_registries(&self) -> anyhow::Result<()> {
+        self.registry_slot.store(Arc::new(build_registries(&self.store).await?));
+        Ok(())
+    }
+
     /// Rebuilds the read model from the store and swaps it in. On failure the one in service
     /// stays. Refreshes run one at a time (the scheduled one, those after harvests, a caller's),
     /// so a model read from an older snapshot of the store never replaces a newer one.
@@ -60,6 +77,7 @@ impl Refresher {
         // Read before the catalogue: a change committed during the read shows as newer later.
         let last_change = self.store.last_change().await.context("reading the store's last change")?;
         let model = build(&self.store).await?;
+        self.refresh_registries().await?;
         self.slot.store(Arc::new(model));
         self.version.store(version_of(last_change), Ordering::SeqCst);
         *in_service = last_change;
@@ -69,8 +87,10 @@ impl Refresher {
 
     /// [`refresh`](Self::refresh) when the store holds a change the model in service was not
     /// read with (a harvest by another process or replica, say); otherwise nothing. Says
-    /// whether it rebuilt.
+    /// whether it rebuilt. The registry snapshot is rebuilt either way: it is small, and a
+    /// registry import by another process leaves no harvest run to compare.
     pub async fn refresh_if_changed(&self) -> anyhow::Result<bool> {
+        self.refresh_registries().await?;
         let in_service = *self.refreshing.lock().await;
         let last_change = self.store.last_change().await.context("reading the store's last change")?;
         if last_change == in_service {
@@ -129,6 +149,15 @@ pub async fn refresh_on_schedule(refresher: Refresher, schedule: Schedule, stop:
 /// The version of a model read when the store's last change was `last_change`.
 fn version_of(last_change: Option<RunId>) -> i64 {
     last_change.map_or(0, RunId::get)
+}
+
+/// Loads the registries and indexes them over the pinned taxonomy.
+async fn build_registries(store: &Store) -> anyhow::Result<RegistryModel> {
+    let taxonomy = Taxonomy::pinned().context("loading the pinned occupation taxonomy")?;
+    let registries = store.registries(taxonomy).await.context("loading the registries from the store")?;
+    let model = RegistryModel::build(taxonomy.clone(), registries);
+    tracing::info!(counts = ?model.counts(), "registry snapshot built");
+    Ok(model)
 }
 
 /// Loads the catalogue and builds the read model off the async threads.

@@ -6,6 +6,7 @@ mod m0001_initial;
 mod m0002_harvest_runs;
 mod m0003_fidelity;
 mod m0004_access;
+mod m0005_registries;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_harvest_runs::Migration),
             Box::new(m0003_fidelity::Migration),
             Box::new(m0004_access::Migration),
+            Box::new(m0005_registries::Migration),
         ]
     }
 }

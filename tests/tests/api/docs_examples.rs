@@ -12,6 +12,11 @@ fn api_guide() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("docs").join("api.md")
 }
 
+/// The registries guide, `<workspace>/docs/registries.md`.
+fn registries_guide() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("docs").join("registries.md")
+}
+
 #[derive(Debug, PartialEq)]
 struct Example {
     /// The line of the opening fence, 1-based.
@@ -86,6 +91,28 @@ async fn every_example_in_the_api_guide_runs_without_errors() {
             assert!(
                 status == StatusCode::OK && body.get("errors").is_none() && body["data"].is_object(),
                 "{}: the example at docs/api.md:{} answers HTTP {status} with {body}\n{}",
+                app.backend,
+                example.line,
+                example.query
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_example_in_the_registries_guide_runs_without_errors() {
+    let path = registries_guide();
+    let markdown = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("cannot read the registries guide {}: {error}", path.display()));
+    let examples = examples(&markdown);
+    assert!(examples.len() >= 3, "docs/registries.md has {} example queries", examples.len());
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        for example in &examples {
+            let (status, body) = app.graphql(&example.query, example.variables.clone()).await;
+            assert!(
+                status == StatusCode::OK && body.get("errors").is_none() && body["data"].is_object(),
+                "{}: the example at docs/registries.md:{} answers HTTP {status} with {body}\n{}",
                 app.backend,
                 example.line,
                 example.query

@@ -186,8 +186,10 @@ impl Schema {
     }
 }
 
-fn query(field: &str, argument: &str, ty: &Ty) -> String {
-    format!("query Wrong($v: {ty}) {{ {field}({argument}: $v) {{ __typename }} }}")
+/// The query that passes `$v` as `argument` of `field`; `others` are the field's other required
+/// arguments, already written as `, name: literal`.
+fn query(field: &str, argument: &str, ty: &Ty, others: &str) -> String {
+    format!("query Wrong($v: {ty}) {{ {field}({argument}: $v{others}) {{ __typename }} }}")
 }
 
 #[tokio::test]
@@ -210,7 +212,15 @@ async fn every_variable_type_of_the_schema_refuses_wrong_values_as_bad_user_inpu
         let mut walked = BTreeSet::new();
         let mut cases = 0;
         for (ty, (field, argument)) in &by_type {
-            let query = query(field, argument, ty);
+            // A field with several required arguments (`pathway(occupation, municipality)`)
+            // gets right values for the others, written as literals (scalars only).
+            let others: String = schema
+                .arguments
+                .iter()
+                .filter(|(f, a, t)| *f == format!("{root}{field}") && a != argument && matches!(t, Ty::NonNull(_)))
+                .map(|(_, a, t)| format!(", {a}: {}", schema.right(t)))
+                .collect();
+            let query = query(field, argument, ty, &others);
             for (value, path) in schema.wrong(ty, &mut walked) {
                 let variables = value.as_ref().map(|value| json!({ "v": value })).unwrap_or_else(|| json!({}));
                 let body = json!({ "query": query, "variables": variables }).to_string();

@@ -1,0 +1,93 @@
+//! The registries through the public API: pathways checked against the offerings, validation
+//! offers and price list of the demo data, costs, the occupations of a course, and bad
+//! arguments named.
+
+use vuxnav_tests::{StatusCode, TestApp, fresh_databases, json};
+
+const PATHWAY: &str = "query($occupation: String!, $municipality: String!) {
+  pathway(occupation: $occupation, municipality: $municipality, first: 500) {
+    occupation { id }
+    routes { courseCode offeringCount offerings { ownMunicipality distanceKm offering { id municipality { code } }
+             cost { kind priceListEntry { key source } } } }
+    validationOffers { key municipalities }
+    guidanceServices { key municipalities }
+  }
+}";
+
+#[tokio::test]
+async fn a_pathway_from_botkyrka_puts_botkyrka_first_and_prices_the_rest_from_the_price_list() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+
+        let (status, body) =
+            app.graphql(PATHWAY, json!({ "occupation": "Y3QA_5pk_uXd", "municipality": "0127" })).await;
+
+        assert_eq!(status, StatusCode::OK, "{}: {body}", app.backend);
+        let pathway = &body["data"]["pathway"];
+        let route = pathway["routes"].as_array().and_then(|r| r.iter().find(|r| r["courseCode"] == "YVUSK"));
+        let route = route.unwrap_or_else(|| panic!("{}: no YVUSK route in {body}", app.backend));
+        let offerings = route["offerings"].as_array().expect("offerings");
+        assert!(!offerings.is_empty(), "{}: the demo offers YVUSK", app.backend);
+        assert_eq!(route["offeringCount"].as_u64(), Some(offerings.len() as u64), "{}", app.backend);
+        let own = offerings.iter().take_while(|o| o["ownMunicipality"] == true).count();
+        for offering in &offerings[own..] {
+            assert_ne!(offering["offering"]["municipality"]["code"], "0127", "{}", app.backend);
+            assert_eq!(offering["cost"]["kind"], "PRICED", "{}: {offering}", app.backend);
+            assert_eq!(offering["cost"]["priceListEntry"]["key"], "paket-yvusk", "{}", app.backend);
+            assert_eq!(offering["cost"]["priceListEntry"]["source"], "ILLUSTRATIVE", "{}", app.backend);
+        }
+        for offering in &offerings[..own] {
+            assert_eq!(offering["cost"]["kind"], "OWN_MUNICIPALITY", "{}", app.backend);
+        }
+        let serves_botkyrka = |list: &str| {
+            pathway[list].as_array().is_some_and(|items| {
+                !items.is_empty()
+                    && items.iter().all(|i| i["municipalities"].as_array().is_some_and(|m| m.contains(&json!("0127"))))
+            })
+        };
+        assert!(serves_botkyrka("validationOffers"), "{}: {body}", app.backend);
+        assert!(serves_botkyrka("guidanceServices"), "{}: {body}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn an_occupation_outside_the_pinned_taxonomy_is_bad_user_input_naming_it() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+
+        let (_, body) = app.graphql(PATHWAY, json!({ "occupation": "PQkQ_Dmk_ZF8", "municipality": "0127" })).await;
+
+        let error = &body["errors"][0];
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{}: {body}", app.backend);
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with("occupation:") && message.contains("`PQkQ_Dmk_ZF8`"), "{}: {body}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn the_cost_of_an_offering_is_free_at_home_and_priced_elsewhere() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let (_, body) = app
+            .graphql(
+                "{ pathway(occupation: \"Y3QA_5pk_uXd\", municipality: \"0180\", first: 1) {
+                     routes { courseCode courses { occupations { id } } offerings { offering { id municipality { code } } } } } }",
+                json!(null),
+            )
+            .await;
+        let route = &body["data"]["pathway"]["routes"][0];
+        assert_eq!(route["courseCode"], "YVUSK", "{}: {body}", app.backend);
+        assert_eq!(route["courses"][0]["occupations"], json!([{ "id": "Y3QA_5pk_uXd" }]), "{}: {body}", app.backend);
+        let node = &route["offerings"][0]["offering"];
+        let home = node["municipality"]["code"].as_str().expect("a kommunkod").to_owned();
+        let elsewhere = if home == "0180" { "0127" } else { "0180" };
+        let query = "query($id: ID!, $home: String!) { cost(offering: $id, homeMunicipality: $home) { kind priceListEntry { key } } }";
+
+        let (_, at_home) = app.graphql(query, json!({ "id": node["id"], "home": home })).await;
+        let (_, away) = app.graphql(query, json!({ "id": node["id"], "home": elsewhere })).await;
+
+        assert_eq!(at_home["data"]["cost"]["kind"], "OWN_MUNICIPALITY", "{}: {at_home}", app.backend);
+        assert_eq!(away["data"]["cost"]["kind"], "PRICED", "{}: {away}", app.backend);
+        assert_eq!(away["data"]["cost"]["priceListEntry"]["key"], "paket-yvusk", "{}: {away}", app.backend);
+    }
+}
