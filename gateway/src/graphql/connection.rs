@@ -1,7 +1,7 @@
 //! Relay connections: offerings (with facets, from the read model) and plain lists (courses,
 //! providers) paged by position.
 
-use async_graphql::{Context, SimpleObject};
+use async_graphql::{ComplexObject, Context, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -45,14 +45,41 @@ pub struct OfferingConnection {
 /// `filter.timesOfStudy`, `language` without `filter.languages`), so a facet whose field is
 /// filtered still shows the alternatives to the chosen values. Within one facet the counts add
 /// up to the `totalCount` of the same query without that facet's own filter: to `totalCount`
-/// itself when that filter is not set.
+/// itself when that filter is not set. Each facet lists its values with the most offerings
+/// first.
 #[derive(SimpleObject, Default)]
+#[graphql(complex)]
 pub struct Facets {
+    #[graphql(skip)]
     municipality: Vec<MunicipalityCount>,
+    /// The municipalities `filter.municipalities` chose: kept by `municipality(first:)`.
+    #[graphql(skip)]
+    chosen_municipalities: Vec<vuxnav_schema::MunicipalityCode>,
     school_form: Vec<SchoolFormCount>,
     mode: Vec<ModeCount>,
     time_of_study: Vec<TimeOfStudyCount>,
     language: Vec<LanguageCount>,
+}
+
+#[ComplexObject]
+impl Facets {
+    /// Offerings per municipality, the most first. With `first`, that many and every
+    /// municipality `filter.municipalities` chose besides (a search page shows the leading
+    /// alternatives without a list of every municipality in the country); then the counts add
+    /// up only when no municipality is left out.
+    async fn municipality(&self, first: Option<i32>) -> async_graphql::Result<Vec<&MunicipalityCount>> {
+        let Some(first) = first else {
+            return Ok(self.municipality.iter().collect());
+        };
+        let first = usize::try_from(first).map_err(|_| ApiError::bad_input("first", "must not be negative"))?;
+        Ok(self
+            .municipality
+            .iter()
+            .enumerate()
+            .filter(|(rank, entry)| *rank < first || self.chosen_municipalities.contains(&entry.municipality.0.code))
+            .map(|(_, entry)| entry)
+            .collect())
+    }
 }
 
 #[derive(SimpleObject)]
@@ -98,6 +125,7 @@ pub(crate) fn offerings_connection(
     after: Option<String>,
 ) -> async_graphql::Result<OfferingConnection> {
     let (order, descending) = OfferingOrderInput::to_model(order_by);
+    let chosen_municipalities = filter.municipalities.clone();
     let query = OfferingQuery {
         filter,
         text: search,
@@ -128,6 +156,7 @@ pub(crate) fn offerings_connection(
             .into_iter()
             .map(|(code, count)| MunicipalityCount { municipality: Municipality(code.municipality()), count })
             .collect(),
+        chosen_municipalities,
         school_form: f.school_form.into_iter().map(|(v, count)| SchoolFormCount { value: v.into(), count }).collect(),
         mode: f.mode.into_iter().map(|(v, count)| ModeCount { value: v.map(Into::into), count }).collect(),
         time_of_study: f

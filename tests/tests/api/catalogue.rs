@@ -188,6 +188,31 @@ async fn a_filtered_facet_shows_the_alternatives_to_the_chosen_values() {
 }
 
 #[tokio::test]
+async fn a_bounded_municipality_facet_keeps_the_leading_ones_and_every_chosen_one() {
+    const BOUNDED: &str = "query($filter: OfferingFilterInput, $first: Int) {
+      offerings(filter: $filter, first: 0) {
+        facets { all: municipality { municipality { code } count } top: municipality(first: $first) { municipality { code } count } }
+      } }";
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        // Ekerö (0125) has fewer offerings than Stockholm and Huddinge: it is chosen, not leading.
+        let variables = json!({ "filter": { "municipalities": ["0125"] }, "first": 2 });
+        let data = app.data(BOUNDED, variables).await;
+        let facets = &data["offerings"]["facets"];
+        let all = facets["all"].as_array().expect("a facet list");
+        let top = facets["top"].as_array().expect("a facet list");
+        let ekero_rank = all.iter().position(|f| f["municipality"]["code"] == "0125").expect("Ekerö counted");
+        assert!(ekero_rank >= 2, "{}: Ekerö leads, so the test shows nothing: {all:?}", app.backend);
+        let mut expected: Vec<&Value> = all[..2].iter().collect();
+        expected.push(&all[ekero_rank]);
+        assert_eq!(top.iter().collect::<Vec<_>>(), expected, "{}: the two leading and the chosen one", app.backend);
+
+        let (_, body) = app.graphql(BOUNDED, json!({ "first": -1 })).await;
+        vuxnav_tests::assert_error(app.backend, &body, "BAD_USER_INPUT", "first");
+    }
+}
+
+#[tokio::test]
 async fn every_municipality_has_one_source_that_is_ok_and_harvested_with_its_cancelled_offerings_counted() {
     const SOURCES: &str =
         "{ sources { id kind status lastAttempt lastSuccess lastError municipality { code } offeringCount }
