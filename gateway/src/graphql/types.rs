@@ -174,6 +174,17 @@ impl Municipality {
         County { code: self.0.county().code, name: self.0.county().name }
     }
 
+    /// The guidance services (vägledning) and lärcentra that serve this municipality's
+    /// residents, by key.
+    async fn guidance_services(&self, ctx: &Context<'_>) -> Vec<super::registry::GuidanceService> {
+        super::registry::registries(ctx)
+            .guidance_services(Some(self.0.code))
+            .into_iter()
+            .cloned()
+            .map(super::registry::GuidanceService)
+            .collect()
+    }
+
     /// Offerings in this municipality, cancelled ones left out: the `totalCount` of
     /// `offerings(filter: {municipalities: [code]})`.
     async fn offering_count(&self, ctx: &Context<'_>) -> u64 {
@@ -210,6 +221,20 @@ impl Offering {
     /// The municipality of study, which offers the course.
     async fn municipality(&self) -> Municipality {
         Municipality(self.0.municipality.municipality())
+    }
+
+    /// Validation offers (validering) valid today that grade this offering's course and serve
+    /// its municipality: a way to the same grade without taking the whole course.
+    async fn validation_offers(&self, ctx: &Context<'_>) -> Vec<super::registry::ValidationOffer> {
+        let Some(course) = snapshot(ctx).course(self.0.course).cloned() else { return Vec::new() };
+        let Some(code) = course.code else { return Vec::new() };
+        super::registry::registries(ctx)
+            .validation_offers(Some(self.0.municipality), None, super::today(ctx))
+            .into_iter()
+            .filter(|offer| offer.course_codes.contains(&code))
+            .cloned()
+            .map(super::registry::ValidationOffer)
+            .collect()
     }
 
     async fn location(&self) -> Location {

@@ -91,3 +91,53 @@ async fn the_cost_of_an_offering_is_free_at_home_and_priced_elsewhere() {
         assert_eq!(away["data"]["cost"]["priceListEntry"]["key"], "paket-yvusk", "{}: {away}", app.backend);
     }
 }
+
+#[tokio::test]
+async fn a_municipality_and_an_offering_reach_their_registries_in_the_same_request() {
+    const FROM_THE_CATALOGUE: &str = "{
+      municipalities { code guidanceServices { key municipalities } }
+      guidanceServices { key municipalities }
+      validationOffers { key courseCodes municipalities }
+    }";
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let data = app.data(FROM_THE_CATALOGUE, json!(null)).await;
+
+        let services = data["guidanceServices"].as_array().expect("a list");
+        for municipality in data["municipalities"].as_array().expect("a list") {
+            let code = &municipality["code"];
+            let reached: Vec<&serde_json::Value> =
+                municipality["guidanceServices"].as_array().expect("a list").iter().map(|s| &s["key"]).collect();
+            let serving: Vec<&serde_json::Value> = services
+                .iter()
+                .filter(|s| s["municipalities"].as_array().is_some_and(|m| m.contains(code)))
+                .map(|s| &s["key"])
+                .collect();
+            assert!(!reached.is_empty(), "{}: no guidance service serves {code}", app.backend);
+            assert_eq!(reached, serving, "{}: the guidance services serving {code}", app.backend);
+        }
+
+        // The first offer against a course that has offerings in the municipalities it serves.
+        let mut found = None;
+        for offer in data["validationOffers"].as_array().expect("a list") {
+            let Some(code) = offer["courseCodes"].as_array().and_then(|c| c.first()) else { continue };
+            let offerings = app
+                .data(
+                    "query($filter: OfferingFilterInput) { offerings(filter: $filter, first: 5) { nodes { validationOffers { key } } } }",
+                    json!({ "filter": { "courseCodes": [code], "municipalities": offer["municipalities"] } }),
+                )
+                .await;
+            let nodes = offerings["offerings"]["nodes"].as_array().cloned().unwrap_or_default();
+            if !nodes.is_empty() {
+                found = Some((offer.clone(), nodes));
+                break;
+            }
+        }
+        let (offer, nodes) = found
+            .unwrap_or_else(|| panic!("{}: no validation offer's course has offerings where it serves", app.backend));
+        for node in nodes {
+            let keys = node["validationOffers"].as_array().expect("a list");
+            assert!(keys.iter().any(|k| k["key"] == offer["key"]), "{}: {offer} missing from {node}", app.backend);
+        }
+    }
+}
