@@ -1,4 +1,5 @@
-//! Every example query in `docs/api.md` runs against the demo data without errors, and every
+//! Every example query in `docs/api.md` and `docs/registries.md` runs against the demo data
+//! without errors, and every
 //! example of `docs/admin.md` runs in order against the admin API with a region admin's key. An example
 //! is a fenced `graphql` block holding a complete document; a `json` block right after it
 //! holds its variables.
@@ -7,14 +8,30 @@ use std::path::PathBuf;
 
 use vuxnav_tests::{StatusCode, TestApp, Value, fresh_databases};
 
-/// The API guide, `<workspace>/docs/api.md`.
-fn api_guide() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("docs").join("api.md")
+/// A guide of `<workspace>/docs/`, read whole.
+fn guide(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("docs").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
 }
 
-/// The registries guide, `<workspace>/docs/registries.md`.
-fn registries_guide() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("docs").join("registries.md")
+/// Runs every example of `docs/<name>` against the demo data on every database, asserting
+/// that each answers data without errors; the guide must hold at least `at_least` examples.
+async fn every_example_runs(name: &str, at_least: usize) {
+    let examples = examples(&guide(name));
+    assert!(examples.len() >= at_least, "docs/{name} has {} example queries, fewer than {at_least}", examples.len());
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        for example in &examples {
+            let (status, body) = app.graphql(&example.query, example.variables.clone()).await;
+            assert!(
+                status == StatusCode::OK && body.get("errors").is_none() && body["data"].is_object(),
+                "{}: the example at docs/{name}:{} answers HTTP {status} with {body}\n{}",
+                app.backend,
+                example.line,
+                example.query
+            );
+        }
+    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -79,54 +96,17 @@ fn examples_are_graphql_blocks_with_the_json_block_after_them_as_variables() {
 
 #[tokio::test]
 async fn every_example_in_the_api_guide_runs_without_errors() {
-    let path = api_guide();
-    let markdown = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("cannot read the API guide {}: {error}", path.display()));
-    let examples = examples(&markdown);
-    assert!(examples.len() >= 5, "docs/api.md has {} example queries; it should have at least 5", examples.len());
-    for db in fresh_databases().await {
-        let app = TestApp::spawn(&db).await;
-        for example in &examples {
-            let (status, body) = app.graphql(&example.query, example.variables.clone()).await;
-            assert!(
-                status == StatusCode::OK && body.get("errors").is_none() && body["data"].is_object(),
-                "{}: the example at docs/api.md:{} answers HTTP {status} with {body}\n{}",
-                app.backend,
-                example.line,
-                example.query
-            );
-        }
-    }
+    every_example_runs("api.md", 5).await;
 }
 
 #[tokio::test]
 async fn every_example_in_the_registries_guide_runs_without_errors() {
-    let path = registries_guide();
-    let markdown = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("cannot read the registries guide {}: {error}", path.display()));
-    let examples = examples(&markdown);
-    assert!(examples.len() >= 3, "docs/registries.md has {} example queries", examples.len());
-    for db in fresh_databases().await {
-        let app = TestApp::spawn(&db).await;
-        for example in &examples {
-            let (status, body) = app.graphql(&example.query, example.variables.clone()).await;
-            assert!(
-                status == StatusCode::OK && body.get("errors").is_none() && body["data"].is_object(),
-                "{}: the example at docs/registries.md:{} answers HTTP {status} with {body}\n{}",
-                app.backend,
-                example.line,
-                example.query
-            );
-        }
-    }
+    every_example_runs("registries.md", 3).await;
 }
 
 #[tokio::test]
 async fn every_example_in_the_admin_guide_runs_in_order_without_errors() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("docs").join("admin.md");
-    let markdown = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("cannot read the admin guide {}: {error}", path.display()));
-    let examples = examples(&markdown);
+    let examples = examples(&guide("admin.md"));
     assert!(examples.len() >= 8, "docs/admin.md has {} examples; it should have at least 8", examples.len());
     for db in fresh_databases().await {
         // The guide's sources are on `.example` hosts, which never resolve: a dry run fails at once.
