@@ -1,8 +1,7 @@
 //! Every example query in `docs/api.md` and `docs/registries.md` runs against the demo data
-//! without errors, and every
-//! example of `docs/admin.md` runs in order against the admin API with a region admin's key. An example
-//! is a fenced `graphql` block holding a complete document; a `json` block right after it
-//! holds its variables.
+//! without errors, and every example of `docs/admin.md` runs in order against the admin API
+//! with a region admin's key. An example is a fenced `graphql` block holding a complete
+//! document; a `json` block right after it holds its variables.
 
 use std::path::PathBuf;
 
