@@ -226,12 +226,14 @@ impl Offering {
     /// Validation offers (validering) valid today that grade this offering's course and serve
     /// its municipality: a way to the same grade without taking the whole course.
     async fn validation_offers(&self, ctx: &Context<'_>) -> Vec<super::registry::ValidationOffer> {
-        let Some(course) = snapshot(ctx).course(self.0.course).cloned() else { return Vec::new() };
-        let Some(code) = course.code else { return Vec::new() };
+        let model = snapshot(ctx);
+        let Some(code) = model.course(self.0.course).and_then(|course| course.code.as_ref()) else {
+            return Vec::new();
+        };
         super::registry::registries(ctx)
             .validation_offers(Some(self.0.municipality), None, super::today(ctx))
             .into_iter()
-            .filter(|offer| offer.course_codes.contains(&code))
+            .filter(|offer| offer.course_codes.contains(code))
             .cloned()
             .map(super::registry::ValidationOffer)
             .collect()
