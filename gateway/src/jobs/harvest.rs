@@ -271,6 +271,14 @@ impl Harvester {
         self.sync.lock().await.sync(&self.runner, &self.store).await
     }
 
+    /// [`Harvester::sync`] where a run must go on regardless: when the store cannot be read,
+    /// the runner keeps the sources it has and the error is logged.
+    async fn sync_or_keep(&self) {
+        if let Err(error) = self.sync().await {
+            tracing::warn!(error = format!("{error:#}"), "reading the managed sources failed; the known ones run");
+        }
+    }
+
     /// The runner, with the sources it had at the last [`Harvester::sync`].
     pub fn runner(&self) -> &Runner {
         &self.runner
@@ -278,9 +286,7 @@ impl Harvester {
 
     /// Runs `source` now, with its configuration as the store holds it at this moment.
     pub async fn run_now(&self, source: &SourceId) -> RunReport {
-        if let Err(error) = self.sync().await {
-            tracing::warn!(error = format!("{error:#}"), "reading the managed sources failed; the known ones run");
-        }
+        self.sync_or_keep().await;
         self.runner.run_now(std::slice::from_ref(source)).await.pop().unwrap_or_else(|| RunReport {
             source: source.clone(),
             run: None,
@@ -296,9 +302,7 @@ impl Harvester {
     /// Accepts what `source` has now after the harvest guard held a run of it ([`accept`]),
     /// with its configuration as the store holds it at this moment.
     pub async fn accept(&self, source: &SourceId) -> RunReport {
-        if let Err(error) = self.sync().await {
-            tracing::warn!(error = format!("{error:#}"), "reading the managed sources failed; the known ones run");
-        }
+        self.sync_or_keep().await;
         accept(&self.runner, source).await
     }
 }
@@ -319,9 +323,7 @@ pub async fn run_on_schedule(harvester: Harvester, stop: Stop) {
     jobs::every("harvest schedule", &tick, &stop, || {
         let (state, harvester) = (Arc::clone(&state), harvester.clone());
         async move {
-            if let Err(error) = harvester.sync().await {
-                tracing::warn!(error = format!("{error:#}"), "reading the managed sources failed; the known ones run");
-            }
+            harvester.sync_or_keep().await;
             let mut state = state.lock().await;
             let (timetable, runs) = &mut *state;
             for id in timetable.due(&harvester.runner.sources(), Utc::now()) {
