@@ -55,7 +55,7 @@ use vuxnav_schema::{MunicipalityCode, Region};
 use crate::graphql::limits::{DocumentLimits, MAX_NESTING};
 use crate::http::graphql_http::HttpLimits;
 
-pub use access::{AccessConfig, RateLimit, RateLimits};
+pub use access::{AccessConfig, RateLimit, RateLimits, TrustedDocuments};
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use reader::{ENV_PREFIX, ENV_SEPARATOR};
 pub use sources::{MAX_SOURCE_CONFIG_BYTES, Problem, parse_source_json};
