@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use vuxnav_schema::{MunicipalityCode, Role, SourceId};
 
 pub use audit::MAX_AUDIT_PAGE;
+pub(crate) use audit::write as write_audit;
 pub(crate) use sources::ensure_not_deleted;
 
 /// The id of an API key: a number, never reused.

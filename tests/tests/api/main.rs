@@ -18,6 +18,7 @@ mod paging;
 mod parity;
 mod persisted_queries;
 mod registries;
+mod registry_admin;
 mod releases;
 mod search;
 mod variables;

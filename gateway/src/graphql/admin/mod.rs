@@ -10,8 +10,10 @@
 //! - `sources.rs`: sources (list, validate, dry run, create, update, enable/disable, delete,
 //!   harvest now) and their runs.
 //! - `keys.rs`: `me`, keys (create, list, revoke) and the audit log.
+//! - `registries.rs`: the region's registries (create, update, delete one entry).
 
 mod keys;
+mod registries;
 mod sources;
 pub mod validate;
 
@@ -27,6 +29,7 @@ use super::{Settings, internal};
 use crate::auth::{Caller, KeyCheck, Operation, Reach};
 use crate::config::Config;
 use crate::jobs::harvest::Harvester;
+use crate::jobs::refresh::Refresher;
 
 /// The path of the admin endpoint.
 pub const ENDPOINT: &str = "/admin/graphql";
@@ -35,7 +38,7 @@ pub const ENDPOINT: &str = "/admin/graphql";
 pub struct AdminQuery(keys::KeyQuery, sources::SourceQuery);
 
 #[derive(MergedObject, Default)]
-pub struct AdminMutation(keys::KeyMutation, sources::SourceMutation);
+pub struct AdminMutation(keys::KeyMutation, sources::SourceMutation, registries::RegistryMutation);
 
 pub type AdminSchema = Schema<AdminQuery, AdminMutation, EmptySubscription>;
 
@@ -46,6 +49,8 @@ pub struct AdminServices {
     pub store: Store,
     pub harvester: Harvester,
     pub keys: KeyCheck,
+    /// Rebuilds the registry snapshot after a registry change.
+    pub refresher: Refresher,
 }
 
 /// Builds the admin schema with the public one's limits.
