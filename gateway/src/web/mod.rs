@@ -50,6 +50,8 @@ pub struct Layout {
     pub stylesheets: Vec<String>,
     pub contact_email: String,
     pub portal: PortalConfig,
+    /// The region's municipalities by name in Swedish order, for the pages' choices.
+    pub municipalities: Vec<vuxnav_schema::Municipality>,
 }
 
 /// An entry of a page's menu.
@@ -80,6 +82,12 @@ impl Web {
             stylesheets: vec![assets.css.path.clone(), assets.brand.path.clone()],
             contact_email: portal.contact_email.clone(),
             portal,
+            municipalities: {
+                let mut all: Vec<_> =
+                    app.config.region.municipalities().iter().map(|code| code.municipality()).collect();
+                all.sort_by_cached_key(|m| portal::swedish_key(m.name));
+                all
+            },
         };
         Self { app: app.clone(), layout: Arc::new(layout) }
     }

@@ -58,10 +58,8 @@ impl Web {
     }
 
     /// The municipalities of the region, by name in Swedish order.
-    fn municipalities(&self) -> Vec<vuxnav_schema::Municipality> {
-        let mut all: Vec<_> = self.app.config.region.municipalities().iter().map(|code| code.municipality()).collect();
-        all.sort_by(|a, b| swedish_key(a.name).cmp(&swedish_key(b.name)));
-        all
+    fn municipalities(&self) -> &[vuxnav_schema::Municipality] {
+        &self.layout.municipalities
     }
 
     /// `text` as a municipality of the region, if it is one.
@@ -71,7 +69,7 @@ impl Web {
 }
 
 /// A sort key that puts å, ä, ö after z, as Swedish does (enough for municipality names).
-fn swedish_key(text: &str) -> Vec<u32> {
+pub(super) fn swedish_key(text: &str) -> Vec<u32> {
     text.chars()
         .flat_map(char::to_lowercase)
         .map(|c| match c {

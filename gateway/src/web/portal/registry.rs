@@ -29,7 +29,7 @@ fn municipality_choices(
     whole: &str,
 ) -> Vec<Choice> {
     let mut choices = vec![Choice::new("kommun", "", whole, None, chosen.is_none())];
-    choices.extend(web.municipalities().into_iter().map(|m| {
+    choices.extend(web.municipalities().iter().map(|m| {
         let count = counts.map(|counts| counts.iter().find(|(code, _)| *code == m.code).map_or(0, |(_, n)| *n));
         Choice::new("kommun", m.code.as_str(), m.name, count, chosen == Some(m.code))
     }));

@@ -309,9 +309,16 @@ fn card(model: &vuxnav_read_model::ReadModel, offering: &Offering) -> Card {
 
 fn municipality_choices(web: &Web, facets: &Facets, filter: &OfferingFilter) -> Vec<Choice> {
     let total: u64 = facets.municipality.iter().map(|(_, count)| count).sum();
-    let mut choices = vec![Choice::new("kommun", "", "Hela länet", Some(total), filter.municipalities.is_empty())];
-    choices.extend(web.municipalities().into_iter().map(|m| {
-        let count = facets.municipality.iter().find(|(code, _)| *code == m.code).map_or(0, |(_, n)| *n);
+    let counts: std::collections::HashMap<_, _> = facets.municipality.iter().copied().collect();
+    let mut choices = vec![Choice::new(
+        "kommun",
+        "",
+        format!("Hela {}", web.layout.region),
+        Some(total),
+        filter.municipalities.is_empty(),
+    )];
+    choices.extend(web.municipalities().iter().map(|m| {
+        let count = counts.get(&m.code).copied().unwrap_or(0);
         Choice::new("kommun", m.code.as_str(), m.name, Some(count), filter.municipalities.contains(&m.code))
     }));
     choices
