@@ -106,6 +106,7 @@ pub struct TestAppBuilder {
     config: String,
     upstreams: Option<(&'static [DemoSource], String)>,
     demo_data: bool,
+    registries: bool,
     today: NaiveDate,
 }
 
@@ -136,6 +137,14 @@ impl TestAppBuilder {
     #[must_use]
     pub fn demo_data(mut self) -> Self {
         self.demo_data = true;
+        self
+    }
+
+    /// Loads the demo's registries (validering, vägledning, occupation links, prices) into the
+    /// store before the app starts; [`TestAppBuilder::demo_data`] loads them too.
+    #[must_use]
+    pub fn registries(mut self) -> Self {
+        self.registries = true;
         self
     }
 
@@ -172,6 +181,10 @@ impl TestAppBuilder {
             load::load(&store, SEED, Scale::Regional, today(), harvested_at())
                 .await
                 .unwrap_or_else(|error| panic!("{}: loading the demo data failed: {error}", db.backend));
+        } else if self.registries {
+            load::load_registries(&store, Scale::Regional, today())
+                .await
+                .unwrap_or_else(|error| panic!("{}: loading the demo registries failed: {error}", db.backend));
         }
         let app = App::start(&config, store.clone(), Some(self.today))
             .await
@@ -213,7 +226,7 @@ impl Reply {
 impl TestApp {
     /// A builder: no config keys, no simulated systems, an empty store, [`today`].
     pub fn builder() -> TestAppBuilder {
-        TestAppBuilder { config: String::new(), upstreams: None, demo_data: false, today: today() }
+        TestAppBuilder { config: String::new(), upstreams: None, demo_data: false, registries: false, today: today() }
     }
 
     /// The app over the regional demo data set of [`SEED`] as harvested at [`harvested_at`],

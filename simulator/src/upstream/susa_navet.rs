@@ -333,9 +333,14 @@ fn info_id(course: &Course, kommunkod: MunicipalityCode) -> String {
     }
 }
 
-/// The course's code as its municipality writes it; the demo's courses all have one.
+/// The course's code as its municipality writes it: the national code, or the provider's own
+/// (a yrkesvux package's `YVUSK`); the title only for a course with neither.
 pub(super) fn local_code(course: &Course) -> String {
-    course.code.as_ref().map_or_else(|| course.title.clone(), |code| code.as_str().to_owned())
+    match (&course.code, &course.local_code) {
+        (Some(code), _) => code.as_str().to_owned(),
+        (None, Some(local)) => local.clone(),
+        (None, None) => course.title.clone(),
+    }
 }
 
 fn time_of_study_code(time: TimeOfStudy) -> &'static str {

@@ -2,7 +2,8 @@
 //! offers and price list of the demo data, costs, the occupations of a course, and bad
 //! arguments named.
 
-use vuxnav_tests::{StatusCode, TestApp, fresh_databases, json};
+use vuxnav_connectors::runner::ReportOutcome;
+use vuxnav_tests::{StatusCode, TestApp, fresh_databases, json, regional};
 
 const PATHWAY: &str = "query($occupation: String!, $municipality: String!) {
   pathway(occupation: $occupation, municipality: $municipality, first: 500) {
@@ -13,6 +14,47 @@ const PATHWAY: &str = "query($occupation: String!, $municipality: String!) {
     guidanceServices { key municipalities }
   }
 }";
+
+/// Every municipal system writes a yrkesvux package by its own code (`YVUSK`), which the
+/// connectors keep as the course's local code, so the region's link from the package to
+/// undersköterska reaches the offerings harvested in every format. (The demo's systems once
+/// wrote the package's title instead, and the pathway came back empty.)
+#[tokio::test]
+async fn a_pathway_reaches_the_package_offerings_harvested_from_every_municipal_format() {
+    for db in fresh_databases().await {
+        let app = TestApp::builder().upstreams(regional()).registries().spawn(&db).await;
+        for report in app.runner().await.run_now(&[]).await {
+            assert_eq!(
+                report.outcome,
+                ReportOutcome::Succeeded,
+                "{}: {}: {:?}",
+                app.backend,
+                report.source,
+                report.error
+            );
+        }
+        app.app.refresher.refresh().await.expect("the read model is rebuilt");
+
+        let (status, body) =
+            app.graphql(PATHWAY, json!({ "occupation": "Y3QA_5pk_uXd", "municipality": "0127" })).await;
+
+        assert_eq!(status, StatusCode::OK, "{}: {body}", app.backend);
+        let routes = body["data"]["pathway"]["routes"].as_array().cloned().unwrap_or_default();
+        let package = routes.iter().find(|route| route["courseCode"] == "YVUSK");
+        let offered = package.and_then(|route| route["offeringCount"].as_u64()).unwrap_or(0);
+        let published: usize = regional()
+            .iter()
+            .map(|source| {
+                let package = |id| {
+                    source.catalogue.courses.iter().any(|c| c.id == id && c.local_code.as_deref() == Some("YVUSK"))
+                };
+                source.catalogue.offerings.iter().filter(|offering| package(offering.course)).count()
+            })
+            .sum();
+        assert!(offered > 0, "{}: no harvested YVUSK offering on the way to undersköterska: {body}", app.backend);
+        assert!(offered as usize <= published, "{}: {offered} of {published}", app.backend);
+    }
+}
 
 #[tokio::test]
 async fn a_pathway_from_botkyrka_puts_botkyrka_first_and_prices_the_rest_from_the_price_list() {
