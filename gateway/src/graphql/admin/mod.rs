@@ -10,8 +10,10 @@
 //! - `sources.rs`: sources (list, validate, dry run, create, update, enable/disable, delete,
 //!   harvest now) and their runs.
 //! - `keys.rs`: `me`, keys (create, list, revoke) and the audit log.
+//! - `kinds.rs`: `sourceKinds`, the JSON Schema of a source of each connector kind.
 
 mod keys;
+mod kinds;
 mod sources;
 pub mod validate;
 
@@ -32,7 +34,7 @@ use crate::jobs::harvest::Harvester;
 pub const ENDPOINT: &str = "/admin/graphql";
 
 #[derive(MergedObject, Default)]
-pub struct AdminQuery(keys::KeyQuery, sources::SourceQuery);
+pub struct AdminQuery(keys::KeyQuery, sources::SourceQuery, kinds::KindQuery);
 
 #[derive(MergedObject, Default)]
 pub struct AdminMutation(keys::KeyMutation, sources::SourceMutation);
