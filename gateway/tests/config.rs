@@ -419,3 +419,44 @@ fn every_toml_example_in_the_docs_loads() {
     }
     assert!(examples >= 1, "no toml examples found in {}", docs.display());
 }
+
+#[test]
+fn the_portal_is_branded_from_its_table_and_a_logo_file_is_read_at_load() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let logo = dir.path().join("region.svg");
+    std::fs::write(&logo, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").expect("the logo is written");
+    let config = load(
+        &format!(
+            "[portal]\nname = \"Vuxenutbildning i Exempellän\"\nregion = \"Exempellän\"\nlogo = {logo:?}\nlogo_alt = \"Region Exempel\"\ncontact_email = \"vux@exempel.se\"\naccessibility_reviewed = \"2026-10-01\"\n[portal.colours]\nprimary = \"#004400\"\nlink = \"#00557F\"\n"
+        ),
+        &[],
+    )
+    .expect("the config loads");
+    let portal = &config.portal;
+    assert_eq!(portal.name, "Vuxenutbildning i Exempellän");
+    assert_eq!(portal.logo_alt, "Region Exempel");
+    assert_eq!(portal.logo.as_ref().map(|logo| logo.content_type), Some("image/svg+xml"));
+    assert_eq!(portal.colours.primary.css(), "#004400");
+    assert_eq!(portal.colours.link.css(), "#00557f");
+    assert_eq!(portal.accessibility_reviewed.to_string(), "2026-10-01");
+}
+
+#[test]
+fn a_brand_colour_below_aa_contrast_a_missing_logo_and_a_bad_address_are_each_reported() {
+    let errors = problems(
+        "[portal]\nlogo = \"/nowhere/logo.svg\"\ncontact_email = \"nobody\"\naccessibility_reviewed = \"igår\"\n[portal.colours]\nprimary = \"#ffcc00\"\nlink = \"blue\"\n",
+        &[],
+    );
+    assert_eq!(
+        keys(&errors),
+        [
+            "portal.logo",
+            "portal.contact_email",
+            "portal.accessibility_reviewed",
+            "portal.colours.primary",
+            "portal.colours.link"
+        ]
+    );
+    let primary = errors.for_key("portal.colours.primary").next().expect("a problem").message.clone();
+    assert!(primary.contains("contrast of 1.") && primary.contains("4.5:1"), "{primary}");
+}

@@ -43,7 +43,10 @@ use dimension::Dimension;
 use filter::WordCache;
 use keywords::Keywords;
 pub use query::{BuildError, Facets, OfferingFilter, OfferingOrder, OfferingPage, OfferingQuery, QueryError};
-pub use registry::{Cost, Pathway, PathwayOffering, RegistryModel, Route};
+pub use registry::{
+    Cost, GuidanceFacets, GuidanceFilter, Near, Nearby, Pathway, PathwayOffering, RegistryModel, Route,
+    ValidationFacets, ValidationFilter,
+};
 use text::TextIndex;
 
 /// The read model. See the module documentation.

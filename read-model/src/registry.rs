@@ -4,14 +4,17 @@
 //! request reads one of each; the questions that need both (a pathway, a cost) take both.
 //!
 //! The portal renders its pathway, validering and vägledning pages from these types:
-//! [`Pathway`], [`Route`], [`PathwayOffering`] and [`Cost`].
+//! [`Pathway`], [`Route`], [`PathwayOffering`] and [`Cost`], and lists validation offers and
+//! guidance services through the same filters and facets as `/graphql`
+//! ([`RegistryModel::validation_offers`], [`RegistryModel::guidance_services`] and their
+//! `_facets`).
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use vuxnav_schema::{
-    Coordinates, Course, CourseCode, GuidanceService, MunicipalityCode, Occupation, OccupationId, Offering,
-    PriceListEntry, Registries, Taxonomy, ValidationOffer,
+    Channel, Coordinates, Course, CourseCode, GuidanceKind, GuidanceService, Language, MunicipalityCode, Occupation,
+    OccupationId, Offering, PriceListEntry, Registries, TargetGroup, Taxonomy, ValidationKind, ValidationOffer,
 };
 
 use crate::ReadModel;
@@ -76,6 +79,112 @@ pub struct Pathway<'a> {
     pub guidance_services: Vec<&'a GuidanceService>,
 }
 
+/// Which validation offers to list. Values in one list are alternatives (an offer passes when
+/// it has one of them); the fields all apply; an empty list does not restrict.
+#[derive(Debug, Clone, Default)]
+pub struct ValidationFilter {
+    /// Serving one of these municipalities.
+    pub municipalities: Vec<MunicipalityCode>,
+    /// Carried out in one of these languages.
+    pub languages: Vec<Language>,
+    pub kinds: Vec<ValidationKind>,
+    /// Validating against one of these courses.
+    pub course_codes: Vec<CourseCode>,
+    /// Naming one of these occupations, or a course the region links to one of them.
+    pub occupations: Vec<OccupationId>,
+}
+
+/// Counts of validation offers per value, the most first (ties by value). Each facet is
+/// counted under every filter field but its own, so a chosen value's alternatives keep their
+/// counts. An offer serving three municipalities counts once under each of them: the counts
+/// of a facet add up to the number of offers only where each offer has one value (`kind`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValidationFacets {
+    pub municipality: Vec<(MunicipalityCode, u64)>,
+    pub language: Vec<(Language, u64)>,
+    pub kind: Vec<(ValidationKind, u64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValidationFacet {
+    Municipality,
+    Language,
+    Kind,
+}
+
+/// A point to measure from, and optionally how far from it to look.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    pub point: Coordinates,
+    /// Only entries within this many kilometres (straight line); every entry when `None`.
+    pub radius_km: Option<f64>,
+}
+
+/// Which guidance services to list: as [`ValidationFilter`], and `near` a point, which orders
+/// them by distance from it (and with a radius leaves out those farther away or without
+/// coordinates).
+#[derive(Debug, Clone, Default)]
+pub struct GuidanceFilter {
+    /// Serving one of these municipalities.
+    pub municipalities: Vec<MunicipalityCode>,
+    /// Speaking one of these languages.
+    pub languages: Vec<Language>,
+    /// Reached through one of these channels.
+    pub channels: Vec<Channel>,
+    /// For one of these target groups.
+    pub target_groups: Vec<TargetGroup>,
+    pub kinds: Vec<GuidanceKind>,
+    pub near: Option<Near>,
+}
+
+/// Counts of guidance services per value, as [`ValidationFacets`] counts offers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GuidanceFacets {
+    pub municipality: Vec<(MunicipalityCode, u64)>,
+    pub language: Vec<(Language, u64)>,
+    pub channel: Vec<(Channel, u64)>,
+    pub target_group: Vec<(TargetGroup, u64)>,
+    pub kind: Vec<(GuidanceKind, u64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GuidanceFacet {
+    Municipality,
+    Language,
+    Channel,
+    TargetGroup,
+    Kind,
+}
+
+/// A registry entry and its distance in kilometres from the point asked about, when both
+/// are known.
+#[derive(Debug, Clone, Copy)]
+pub struct Nearby<'a, T> {
+    pub entry: &'a T,
+    pub distance_km: Option<f64>,
+}
+
+/// Whether `have` holds one of `wanted`, or `wanted` is empty.
+fn any_of<T: PartialEq>(wanted: &[T], have: &[T]) -> bool {
+    wanted.is_empty() || wanted.iter().any(|w| have.contains(w))
+}
+
+/// Counts each entry once per distinct value, the most first, ties by value.
+fn count<V: Ord + Copy, I: IntoIterator<Item = V>>(entries: impl Iterator<Item = I>) -> Vec<(V, u64)> {
+    let mut counts: BTreeMap<V, u64> = BTreeMap::new();
+    for values in entries {
+        let mut values: Vec<V> = values.into_iter().collect();
+        values.sort();
+        values.dedup();
+        for value in values {
+            *counts.entry(value).or_default() += 1;
+        }
+    }
+    let mut counts: Vec<(V, u64)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
+}
+
 /// Lowercase, with å and ä as a and ö as o, so `underskoterska` finds `Undersköterska`.
 fn fold(text: &str) -> String {
     text.chars()
@@ -94,8 +203,11 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl RegistryModel {
-    /// Indexes `registries`; links and offers name occupations of `taxonomy` by construction.
-    pub fn build(taxonomy: Taxonomy, registries: Registries) -> Self {
+    /// Indexes `registries` (validation offers and guidance services by key); links and offers
+    /// name occupations of `taxonomy` by construction.
+    pub fn build(taxonomy: Taxonomy, mut registries: Registries) -> Self {
+        registries.validation_offers.sort_by(|a, b| a.key.cmp(&b.key));
+        registries.guidance_services.sort_by(|a, b| a.key.cmp(&b.key));
         let position: HashMap<&OccupationId, usize> =
             taxonomy.occupations().iter().enumerate().map(|(i, o)| (&o.id, i)).collect();
         let mut occupations_by_course: HashMap<CourseCode, Vec<usize>> = HashMap::new();
@@ -162,21 +274,39 @@ impl RegistryModel {
         self.occupations_by_course.get(course).map_or_else(Vec::new, |ids| ids.iter().map(|&i| &all[i]).collect())
     }
 
-    /// Validation offers serving `municipality` (all when `None`), for `occupation` (all when
-    /// `None`), valid on `day`, by key.
-    pub fn validation_offers(
+    /// The validation offers `filter` selects among those valid on `day`, by key.
+    pub fn validation_offers(&self, filter: &ValidationFilter, day: NaiveDate) -> Vec<&ValidationOffer> {
+        self.valid_offers(day).filter(|o| self.offer_matches(o, filter, None)).collect()
+    }
+
+    /// Counts per value of the validation offers valid on `day`, each facet under every field
+    /// of `filter` but its own (see [`ValidationFacets`]).
+    pub fn validation_facets(&self, filter: &ValidationFilter, day: NaiveDate) -> ValidationFacets {
+        let under = |facet| self.valid_offers(day).filter(move |o| self.offer_matches(o, filter, Some(facet)));
+        ValidationFacets {
+            municipality: count(under(ValidationFacet::Municipality).map(|o| o.municipalities.iter().copied())),
+            language: count(under(ValidationFacet::Language).map(|o| o.languages.iter().copied())),
+            kind: count(under(ValidationFacet::Kind).map(|o| [o.kind])),
+        }
+    }
+
+    fn valid_offers(&self, day: NaiveDate) -> impl Iterator<Item = &ValidationOffer> {
+        self.registries.validation_offers.iter().filter(move |o| o.validity.covers(day))
+    }
+
+    /// Whether `offer` passes every field of `filter` but `except`'s.
+    fn offer_matches(
         &self,
-        municipality: Option<MunicipalityCode>,
-        occupation: Option<&OccupationId>,
-        day: NaiveDate,
-    ) -> Vec<&ValidationOffer> {
-        self.registries
-            .validation_offers
-            .iter()
-            .filter(|o| o.validity.covers(day))
-            .filter(|o| municipality.is_none_or(|m| o.municipalities.contains(&m)))
-            .filter(|o| occupation.is_none_or(|id| self.offer_leads_to(o, id)))
-            .collect()
+        offer: &ValidationOffer,
+        filter: &ValidationFilter,
+        except: Option<ValidationFacet>,
+    ) -> bool {
+        let applies = |facet| except != Some(facet);
+        (!applies(ValidationFacet::Municipality) || any_of(&filter.municipalities, &offer.municipalities))
+            && (!applies(ValidationFacet::Language) || any_of(&filter.languages, &offer.languages))
+            && (!applies(ValidationFacet::Kind) || filter.kinds.is_empty() || filter.kinds.contains(&offer.kind))
+            && any_of(&filter.course_codes, &offer.course_codes)
+            && (filter.occupations.is_empty() || filter.occupations.iter().any(|id| self.offer_leads_to(offer, id)))
     }
 
     /// Whether an offer names the occupation or one of the courses that lead to it.
@@ -188,13 +318,74 @@ impl RegistryModel {
                 .is_some_and(|codes| offer.course_codes.iter().any(|c| codes.binary_search(c).is_ok()))
     }
 
-    /// Guidance services serving `municipality` (all when `None`), by key.
-    pub fn guidance_services(&self, municipality: Option<MunicipalityCode>) -> Vec<&GuidanceService> {
-        self.registries
+    /// The guidance services `filter` selects: by key, or nearest first when it asks for
+    /// nearness (those without coordinates last, by key).
+    pub fn guidance_services(&self, filter: &GuidanceFilter) -> Vec<Nearby<'_, GuidanceService>> {
+        let mut found: Vec<Nearby<'_, GuidanceService>> = self
+            .registries
             .guidance_services
             .iter()
-            .filter(|s| municipality.is_none_or(|m| s.municipalities.contains(&m)))
-            .collect()
+            .filter_map(|s| self.service_within(s, filter))
+            .filter(|found| self.service_matches(found.entry, filter, None))
+            .collect();
+        if filter.near.is_some() {
+            // Stable: equal distances and unknown ones keep the order by key.
+            found.sort_by(|a, b| match (a.distance_km, b.distance_km) {
+                (Some(a), Some(b)) => a.total_cmp(&b),
+                (a, b) => a.is_none().cmp(&b.is_none()),
+            });
+        }
+        found
+    }
+
+    /// Counts per value of the guidance services, each facet under every field of `filter` but
+    /// its own (see [`GuidanceFacets`]); `filter.near`'s radius always applies.
+    pub fn guidance_facets(&self, filter: &GuidanceFilter) -> GuidanceFacets {
+        let under = |facet| {
+            self.registries
+                .guidance_services
+                .iter()
+                .filter(move |s| self.service_within(s, filter).is_some())
+                .filter(move |s| self.service_matches(s, filter, Some(facet)))
+        };
+        GuidanceFacets {
+            municipality: count(under(GuidanceFacet::Municipality).map(|s| s.municipalities.iter().copied())),
+            language: count(under(GuidanceFacet::Language).map(|s| s.languages.iter().copied())),
+            channel: count(under(GuidanceFacet::Channel).map(|s| s.channels.iter().copied())),
+            target_group: count(under(GuidanceFacet::TargetGroup).map(|s| s.target_groups.iter().copied())),
+            kind: count(under(GuidanceFacet::Kind).map(|s| [s.kind])),
+        }
+    }
+
+    /// The service with its distance from `filter.near`'s point, or `None` when it lies
+    /// outside the radius (a service without coordinates lies outside every radius).
+    fn service_within<'a>(
+        &self,
+        service: &'a GuidanceService,
+        filter: &GuidanceFilter,
+    ) -> Option<Nearby<'a, GuidanceService>> {
+        let distance_km = filter.near.and_then(|near| service.address.coordinates.map(|c| km(near.point, c)));
+        let radius = filter.near.and_then(|near| near.radius_km);
+        match (radius, distance_km) {
+            (Some(radius), Some(d)) if d > radius => None,
+            (Some(_), None) => None,
+            _ => Some(Nearby { entry: service, distance_km }),
+        }
+    }
+
+    /// Whether `service` passes every field of `filter` but `except`'s (nearness aside).
+    fn service_matches(
+        &self,
+        service: &GuidanceService,
+        filter: &GuidanceFilter,
+        except: Option<GuidanceFacet>,
+    ) -> bool {
+        let applies = |facet| except != Some(facet);
+        (!applies(GuidanceFacet::Municipality) || any_of(&filter.municipalities, &service.municipalities))
+            && (!applies(GuidanceFacet::Language) || any_of(&filter.languages, &service.languages))
+            && (!applies(GuidanceFacet::Channel) || any_of(&filter.channels, &service.channels))
+            && (!applies(GuidanceFacet::TargetGroup) || any_of(&filter.target_groups, &service.target_groups))
+            && (!applies(GuidanceFacet::Kind) || filter.kinds.is_empty() || filter.kinds.contains(&service.kind))
     }
 
     /// What studying `offering` costs a resident of `home`: nothing inter-municipal in their
@@ -264,8 +455,19 @@ impl RegistryModel {
             occupation,
             home,
             routes,
-            validation_offers: self.validation_offers(Some(home), Some(&occupation.id), today),
-            guidance_services: self.guidance_services(Some(home)),
+            validation_offers: self.validation_offers(
+                &ValidationFilter {
+                    municipalities: vec![home],
+                    occupations: vec![occupation.id.clone()],
+                    ..ValidationFilter::default()
+                },
+                today,
+            ),
+            guidance_services: self
+                .guidance_services(&GuidanceFilter { municipalities: vec![home], ..GuidanceFilter::default() })
+                .into_iter()
+                .map(|found| found.entry)
+                .collect(),
         })
     }
 

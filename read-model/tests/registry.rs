@@ -4,8 +4,11 @@
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use vuxnav_read_model::{Cost, ReadModel, RegistryModel};
-use vuxnav_schema::{FigureSource, GuidanceKind, MunicipalityCode, OccupationId, PriceList, Registries, Taxonomy};
+use vuxnav_read_model::{Cost, GuidanceFilter, Near, ReadModel, RegistryModel, ValidationFilter};
+use vuxnav_schema::{
+    Channel, Coordinates, CourseCode, FigureSource, GuidanceKind, Language, MunicipalityCode, OccupationId, PriceList,
+    Registries, TargetGroup, Taxonomy, ValidationKind,
+};
 use vuxnav_simulator::{Scale, workload};
 
 fn today() -> NaiveDate {
@@ -126,4 +129,116 @@ fn an_occupation_nothing_leads_to_has_a_pathway_without_routes() {
     let (catalogue, registry) = demo();
     let pathway = registry.pathway(catalogue, &occupation("ckkD_JhH_Sc6"), kommun("0180"), today()).expect("a pathway");
     assert!(pathway.routes.is_empty(), "no demo package leads to tandsköterska");
+}
+
+fn filter_by_municipality(code: &str) -> ValidationFilter {
+    ValidationFilter { municipalities: vec![kommun(code)], ..ValidationFilter::default() }
+}
+
+#[test]
+fn validation_offers_are_filtered_by_every_field_at_once() {
+    let (_, registry) = demo();
+    let botkyrka = kommun("0127");
+    let filter = ValidationFilter {
+        municipalities: vec![botkyrka],
+        kinds: vec![ValidationKind::AgainstCourse],
+        course_codes: vec![CourseCode::parse("VÅRVÅR01").expect("a code")],
+        ..ValidationFilter::default()
+    };
+
+    let offers = registry.validation_offers(&filter, today());
+
+    let keys: Vec<&str> = offers.iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(keys, ["provning-varvar01-0127"]);
+    let everything = registry.validation_offers(&ValidationFilter::default(), today());
+    assert!(everything.len() > 26, "prövning for every municipality: {}", everything.len());
+    assert!(everything.windows(2).all(|w| w[0].key < w[1].key), "by key");
+}
+
+#[test]
+fn validation_offers_for_an_occupation_include_those_for_its_courses() {
+    let (_, registry) = demo();
+    let filter = ValidationFilter {
+        occupations: vec![occupation("Y3QA_5pk_uXd")],
+        languages: vec![Language::parse("swe").expect("Swedish")],
+        ..filter_by_municipality("0127")
+    };
+
+    let keys: Vec<&str> = registry.validation_offers(&filter, today()).iter().map(|o| o.key.as_str()).collect();
+
+    assert!(keys.contains(&"provning-varvar01-0127"), "through the course VÅRVÅR01: {keys:?}");
+    assert!(!keys.iter().any(|k| k.starts_with("el-ecy")), "{keys:?}");
+}
+
+#[test]
+fn a_validation_facet_counts_under_every_filter_but_its_own() {
+    let (_, registry) = demo();
+    let filter = ValidationFilter { kinds: vec![ValidationKind::AgainstIndustry], ..filter_by_municipality("0127") };
+
+    let facets = registry.validation_facets(&filter, today());
+
+    let in_botkyrka = registry.validation_offers(&filter_by_municipality("0127"), today());
+    for kind in [ValidationKind::AgainstCourse, ValidationKind::AgainstIndustry] {
+        let expected = in_botkyrka.iter().filter(|o| o.kind == kind).count() as u64;
+        assert_eq!(facets.kind.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n), expected, "{kind:?}");
+    }
+    let kinds_total: u64 = facets.kind.iter().map(|(_, n)| n).sum();
+    assert_eq!(kinds_total, in_botkyrka.len() as u64, "one kind per offer");
+    let industry_in_botkyrka = registry.validation_offers(&filter, today()).len() as u64;
+    let botkyrka = facets.municipality.iter().find(|(m, _)| *m == kommun("0127")).expect("Botkyrka");
+    assert_eq!(botkyrka.1, industry_in_botkyrka);
+    assert!(facets.municipality.len() > 1, "the other municipalities stay as alternatives");
+    assert!(facets.municipality.windows(2).all(|w| w[0].1 >= w[1].1), "the most first");
+}
+
+#[test]
+fn guidance_services_are_filtered_by_channel_language_and_target_group() {
+    let (_, registry) = demo();
+    let filter = GuidanceFilter {
+        channels: vec![Channel::Chat],
+        languages: vec![Language::parse("som").expect("Somali")],
+        target_groups: vec![TargetGroup::Sfi],
+        ..GuidanceFilter::default()
+    };
+
+    let found = registry.guidance_services(&filter);
+
+    assert!(!found.is_empty(), "the demo has chat guidance in Somali");
+    for service in found.iter().map(|f| f.entry) {
+        assert!(service.channels.contains(&Channel::Chat), "{}", service.key);
+        assert!(service.languages.contains(&Language::parse("som").expect("Somali")), "{}", service.key);
+        assert!(service.target_groups.contains(&TargetGroup::Sfi), "{}", service.key);
+    }
+    let everything = registry.guidance_services(&GuidanceFilter::default());
+    let expected = everything
+        .iter()
+        .map(|f| f.entry)
+        .filter(|s| {
+            s.channels.contains(&Channel::Chat)
+                && s.languages.iter().any(|l| l.as_str() == "som")
+                && s.target_groups.contains(&TargetGroup::Sfi)
+        })
+        .count();
+    assert_eq!(found.len(), expected);
+}
+
+#[test]
+fn guidance_services_near_a_point_come_nearest_first_within_the_radius() {
+    let (_, registry) = demo();
+    // Sergels torg, Stockholm.
+    let point = Coordinates::new(59.3326, 18.0649).expect("a position");
+    let filter = GuidanceFilter { near: Some(Near { point, radius_km: Some(15.0) }), ..GuidanceFilter::default() };
+
+    let found = registry.guidance_services(&filter);
+
+    let distances: Vec<f64> = found.iter().map(|f| f.distance_km.expect("within a radius, so known")).collect();
+    assert!(!distances.is_empty() && distances.iter().all(|d| *d <= 15.0), "{distances:?}");
+    assert!(distances.windows(2).all(|w| w[0] <= w[1]), "nearest first: {distances:?}");
+    assert!(found[0].entry.municipalities.contains(&kommun("0180")), "Stockholm's own centre is nearest");
+    let everywhere =
+        registry.guidance_services(&GuidanceFilter { near: Some(Near { point, radius_km: None }), ..filter.clone() });
+    assert!(everywhere.len() > found.len(), "without a radius every service is listed");
+    let facets = registry.guidance_facets(&filter);
+    let kinds: u64 = facets.kind.iter().map(|(_, n)| n).sum();
+    assert_eq!(kinds, found.len() as u64, "facets count within the radius");
 }

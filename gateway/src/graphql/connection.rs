@@ -84,8 +84,8 @@ impl Facets {
 
 #[derive(SimpleObject)]
 pub struct MunicipalityCount {
-    municipality: Municipality,
-    count: u64,
+    pub(super) municipality: Municipality,
+    pub(super) count: u64,
 }
 
 #[derive(SimpleObject)]
@@ -111,8 +111,8 @@ pub struct TimeOfStudyCount {
 #[derive(SimpleObject)]
 pub struct LanguageCount {
     /// ISO 639-2; null counts the offerings whose language is unknown.
-    value: Option<String>,
-    count: u64,
+    pub(super) value: Option<String>,
+    pub(super) count: u64,
 }
 
 /// Runs an offering query. Facets are counted only when the selection asks for them.
@@ -233,13 +233,13 @@ list_connection!(
 const POSITION_PREFIX: &str = "p1:";
 
 /// A page of a plain list: each item with its cursor.
-struct Page<T> {
-    edges: Vec<(String, T)>,
-    page_info: PageInfo,
-    total_count: u64,
+pub(super) struct Page<T> {
+    pub(super) edges: Vec<(String, T)>,
+    pub(super) page_info: PageInfo,
+    pub(super) total_count: u64,
 }
 
-fn page_by_position<T>(
+pub(super) fn page_by_position<T>(
     ctx: &Context<'_>,
     items: impl ExactSizeIterator<Item = T>,
     first: Option<i32>,

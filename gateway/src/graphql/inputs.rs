@@ -44,7 +44,7 @@ pub struct OfferingFilterInput {
     include_cancelled: Option<bool>,
 }
 
-fn list<T>(
+pub(super) fn list<T>(
     name: &str,
     values: Option<Vec<String>>,
     parse: impl Fn(&str) -> Result<T, ModelError>,
@@ -60,7 +60,7 @@ fn list<T>(
         .collect()
 }
 
-fn enums<G: Copy, M: From<G>>(name: &str, values: Option<Vec<G>>) -> Result<Vec<M>, ApiError> {
+pub(super) fn enums<G: Copy, M: From<G>>(name: &str, values: Option<Vec<G>>) -> Result<Vec<M>, ApiError> {
     let values = values.unwrap_or_default();
     if values.len() > MAX_LIST {
         return Err(ApiError::bad_input(format!("filter.{name}"), format!("at most {MAX_LIST} values")));

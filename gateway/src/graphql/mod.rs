@@ -11,6 +11,7 @@ mod inputs;
 pub mod limits;
 mod query;
 mod registry;
+mod registry_connection;
 mod runs;
 mod types;
 

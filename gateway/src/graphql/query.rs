@@ -7,7 +7,10 @@ use vuxnav_schema::{CourseCode, Municipality as ModelMunicipality, PublicId};
 use super::connection::{CourseConnection, OfferingConnection, ProviderConnection, offerings_connection};
 use super::errors::ApiError;
 use super::inputs::{OfferingFilterInput, OfferingOrderInput};
-use super::registry::{self, Cost, GuidanceService, Occupation, Pathway, ValidationOffer};
+use super::registry::{self, Cost, Occupation, Pathway};
+use super::registry_connection::{
+    self, GuidanceServiceConnection, GuidanceServiceFilterInput, ValidationOfferConnection, ValidationOfferFilterInput,
+};
 use super::runs::{HarvestRunConnection, harvest_runs};
 use super::types::{Course, Municipality, Node, Offering, Provider, SchoolForm, Source, snapshot};
 use super::{Settings, internal, today};
@@ -125,41 +128,30 @@ impl QueryRoot {
         registries.occupations(search.as_deref()).into_iter().cloned().map(Occupation).collect()
     }
 
-    /// Validation offers (validering) valid today, by key: those serving `municipality` and
-    /// those for `occupation` (a taxonomy concept id), when given.
+    /// Validation offers (validering) valid today that `filter` selects, by key, with facet
+    /// counts.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
     async fn validation_offers(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "A kommunkod, such as `0127`.")] municipality: Option<String>,
-        #[graphql(desc = "A JobTech Taxonomy concept id, such as `Y3QA_5pk_uXd`.")] occupation: Option<String>,
-    ) -> async_graphql::Result<Vec<ValidationOffer>> {
-        lookup(|| {
-            let municipality =
-                municipality.as_deref().map(|m| registry::municipality_argument("municipality", m)).transpose()?;
-            let occupation =
-                occupation.as_deref().map(|o| registry::occupation_argument(ctx, "occupation", o)).transpose()?;
-            let offers = registry::registries(ctx).validation_offers(municipality, occupation.as_ref(), today(ctx));
-            Ok(offers.into_iter().cloned().map(ValidationOffer).collect())
-        })
+        filter: Option<ValidationOfferFilterInput>,
+        #[graphql(desc = "Page size, 20 by default, at most the configured limit (500).")] first: Option<i32>,
+        #[graphql(desc = "The cursor of the last edge of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<ValidationOfferConnection> {
+        lookup(|| registry_connection::validation_offers(ctx, filter, first, after))
     }
 
-    /// Guidance services (vägledning) and lärcentra, by key: those serving `municipality`, when
-    /// given.
+    /// Guidance services (vägledning) and lärcentra that `filter` selects, by key or, with
+    /// `filter.near`, nearest first; with facet counts.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, MAX_FIRST) as usize * child_complexity + 1")]
     async fn guidance_services(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "A kommunkod, such as `0127`.")] municipality: Option<String>,
-    ) -> async_graphql::Result<Vec<GuidanceService>> {
-        lookup(|| {
-            let municipality =
-                municipality.as_deref().map(|m| registry::municipality_argument("municipality", m)).transpose()?;
-            Ok(registry::registries(ctx)
-                .guidance_services(municipality)
-                .into_iter()
-                .cloned()
-                .map(GuidanceService)
-                .collect())
-        })
+        filter: Option<GuidanceServiceFilterInput>,
+        #[graphql(desc = "Page size, 20 by default, at most the configured limit (500).")] first: Option<i32>,
+        #[graphql(desc = "The cursor of the last edge of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<GuidanceServiceConnection> {
+        lookup(|| registry_connection::guidance_services(ctx, filter, first, after))
     }
 
     /// "I want to become an undersköterska and live in Botkyrka": the courses and packages

@@ -12,7 +12,7 @@ use vuxnav_schema as model;
 
 use super::connection::{OfferingConnection, offerings_connection};
 use super::inputs::{OfferingFilterInput, OfferingOrderInput};
-use vuxnav_read_model::ReadModel;
+use vuxnav_read_model::{GuidanceFilter, ReadModel, ValidationFilter};
 
 /// The read model a request sees from start to end, whatever is swapped in meanwhile.
 pub(crate) type Snapshot = Arc<ReadModel>;
@@ -177,11 +177,11 @@ impl Municipality {
     /// The guidance services (vägledning) and lärcentra that serve this municipality's
     /// residents, by key.
     async fn guidance_services(&self, ctx: &Context<'_>) -> Vec<super::registry::GuidanceService> {
+        let filter = GuidanceFilter { municipalities: vec![self.0.code], ..GuidanceFilter::default() };
         super::registry::registries(ctx)
-            .guidance_services(Some(self.0.code))
+            .guidance_services(&filter)
             .into_iter()
-            .cloned()
-            .map(super::registry::GuidanceService)
+            .map(|found| super::registry::GuidanceService(found.entry.clone()))
             .collect()
     }
 
@@ -230,10 +230,14 @@ impl Offering {
         let Some(code) = model.course(self.0.course).and_then(|course| course.code.as_ref()) else {
             return Vec::new();
         };
+        let filter = ValidationFilter {
+            municipalities: vec![self.0.municipality],
+            course_codes: vec![code.clone()],
+            ..ValidationFilter::default()
+        };
         super::registry::registries(ctx)
-            .validation_offers(Some(self.0.municipality), None, super::today(ctx))
+            .validation_offers(&filter, super::today(ctx))
             .into_iter()
-            .filter(|offer| offer.course_codes.contains(code))
             .cloned()
             .map(super::registry::ValidationOffer)
             .collect()

@@ -96,14 +96,14 @@ async fn the_cost_of_an_offering_is_free_at_home_and_priced_elsewhere() {
 async fn a_municipality_and_an_offering_reach_their_registries_in_the_same_request() {
     const FROM_THE_CATALOGUE: &str = "{
       municipalities { code guidanceServices { key municipalities } }
-      guidanceServices { key municipalities }
-      validationOffers { key courseCodes municipalities }
+      guidanceServices(first: 500) { nodes { key municipalities } }
+      validationOffers(first: 500) { nodes { key courseCodes municipalities } }
     }";
     for db in fresh_databases().await {
         let app = TestApp::spawn(&db).await;
         let data = app.data(FROM_THE_CATALOGUE, json!(null)).await;
 
-        let services = data["guidanceServices"].as_array().expect("a list");
+        let services = data["guidanceServices"]["nodes"].as_array().expect("a list");
         for municipality in data["municipalities"].as_array().expect("a list") {
             let code = &municipality["code"];
             let reached: Vec<&serde_json::Value> =
@@ -119,7 +119,7 @@ async fn a_municipality_and_an_offering_reach_their_registries_in_the_same_reque
 
         // The first offer against a course that has offerings in the municipalities it serves.
         let mut found = None;
-        for offer in data["validationOffers"].as_array().expect("a list") {
+        for offer in data["validationOffers"]["nodes"].as_array().expect("a list") {
             let Some(code) = offer["courseCodes"].as_array().and_then(|c| c.first()) else { continue };
             let offerings = app
                 .data(
@@ -138,6 +138,125 @@ async fn a_municipality_and_an_offering_reach_their_registries_in_the_same_reque
         for node in nodes {
             let keys = node["validationOffers"].as_array().expect("a list");
             assert!(keys.iter().any(|k| k["key"] == offer["key"]), "{}: {offer} missing from {node}", app.backend);
+        }
+    }
+}
+
+#[tokio::test]
+async fn guidance_services_are_filtered_and_counted_and_a_point_orders_them_by_distance() {
+    const NEAR: &str = "query($filter: GuidanceServiceFilterInput) {
+      guidanceServices(filter: $filter, first: 3) {
+        totalCount
+        edges { distanceKm node { key channels languages } }
+        pageInfo { hasNextPage endCursor }
+        facets { channel { value count } language { value count } kind { value count } }
+      }
+    }";
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let near = json!({ "latitude": 59.3326, "longitude": 18.0649, "radiusKm": 30.0 });
+
+        let data = app.data(NEAR, json!({ "filter": { "channels": ["CHAT"], "near": near } })).await;
+
+        let connection = &data["guidanceServices"];
+        let edges = connection["edges"].as_array().expect("edges");
+        assert!(!edges.is_empty(), "{}: chat guidance near Stockholm: {data}", app.backend);
+        let distances: Vec<f64> = edges.iter().map(|e| e["distanceKm"].as_f64().expect("a distance")).collect();
+        assert!(distances.windows(2).all(|w| w[0] <= w[1]), "{}: nearest first {distances:?}", app.backend);
+        assert!(edges.iter().all(|e| e["node"]["channels"].as_array().is_some_and(|c| c.contains(&json!("CHAT")))));
+        let total = connection["totalCount"].as_u64().expect("a total");
+        let kinds: u64 =
+            connection["facets"]["kind"].as_array().expect("kinds").iter().filter_map(|k| k["count"].as_u64()).sum();
+        assert_eq!(kinds, total, "{}: one kind per service", app.backend);
+        let chat = connection["facets"]["channel"].as_array().expect("channels");
+        assert!(
+            chat.iter().any(|c| c["value"] == "ON_SITE"),
+            "{}: the other channels stay as alternatives: {data}",
+            app.backend
+        );
+        assert!(
+            chat.iter().any(|c| c["value"] == "CHAT" && c["count"].as_u64() == Some(total)),
+            "{}: {data}",
+            app.backend
+        );
+
+        let has_next = connection["pageInfo"]["hasNextPage"].as_bool().expect("a flag");
+        assert_eq!(has_next, total > edges.len() as u64, "{}: {data}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn validation_offers_are_filtered_by_kind_course_and_occupation_and_paged() {
+    const OFFERS: &str = "query($filter: ValidationOfferFilterInput, $after: String) {
+      validationOffers(filter: $filter, first: 2, after: $after) {
+        totalCount
+        nodes { key kind courseCodes municipalities }
+        pageInfo { hasNextPage endCursor }
+        facets { kind { value count } municipality { municipality { code } count } }
+      }
+    }";
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let filter = json!({ "municipalities": ["0127"], "occupations": ["Y3QA_5pk_uXd"] });
+
+        let first = app.data(OFFERS, json!({ "filter": filter })).await;
+        let cursor = first["validationOffers"]["pageInfo"]["endCursor"].clone();
+        let second = app.data(OFFERS, json!({ "filter": filter, "after": cursor })).await;
+
+        let total = first["validationOffers"]["totalCount"].as_u64().expect("a total");
+        assert!(total >= 2, "{}: prövning and branschvalidering for undersköterska: {first}", app.backend);
+        let keys = |page: &serde_json::Value| -> Vec<String> {
+            page["validationOffers"]["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .map(|n| n["key"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        let (one, two) = (keys(&first), keys(&second));
+        assert!(one.iter().all(|k| !two.contains(k)), "{}: pages do not repeat {one:?} {two:?}", app.backend);
+        assert!(one.iter().chain(&two).any(|k| k == "provning-varvar01-0127"), "{}: {one:?} {two:?}", app.backend);
+        let kinds: u64 = first["validationOffers"]["facets"]["kind"]
+            .as_array()
+            .expect("kinds")
+            .iter()
+            .filter_map(|k| k["count"].as_u64())
+            .sum();
+        assert_eq!(kinds, total, "{}", app.backend);
+
+        let (_, body) = app
+            .graphql(OFFERS, json!({ "filter": { "occupations": ["PQkQ_Dmk_ZF8"], "municipalities": ["0127", "12"] } }))
+            .await;
+        let error = &body["errors"][0];
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{}: {body}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_bad_filter_value_is_named_by_its_path() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let cases = [
+            (
+                "{ validationOffers(filter: { municipalities: [\"0127\", \"12\"] }) { totalCount } }",
+                "filter.municipalities[1]",
+            ),
+            (
+                "{ validationOffers(filter: { occupations: [\"PQkQ_Dmk_ZF8\"] }) { totalCount } }",
+                "filter.occupations[0]",
+            ),
+            ("{ guidanceServices(filter: { near: { latitude: 91, longitude: 18 } }) { totalCount } }", "filter.near"),
+            (
+                "{ guidanceServices(filter: { near: { latitude: 59, longitude: 18, radiusKm: -1 } }) { totalCount } }",
+                "filter.near.radiusKm",
+            ),
+        ];
+        for (query, path) in cases {
+            let (_, body) = app.graphql(query, json!(null)).await;
+            let error = &body["errors"][0];
+            assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{}: {query}: {body}", app.backend);
+            let message = error["message"].as_str().unwrap_or_default();
+            assert!(message.starts_with(&format!("{path}:")), "{}: {query}: {body}", app.backend);
         }
     }
 }
