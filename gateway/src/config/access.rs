@@ -12,6 +12,10 @@
 //! municipal_admin = { requests = 600, window_seconds = 60 }
 //! region_admin = { requests = 6000, window_seconds = 60 }
 //! failed_keys = { requests = 10, window_seconds = 60 }   # refused keys per client address
+//!
+//! [access.admin_pages]                # the admin pages at /admin
+//! session_hours = 8                   # a sign-in lasts this long at most
+//! secure_cookie = true                # send the session cookie over HTTPS only
 //! ```
 
 use std::time::Duration;
@@ -31,6 +35,25 @@ pub struct AccessConfig {
     /// or CIDR ranges, default none: the client address is the peer's).
     pub trusted_proxies: Vec<IpNet>,
     pub rate_limits: RateLimits,
+    pub admin_pages: AdminPages,
+}
+
+/// The `[access.admin_pages]` table: the sessions of the admin pages at `/admin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminPages {
+    /// How long a sign-in lasts (`session_hours`, 1 to 24, default 8): the session then ends,
+    /// however busy it is.
+    pub session: Duration,
+    /// Whether the session cookie is `Secure` (`secure_cookie`, default `true`): sent over
+    /// HTTPS only. Browsers also send a `Secure` cookie to `http://localhost` and
+    /// `http://127.0.0.1`; set `false` only to serve the admin pages over plain HTTP elsewhere.
+    pub secure_cookie: bool,
+}
+
+impl Default for AdminPages {
+    fn default() -> Self {
+        Self { session: Duration::from_secs(8 * 3600), secure_cookie: true }
+    }
 }
 
 /// A rate limit: `requests` in any `window`, as a bucket that refills evenly (GCRA): a full
@@ -100,7 +123,30 @@ pub(super) fn read_access(r: &mut Reader, table: &mut Table) -> AccessConfig {
     let mut limits_table = r.table(table, "rate_limits");
     let limits = read_limits(r, &mut limits_table);
     r.finish(limits_table);
-    AccessConfig { settings: AccessSettings { municipal_partner_keys }, trusted_proxies, rate_limits: limits }
+    let mut pages_table = r.table(table, "admin_pages");
+    let admin_pages = read_admin_pages(r, &mut pages_table);
+    r.finish(pages_table);
+    AccessConfig {
+        settings: AccessSettings { municipal_partner_keys },
+        trusted_proxies,
+        rate_limits: limits,
+        admin_pages,
+    }
+}
+
+fn read_admin_pages(r: &mut Reader, table: &mut Table) -> AdminPages {
+    let defaults = AdminPages::default();
+    let session = r
+        .parsed(table, "session_hours", |hours: u64| {
+            if (1..=24).contains(&hours) {
+                Ok(Duration::from_secs(hours * 3600))
+            } else {
+                Err(format!("must be from 1 to 24 hours, found {hours}"))
+            }
+        })
+        .unwrap_or(defaults.session);
+    let secure_cookie = r.field(table, "secure_cookie").unwrap_or(defaults.secure_cookie);
+    AdminPages { session, secure_cookie }
 }
 
 fn read_limits(r: &mut Reader, table: &mut Table) -> RateLimits {
