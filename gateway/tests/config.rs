@@ -94,6 +94,44 @@ fn cors_origins_take_any_origin_or_a_list_of_origins_and_nothing_else() {
 }
 
 #[test]
+fn a_trusted_documents_manifest_is_read_checked_and_needed_for_allow_or_require() {
+    use vuxnav_gateway::http::persisted::DocumentPolicy;
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let manifest = dir.path().join("manifest.json");
+    let table = format!("[access.trusted_documents]\nmanifest = {:?}\n", manifest.display().to_string());
+    std::fs::write(
+        &manifest,
+        r#"{"sha256:1c7e1e347f726166b5b1c55afd61f278cc9b45e00c108ec33d540a566379811b": "{ a }"}"#,
+    )
+    .expect("written");
+    let config = load(&table, &[]).expect("a good manifest");
+    assert_eq!(config.access.trusted_documents.manifest.len(), 1);
+    assert_eq!(
+        config.access.trusted_documents.anonymous,
+        DocumentPolicy::Allow,
+        "allow is the default with a manifest"
+    );
+
+    std::fs::write(
+        &manifest,
+        r#"{"sha256:1c7e1e347f726166b5b1c55afd61f278cc9b45e00c108ec33d540a566379811b": "{ b }"}"#,
+    )
+    .expect("written");
+    let errors = load(&table, &[]).unwrap_err();
+    assert!(errors.to_string().contains("is not the SHA-256 of its document"), "{errors}");
+    assert_eq!(keys(&errors), ["access.trusted_documents.manifest"]);
+
+    let missing = "[access.trusted_documents]\nmanifest = \"/nonexistent/manifest.json\"\n";
+    let errors = load(missing, &[]).unwrap_err();
+    assert!(errors.to_string().contains("cannot read `/nonexistent/manifest.json`"), "{errors}");
+
+    let errors = load("[access.trusted_documents]\nanonymous = \"require\"\n", &[]).unwrap_err();
+    assert!(errors.to_string().contains("access.trusted_documents.anonymous: needs a `manifest`"), "{errors}");
+    assert_eq!(load("", &[]).unwrap().access.trusted_documents.anonymous, DocumentPolicy::Off);
+}
+
+#[test]
 fn no_file_and_no_environment_gives_the_defaults() {
     let config = Config::load(None, Vec::new()).unwrap();
     assert_eq!(config.listen, Config::default().listen);

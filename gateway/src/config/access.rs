@@ -13,11 +13,16 @@
 //! region_admin = { requests = 6000, window_seconds = 60 }
 //! failed_keys = { requests = 10, window_seconds = 60 }   # refused keys per client address
 //!
+//! [access.trusted_documents]          # documents /graphql runs by id (`http::persisted`)
+//! manifest = "trusted-documents.json" # Apollo's manifest, or an object of hash to document
+//! anonymous = "require"               # off | allow (default with a manifest) | require
+//!
 //! [access.admin_pages]                # the admin pages at /admin
 //! session_hours = 8                   # a sign-in lasts this long at most
 //! secure_cookie = true                # send the session cookie over HTTPS only
 //! ```
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ipnet::IpNet;
@@ -26,6 +31,7 @@ use vuxnav_schema::Role;
 
 use super::reader::{Reader, Table};
 use crate::auth::AccessSettings;
+use crate::http::persisted::{DocumentPolicy, Manifest};
 
 /// The `[access]` table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -35,6 +41,7 @@ pub struct AccessConfig {
     /// or CIDR ranges, default none: the client address is the peer's).
     pub trusted_proxies: Vec<IpNet>,
     pub rate_limits: RateLimits,
+    pub trusted_documents: TrustedDocuments,
     pub admin_pages: AdminPages,
 }
 
@@ -55,6 +62,21 @@ impl Default for AdminPages {
         Self { session: Duration::from_secs(8 * 3600), secure_cookie: true }
     }
 }
+
+/// The `[access.trusted_documents]` table: the documents `/graphql` runs by id, and what
+/// anonymous callers may send besides them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrustedDocuments {
+    /// The documents of the `manifest` file, read and checked when the configuration is
+    /// (default none).
+    pub manifest: Arc<Manifest>,
+    /// What anonymous callers may send (`anonymous`: `off`, `allow` or `require`; default
+    /// `allow` with a manifest, `off` without).
+    pub anonymous: DocumentPolicy,
+}
+
+/// The most problems of a manifest named in the configuration's error.
+const MAX_MANIFEST_PROBLEMS: usize = 10;
 
 /// A rate limit: `requests` in any `window`, as a bucket that refills evenly (GCRA): a full
 /// bucket allows a burst of `requests` at once.
@@ -126,12 +148,41 @@ pub(super) fn read_access(r: &mut Reader, table: &mut Table) -> AccessConfig {
     let mut pages_table = r.table(table, "admin_pages");
     let admin_pages = read_admin_pages(r, &mut pages_table);
     r.finish(pages_table);
+    let mut documents_table = r.table(table, "trusted_documents");
+    let trusted_documents = read_trusted_documents(r, &mut documents_table);
+    r.finish(documents_table);
     AccessConfig {
         settings: AccessSettings { municipal_partner_keys },
         trusted_proxies,
         rate_limits: limits,
         admin_pages,
+        trusted_documents,
     }
+}
+
+fn read_trusted_documents(r: &mut Reader, table: &mut Table) -> TrustedDocuments {
+    let manifest = r.parsed(table, "manifest", |path: String| read_manifest(&path));
+    let anonymous = r.field(table, "anonymous");
+    if manifest.is_none() && matches!(anonymous, Some(DocumentPolicy::Allow | DocumentPolicy::Require)) {
+        r.problem(&table.key_path("anonymous"), "needs a `manifest` of trusted documents");
+    }
+    let default = if manifest.is_some() { DocumentPolicy::Allow } else { DocumentPolicy::Off };
+    TrustedDocuments { manifest: Arc::new(manifest.unwrap_or_default()), anonymous: anonymous.unwrap_or(default) }
+}
+
+fn read_manifest(path: &str) -> Result<Manifest, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read `{path}`: {error}"))?;
+    Manifest::parse(&text).map_err(|problems| {
+        let more = problems.len().saturating_sub(MAX_MANIFEST_PROBLEMS);
+        let mut message = format!(
+            "`{path}`: {}",
+            problems.iter().take(MAX_MANIFEST_PROBLEMS).cloned().collect::<Vec<_>>().join("; ")
+        );
+        if more > 0 {
+            message.push_str(&format!("; and {more} more"));
+        }
+        message
+    })
 }
 
 fn read_admin_pages(r: &mut Reader, table: &mut Table) -> AdminPages {

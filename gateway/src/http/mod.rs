@@ -40,7 +40,10 @@ pub fn router(app: &App) -> Router {
     let graphql = GraphQlHttp::new(app.schema.clone())
         .limits(app.config.graphql.http_limits())
         .graphiql(app.config.graphql.graphiql)
-        .documents(std::sync::Arc::new(persisted::PersistedQueries::default()))
+        .documents(std::sync::Arc::new(persisted::PersistedDocuments::new(
+            std::sync::Arc::clone(&app.config.access.trusted_documents.manifest),
+            app.config.access.trusted_documents.anonymous,
+        )))
         .request_hook(access::attach)
         .into_router()
         .layer(axum::middleware::from_fn_with_state(app.clone(), caching::cache))
