@@ -100,7 +100,7 @@ pub fn router(app: &App) -> Router {
     let web = Web::new(app, &assets);
     Router::new()
         .merge(portal::router())
-        .merge(admin::router())
+        .merge(admin::router(&app.config.access.rate_limits))
         .fallback(not_found)
         .with_state(web)
         .merge(assets.router())

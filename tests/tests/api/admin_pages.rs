@@ -196,6 +196,27 @@ async fn a_wrong_key_or_a_partners_key_is_refused_in_swedish_and_gets_no_session
 }
 
 #[tokio::test]
+async fn refused_sign_ins_are_limited_per_client_address_like_refused_keys() {
+    for db in fresh_databases().await {
+        let limits = "[access.rate_limits]\nfailed_keys = { requests = 2, window_seconds = 60 }\n";
+        let app = TestApp::builder().config(limits).spawn(&db).await;
+        let backend = app.backend;
+        let token = app.key("region_admin", &[]).await;
+        let mut browser = Browser::new(&app);
+        for _ in 0..2 {
+            let refused = browser.post("/admin/logga-in", &[("nyckel", "vx_notakeyatall")]).await;
+            assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{backend}");
+        }
+        let limited = browser.post("/admin/logga-in", &[("nyckel", "vx_notakeyatall")]).await;
+        assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "{backend}: {}", limited.body);
+        assert!(limited.body.contains("För många misslyckade inloggningar"), "{backend}");
+        assert!(!limited.header("retry-after").is_empty(), "{backend}");
+        let blocked = browser.post("/admin/logga-in", &[("nyckel", &token)]).await;
+        assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS, "{backend}: even a good key waits");
+    }
+}
+
+#[tokio::test]
 async fn a_post_without_its_csrf_token_or_with_a_wrong_one_is_refused_and_saves_nothing() {
     for db in fresh_databases().await {
         let app = TestApp::builder().spawn(&db).await;

@@ -16,16 +16,20 @@ mod keys;
 pub mod session;
 mod sources;
 
+use std::sync::Arc;
+
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{Frame, NavLink, Web, render};
+use crate::config::RateLimits;
+use crate::http::limits::RateLimiter;
 use api::Refusal;
 use session::{Signed, Visit};
 
@@ -40,8 +44,9 @@ pub const NAV: &[NavLink] = &[
 /// The sign-in page's path.
 pub const SIGN_IN: &str = "/admin/logga-in";
 
-/// The admin pages' routes.
-pub fn router() -> Router<Web> {
+/// The admin pages' routes. Refused sign-ins are counted per client address against
+/// `limits.failed_keys`, as refused keys on the API are (in a limiter of the pages' own).
+pub fn router(limits: &RateLimits) -> Router<Web> {
     Router::new()
         .route("/admin", get(sources::overview))
         .route("/admin/", get(|| async { Redirect::permanent("/admin") }))
@@ -57,6 +62,7 @@ pub fn router() -> Router<Web> {
         .route("/admin/nycklar", get(keys::keys_page).post(keys::create_key))
         .route("/admin/nycklar/{id}/aterkalla", post(keys::revoke_key))
         .route("/admin/logg", get(keys::audit_page))
+        .layer(Extension(Arc::new(RateLimiter::new(limits))))
         .layer(axum::middleware::map_response(no_store))
 }
 
@@ -214,13 +220,21 @@ struct SignInForm {
     nyckel: String,
 }
 
-async fn sign_in(State(web): State<Web>, visit: Visit, axum::Form(form): axum::Form<SignInForm>) -> Response {
+async fn sign_in(
+    State(web): State<Web>,
+    Extension(limiter): Extension<Arc<RateLimiter>>,
+    visit: Visit,
+    axum::Form(form): axum::Form<SignInForm>,
+) -> Response {
     if visit.is_cross_site() {
         return sign_in_with(
             &web,
             StatusCode::FORBIDDEN,
             "Inloggningen kom från en annan webbplats och togs inte emot.",
         );
+    }
+    if let Some(limited) = limiter.blocked(visit.client) {
+        return too_many(&web, &limited);
     }
     let refused = |problem: &str| {
         let page = SignInPage { frame: frame(&web, "Logga in", ""), notice: None, problem: Some(problem.to_owned()) };
@@ -234,6 +248,9 @@ async fn sign_in(State(web): State<Web>, visit: Visit, axum::Form(form): axum::F
         Ok(caller) => caller,
         Err(crate::auth::Refused::Store(error)) => return unavailable(&web, &error),
         Err(_) => {
+            if let Some(limited) = limiter.check_refused(visit.client) {
+                return too_many(&web, &limited);
+            }
             return refused(
                 "Nyckeln gick inte att använda: den är felskriven, okänd, har gått ut eller har återkallats.",
             );
@@ -256,6 +273,19 @@ async fn sign_in(State(web): State<Web>, visit: Visit, axum::Form(form): axum::F
         }
         Err(error) => unavailable(&web, &error),
     }
+}
+
+/// The sign-in page answering `429`, with the limiter's `Retry-After`.
+fn too_many(web: &Web, limited: &Response) -> Response {
+    let mut page = sign_in_with(
+        web,
+        StatusCode::TOO_MANY_REQUESTS,
+        "För många misslyckade inloggningar från din adress. Vänta en stund och försök igen.",
+    );
+    if let Some(retry) = limited.headers().get(header::RETRY_AFTER) {
+        page.headers_mut().insert(header::RETRY_AFTER, retry.clone());
+    }
+    page
 }
 
 #[derive(Deserialize)]
