@@ -172,3 +172,24 @@ test('a form with every required field missing is accessible at a phone width', 
     await page.context().close();
   }
 });
+
+test('a key created on the keys page is shown once, on a page that is accessible at both widths', async () => {
+  const found = [];
+  for (const viewport of VIEWPORTS) {
+    const page = await newPage(viewport);
+    try {
+      await signIn(page);
+      await page.goto(url('/admin/nycklar'));
+      await page.locator('#namn').fill(`webbtest-${viewport.name}`);
+      await page.locator('#roll').selectOption('PARTNER');
+      await page.getByRole('button', { name: 'Skapa nyckeln' }).click();
+      await page.waitForSelector('#ny-nyckel');
+      assert.match(await page.locator('#ny-nyckel').inputValue(), /^vx_/);
+      found.push(...await violations(page, `${viewport.name} the new key`));
+      await screenshot(page, `admin-key-created-${viewport.name}`);
+    } finally {
+      await page.context().close();
+    }
+  }
+  assert.deepEqual(found, [], found.join('\n'));
+});

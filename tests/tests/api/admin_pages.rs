@@ -443,3 +443,102 @@ async fn a_csv_source_added_through_the_form_is_dry_run_saved_harvested_and_its_
         assert!(page.body.contains("<td>Lyckades</td>"), "{backend}: the run is listed: {}", page.body);
     }
 }
+
+#[tokio::test]
+async fn a_saved_source_is_edited_disabled_and_deleted_after_a_confirmation_and_a_stale_edit_is_refused() {
+    for db in fresh_databases().await {
+        let app = TestApp::builder().spawn(&db).await;
+        let backend = app.backend;
+        let mut browser = Browser::new(&app);
+        let csrf = browser.sign_in(&app.key("municipal_admin", &["0126"]).await).await.csrf();
+        let url = "https://kurser.huddinge.example/export.csv";
+        let saved =
+            browser.post("/admin/kallor/ny?typ=csv", &csv_form(&csrf, "huddinge-kurser", "0126", url, "save")).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{backend}: {}", saved.body);
+
+        let form = browser.get("/admin/kallor/huddinge-kurser/andra").await;
+        assert_eq!(form.status, StatusCode::OK, "{backend}: {}", form.body);
+        assert!(form.body.contains("value=\"Komvux Huddinge\""), "{backend}: the saved values are in the form");
+        let mut edit = csv_form(&csrf, "huddinge-kurser", "0126", url, "save");
+        edit.retain(|(name, _)| *name != "connector.defaults.provider_name");
+        edit.push(("connector.defaults.provider_name", "Huddinge komvux"));
+        edit.push(("revision", "1"));
+        let updated = browser.post("/admin/kallor/huddinge-kurser/andra", &edit).await;
+        assert_eq!(updated.status, StatusCode::SEE_OTHER, "{backend}: {}", updated.body);
+        assert_eq!(updated.header("location"), "/admin/kallor/huddinge-kurser?sparad=2", "{backend}");
+
+        let stale = browser.post("/admin/kallor/huddinge-kurser/andra", &edit).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{backend}: {}", stale.body);
+        assert!(stale.body.contains("Någon annan har sparat källan"), "{backend}");
+        assert!(stale.body.contains("value=\"Huddinge komvux\""), "{backend}: what was typed is kept");
+
+        let disabled = browser
+            .post("/admin/kallor/huddinge-kurser/aktivera", &[("csrf", &csrf), ("revision", "2"), ("enabled", "false")])
+            .await;
+        assert_eq!(
+            disabled.header("location"),
+            "/admin/kallor/huddinge-kurser?sparad=3",
+            "{backend}: {}",
+            disabled.body
+        );
+        let page = browser.get("/admin/kallor/huddinge-kurser").await;
+        assert!(
+            page.body.contains("<dd>Avstängd</dd>") && page.body.contains(">Slå på</button>"),
+            "{backend}: {}",
+            page.body
+        );
+
+        let confirm = browser.get("/admin/kallor/huddinge-kurser/ta-bort").await;
+        assert!(confirm.body.contains("Ta bort källan huddinge-kurser?"), "{backend}: {}", confirm.body);
+        let deleted =
+            browser.post("/admin/kallor/huddinge-kurser/ta-bort", &[("csrf", &csrf), ("revision", "3")]).await;
+        assert_eq!(deleted.header("location"), "/admin?borttagen=huddinge-kurser", "{backend}: {}", deleted.body);
+        assert_eq!(saved_sources(&app).await, json!([]), "{backend}: deleted");
+    }
+}
+
+#[tokio::test]
+async fn a_key_is_created_on_the_keys_page_shown_once_revoked_and_every_step_is_in_the_log() {
+    for db in fresh_databases().await {
+        let app = TestApp::builder().spawn(&db).await;
+        let backend = app.backend;
+        let mut browser = Browser::new(&app);
+        let csrf = browser.sign_in(&app.key("region_admin", &[]).await).await.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("namn", "huddinge-admin"),
+            ("roll", "MUNICIPAL_ADMIN"),
+            ("kommuner", "0126"),
+            ("giltig_till", ""),
+        ];
+        let created = browser.post("/admin/nycklar", &fields).await;
+        assert_eq!(created.status, StatusCode::OK, "{backend}: {}", created.body);
+        let token = created.body.split("id=\"ny-nyckel\" value=\"").nth(1).and_then(|rest| rest.split('"').next());
+        let token = token.unwrap_or_else(|| panic!("{backend}: the token is shown: {}", created.body)).to_owned();
+        assert!(token.starts_with("vx_"), "{backend}: {token}");
+        let listed = browser.get("/admin/nycklar").await;
+        assert!(listed.body.contains("huddinge-admin") && !listed.body.contains(&token), "{backend}: shown once");
+
+        let wrong = [
+            ("csrf", csrf.as_str()),
+            ("namn", "x"),
+            ("roll", "MUNICIPAL_ADMIN"),
+            ("kommuner", ""),
+            ("giltig_till", "snart"),
+        ];
+        let refused = browser.post("/admin/nycklar", &wrong).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {}", refused.body);
+        assert!(refused.body.contains("value=\"snart\""), "{backend}: what was typed is kept");
+
+        let (_, me) = app.admin(&token, "{ me { id } }", json!({})).await;
+        let id = me["data"]["me"]["id"].as_str().unwrap_or_else(|| panic!("{backend}: {me}")).to_owned();
+        let revoked = browser.post(&format!("/admin/nycklar/{id}/aterkalla"), &[("csrf", &csrf)]).await;
+        assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{backend}: {}", revoked.body);
+        assert!(browser.get("/admin/nycklar").await.body.contains("Återkallad"), "{backend}");
+
+        let log = browser.get("/admin/logg").await;
+        for action in ["session.create", "key.create", "key.revoke"] {
+            assert!(log.body.contains(&format!("<code>{action}</code>")), "{backend}: {action} missing: {}", log.body);
+        }
+    }
+}
