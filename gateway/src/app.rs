@@ -79,6 +79,7 @@ impl App {
                 store: store.clone(),
                 harvester: harvester.clone(),
                 keys: keys.clone(),
+                refresher: refresher.clone(),
             },
         );
         Ok(App {

@@ -448,7 +448,8 @@ fn every_toml_example_in_the_docs_loads() {
         let text = std::fs::read_to_string(&path).unwrap();
         for block in text.split("```toml\n").skip(1) {
             let toml = block.split("```").next().unwrap();
-            let file = tempfile::NamedTempFile::new().unwrap();
+            // In the docs folder, so that the files an example names beside it are there.
+            let file = tempfile::NamedTempFile::new_in(&docs).unwrap();
             std::fs::write(file.path(), toml).unwrap();
             let loaded = Config::load(Some(file.path()), std::iter::empty::<(String, String)>());
             assert!(loaded.is_ok(), "{}: {:?}\n{toml}", path.display(), loaded.err().map(|e| e.to_string()));

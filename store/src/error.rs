@@ -72,6 +72,12 @@ pub enum StoreError {
     /// stored price of the same scope; nothing was written.
     #[error("the change conflicts with the stored registry")]
     RegistryConflict(#[source] vuxnav_schema::ModelError),
+    /// A registry entry to create has a stored key: (its type, its key).
+    #[error("a {0} with the key `{1}` exists already")]
+    RegistryEntryExists(&'static str, String),
+    /// No registry entry of the type has the key: (its type, its key).
+    #[error("no {0} has the key `{1}`")]
+    UnknownRegistryEntry(&'static str, String),
     /// The harvest run was already finished (or marked interrupted).
     #[error("harvest run {0} is not running")]
     RunNotRunning(RunId),

@@ -40,7 +40,10 @@ pub use access::{
 pub use connect::StoreOptions;
 pub use error::StoreError;
 pub use harvest::{Proposed, ReplaceOutcome, Written};
-pub use registry::{ImportOutcome, RegistryRows};
+pub use registry::{
+    ChangedBy, Describe, ImportOutcome, May, RegistryChange, RegistryChanged, RegistryEntry, RegistryEntryId,
+    RegistryRows,
+};
 pub use release::ReleaseReader;
 pub use runs::MAX_REJECTIONS_PER_RUN;
 

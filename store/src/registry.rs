@@ -1,11 +1,9 @@
 //! The region's registries: occupation links, validation offers, guidance services and the
 //! price list.
 //!
-//! One function per write, each in its own transaction: `put_*` upserts one entry on its key,
-//! `remove_*` deletes one, and [`Store::import_registry`] writes a whole file's rows at once
-//! (all or nothing). Every write takes its transaction from `begin_write` and commits at the
-//! end, so the audit row that branch `access` brings is one more call on the same transaction
-//! before the commit: a change and its audit row land together or not at all.
+//! Two writes, each in one transaction: [`Store::change_registry`] creates, updates or deletes
+//! one entry for the admin API, with its audit row (before and after) in the same transaction,
+//! and [`Store::import_registry`] writes a whole file's rows at once (all or nothing).
 //!
 //! Values are validated by the schema before they get here; the store adds the one rule that
 //! needs what is stored: a price may not overlap a stored price of the same scope
@@ -81,72 +79,6 @@ impl Store {
         txn.commit().await?;
         let prices = PriceList::new(prices).map_err(|e| corrupt("price_list_entries", "valid_from", "*", e))?;
         Ok(Registries { occupation_links, validation_offers, guidance_services, prices })
-    }
-
-    /// Links a course or package to an occupation; linking twice changes nothing.
-    pub async fn put_occupation_link(&self, link: &OccupationLink) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
-        upsert_links(&txn, std::slice::from_ref(link)).await?;
-        Ok(txn.commit().await?)
-    }
-
-    /// Removes a link; `false` when there was none.
-    pub async fn remove_occupation_link(&self, link: &OccupationLink) -> Result<bool, StoreError> {
-        let txn = self.begin_write().await?;
-        let removed = occupation_link::Entity::delete_many()
-            .filter(occupation_link::Column::CourseCode.eq(link.course.as_str()))
-            .filter(occupation_link::Column::OccupationId.eq(link.occupation.as_str()))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        txn.commit().await?;
-        Ok(removed > 0)
-    }
-
-    /// Adds a validation offer, or replaces the one with its key.
-    pub async fn put_validation_offer(&self, offer: &ValidationOffer) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
-        upsert_offers(&txn, std::slice::from_ref(offer)).await?;
-        Ok(txn.commit().await?)
-    }
-
-    /// Removes a validation offer; `false` when no offer has the key.
-    pub async fn remove_validation_offer(&self, key: &RegistryKey) -> Result<bool, StoreError> {
-        let txn = self.begin_write().await?;
-        let removed = validation_offer::Entity::delete_by_id(key.as_str()).exec(&txn).await?.rows_affected;
-        txn.commit().await?;
-        Ok(removed > 0)
-    }
-
-    /// Adds a guidance service, or replaces the one with its key.
-    pub async fn put_guidance_service(&self, service: &GuidanceService) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
-        upsert_services(&txn, std::slice::from_ref(service)).await?;
-        Ok(txn.commit().await?)
-    }
-
-    /// Removes a guidance service; `false` when no service has the key.
-    pub async fn remove_guidance_service(&self, key: &RegistryKey) -> Result<bool, StoreError> {
-        let txn = self.begin_write().await?;
-        let removed = guidance_service::Entity::delete_by_id(key.as_str()).exec(&txn).await?.rows_affected;
-        txn.commit().await?;
-        Ok(removed > 0)
-    }
-
-    /// Adds a price, or replaces the one with its key. A price that overlaps a stored price of
-    /// the same scope is [`StoreError::RegistryConflict`], and nothing is written.
-    pub async fn put_price(&self, entry: &PriceListEntry) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
-        upsert_prices(&txn, std::slice::from_ref(entry)).await?;
-        Ok(txn.commit().await?)
-    }
-
-    /// Removes a price; `false` when no price has the key.
-    pub async fn remove_price(&self, key: &RegistryKey) -> Result<bool, StoreError> {
-        let txn = self.begin_write().await?;
-        let removed = price_list_entry::Entity::delete_by_id(key.as_str()).exec(&txn).await?.rows_affected;
-        txn.commit().await?;
-        Ok(removed > 0)
     }
 
     /// Writes one registry's rows in one transaction: each row added, or replacing the entry
@@ -514,4 +446,253 @@ fn price_from_row(row: price_list_entry::Model) -> Result<PriceListEntry, StoreE
         decision: row.decision.clone(),
         source: FigureSource::parse(&row.source).map_err(field("source"))?,
     })
+}
+
+/// One entry of one registry, as an admin edits it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RegistryEntry {
+    OccupationLink(OccupationLink),
+    ValidationOffer(ValidationOffer),
+    GuidanceService(GuidanceService),
+    Price(PriceListEntry),
+}
+
+/// What names one entry: its registry and key (a link is its own key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistryEntryId {
+    OccupationLink(OccupationLink),
+    ValidationOffer(RegistryKey),
+    GuidanceService(RegistryKey),
+    Price(RegistryKey),
+}
+
+impl RegistryEntryId {
+    /// The entry's type as the audit log names it: `validation_offer`, …
+    pub fn target_type(&self) -> &'static str {
+        match self {
+            Self::OccupationLink(_) => "occupation_link",
+            Self::ValidationOffer(_) => "validation_offer",
+            Self::GuidanceService(_) => "guidance_service",
+            Self::Price(_) => "price",
+        }
+    }
+
+    /// The key, as the audit log names it; a link is `course_code/occupation_id`.
+    pub fn key(&self) -> String {
+        match self {
+            Self::OccupationLink(link) => format!("{}/{}", link.course.as_str(), link.occupation.as_str()),
+            Self::ValidationOffer(key) | Self::GuidanceService(key) | Self::Price(key) => key.to_string(),
+        }
+    }
+}
+
+impl RegistryEntry {
+    pub fn id(&self) -> RegistryEntryId {
+        match self {
+            Self::OccupationLink(link) => RegistryEntryId::OccupationLink(link.clone()),
+            Self::ValidationOffer(offer) => RegistryEntryId::ValidationOffer(offer.key.clone()),
+            Self::GuidanceService(service) => RegistryEntryId::GuidanceService(service.key.clone()),
+            Self::Price(entry) => RegistryEntryId::Price(entry.key.clone()),
+        }
+    }
+
+    /// The municipalities whose residents the entry serves; none for the region-wide
+    /// registries (links and prices).
+    pub fn municipalities(&self) -> &[MunicipalityCode] {
+        match self {
+            Self::ValidationOffer(offer) => &offer.municipalities,
+            Self::GuidanceService(service) => &service.municipalities,
+            Self::OccupationLink(_) | Self::Price(_) => &[],
+        }
+    }
+
+    /// The entry as one row of its registry.
+    pub fn into_rows(self) -> RegistryRows {
+        match self {
+            Self::OccupationLink(link) => RegistryRows::OccupationLinks(vec![link]),
+            Self::ValidationOffer(offer) => RegistryRows::ValidationOffers(vec![offer]),
+            Self::GuidanceService(service) => RegistryRows::GuidanceServices(vec![service]),
+            Self::Price(entry) => RegistryRows::Prices(vec![entry]),
+        }
+    }
+}
+
+/// An admin's change of one registry entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RegistryChange {
+    /// Add an entry whose key is not stored.
+    Create(RegistryEntry),
+    /// Replace the stored entry with the same key.
+    Update(RegistryEntry),
+    Delete(RegistryEntryId),
+}
+
+impl RegistryChange {
+    pub fn id(&self) -> RegistryEntryId {
+        match self {
+            Self::Create(entry) | Self::Update(entry) => entry.id(),
+            Self::Delete(id) => id.clone(),
+        }
+    }
+
+    fn after(&self) -> Option<&RegistryEntry> {
+        match self {
+            Self::Create(entry) | Self::Update(entry) => Some(entry),
+            Self::Delete(_) => None,
+        }
+    }
+}
+
+/// What [`Store::change_registry`] did.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant, reason = "one per admin request, moved once")]
+pub enum RegistryChanged {
+    /// Written and audited: the entry before (none for a creation) and after (none for a
+    /// deletion).
+    Done { before: Option<RegistryEntry>, after: Option<RegistryEntry> },
+    /// Nothing written: `may` refused the municipalities the change touches (listed; empty for
+    /// a region-wide registry or an entry that does not exist). The caller audits the refusal.
+    Refused { municipalities: Vec<MunicipalityCode> },
+}
+
+/// How the audit log describes an entry, given by the caller: the gateway writes the import
+/// file's JSON, so a `before` can be imported again.
+pub type Describe<'a> = &'a (dyn Fn(&RegistryEntry) -> Json + Sync);
+
+/// Who makes a change: asked with the municipalities the change touches, the stored entry's
+/// and the new one's (empty for the region-wide registries), inside the transaction that
+/// writes it.
+pub type May<'a> = &'a (dyn Fn(&[MunicipalityCode]) -> bool + Sync);
+
+/// Who changes a registry entry, and how the change is audited.
+#[derive(Clone, Copy)]
+pub struct ChangedBy<'a> {
+    /// The audit log's action, such as `guidance_service.update`.
+    pub action: &'a str,
+    pub may: May<'a>,
+    pub describe: Describe<'a>,
+    pub context: &'a crate::AuditContext,
+}
+
+impl Store {
+    /// Makes one admin change and audits it as `by.action` with the entry before and after
+    /// (as `by.describe` writes them), in one transaction. The stored entry is read in the same transaction and `may` is asked
+    /// about both its municipalities and the new ones (`by.may`), so an admin cannot move another
+    /// municipality's entry into their own. Refused: nothing written
+    /// ([`RegistryChanged::Refused`]). Creating a stored key is
+    /// [`StoreError::RegistryEntryExists`], updating or deleting a missing one
+    /// [`StoreError::UnknownRegistryEntry`], an overlapping price
+    /// [`StoreError::RegistryConflict`]; each writes nothing.
+    pub async fn change_registry(
+        &self,
+        change: &RegistryChange,
+        by: ChangedBy<'_>,
+        taxonomy: &Taxonomy,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<RegistryChanged, StoreError> {
+        let ChangedBy { action, may, describe, context } = by;
+        let id = change.id();
+        let txn = self.begin_write().await?;
+        let before = stored_entry(&txn, &id, taxonomy).await?;
+        let mut touched: Vec<MunicipalityCode> =
+            before.iter().chain(change.after()).flat_map(|e| e.municipalities().iter().copied()).collect();
+        touched.sort();
+        touched.dedup();
+        if !may(&touched) {
+            txn.rollback().await?;
+            return Ok(RegistryChanged::Refused { municipalities: touched });
+        }
+        match (change, &before) {
+            (RegistryChange::Create(_), Some(_)) => {
+                return Err(StoreError::RegistryEntryExists(id.target_type(), id.key()));
+            }
+            (RegistryChange::Update(_) | RegistryChange::Delete(_), None) => {
+                return Err(StoreError::UnknownRegistryEntry(id.target_type(), id.key()));
+            }
+            _ => {}
+        }
+        match change {
+            RegistryChange::Create(entry) | RegistryChange::Update(entry) => {
+                match entry {
+                    RegistryEntry::OccupationLink(link) => upsert_links(&txn, std::slice::from_ref(link)).await?,
+                    RegistryEntry::ValidationOffer(offer) => upsert_offers(&txn, std::slice::from_ref(offer)).await?,
+                    RegistryEntry::GuidanceService(service) => {
+                        upsert_services(&txn, std::slice::from_ref(service)).await?
+                    }
+                    RegistryEntry::Price(entry) => upsert_prices(&txn, std::slice::from_ref(entry)).await?,
+                };
+            }
+            RegistryChange::Delete(id) => delete_entry(&txn, id).await?,
+        }
+        let record = crate::AuditRecord {
+            action: action.to_owned(),
+            target_type: id.target_type().to_owned(),
+            target_id: id.key(),
+            municipality: touched.first().copied(),
+            before: before.as_ref().map(describe),
+            after: change.after().map(describe),
+            outcome: crate::AuditOutcome::Ok,
+        };
+        crate::access::write_audit(&txn, context, record, at).await?;
+        txn.commit().await?;
+        Ok(RegistryChanged::Done { before, after: change.after().cloned() })
+    }
+}
+
+/// The stored entry `id` names, read in `txn`.
+async fn stored_entry(
+    txn: &DatabaseTransaction,
+    id: &RegistryEntryId,
+    taxonomy: &Taxonomy,
+) -> Result<Option<RegistryEntry>, StoreError> {
+    Ok(match id {
+        RegistryEntryId::OccupationLink(link) => occupation_link::Entity::find()
+            .filter(occupation_link::Column::CourseCode.eq(link.course.as_str()))
+            .filter(occupation_link::Column::OccupationId.eq(link.occupation.as_str()))
+            .one(txn)
+            .await?
+            .map(|row| link_from_row(row, taxonomy))
+            .transpose()?
+            .map(RegistryEntry::OccupationLink),
+        RegistryEntryId::ValidationOffer(key) => validation_offer::Entity::find_by_id(key.as_str())
+            .one(txn)
+            .await?
+            .map(|row| offer_from_row(row, taxonomy))
+            .transpose()?
+            .map(RegistryEntry::ValidationOffer),
+        RegistryEntryId::GuidanceService(key) => guidance_service::Entity::find_by_id(key.as_str())
+            .one(txn)
+            .await?
+            .map(service_from_row)
+            .transpose()?
+            .map(RegistryEntry::GuidanceService),
+        RegistryEntryId::Price(key) => price_list_entry::Entity::find_by_id(key.as_str())
+            .one(txn)
+            .await?
+            .map(price_from_row)
+            .transpose()?
+            .map(RegistryEntry::Price),
+    })
+}
+
+async fn delete_entry(txn: &DatabaseTransaction, id: &RegistryEntryId) -> Result<(), StoreError> {
+    match id {
+        RegistryEntryId::OccupationLink(link) => {
+            occupation_link::Entity::delete_many()
+                .filter(occupation_link::Column::CourseCode.eq(link.course.as_str()))
+                .filter(occupation_link::Column::OccupationId.eq(link.occupation.as_str()))
+                .exec(txn)
+                .await?;
+        }
+        RegistryEntryId::ValidationOffer(key) => {
+            validation_offer::Entity::delete_by_id(key.as_str()).exec(txn).await?;
+        }
+        RegistryEntryId::GuidanceService(key) => {
+            guidance_service::Entity::delete_by_id(key.as_str()).exec(txn).await?;
+        }
+        RegistryEntryId::Price(key) => {
+            price_list_entry::Entity::delete_by_id(key.as_str()).exec(txn).await?;
+        }
+    }
+    Ok(())
 }

@@ -1,14 +1,17 @@
 //! The region's registries in the store: round trips, upserts on keys, removal, bulk imports
 //! that land whole or not at all, and prices that may not overlap what is stored.
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{NaiveDate, NaiveTime, Utc, Weekday};
 use vuxnav_schema::{
     AmountSek, Channel, Coordinates, CourseCode, FigureSource, GuidanceKind, GuidanceService, IndustryModel, Language,
     Location, MunicipalityCode, OccupationLink, OpeningHours, Party, Payer, PriceListEntry, PriceScope, PriceUnit,
     RegistryKey, SchoolForm, SeqfLevel, TargetGroup, Taxonomy, ValidationKind, ValidationOffer, Validity,
 };
 use vuxnav_store::testing::fresh_stores;
-use vuxnav_store::{ImportOutcome, RegistryRows, StoreError};
+use vuxnav_store::{
+    AuditContext, AuditQuery, ChangedBy, ImportOutcome, May, RegistryChange, RegistryChanged, RegistryEntry,
+    RegistryEntryId, RegistryRows, Store, StoreError,
+};
 
 fn taxonomy() -> &'static Taxonomy {
     Taxonomy::pinned().expect("the shipped snapshot")
@@ -96,13 +99,29 @@ fn link() -> OccupationLink {
     }
 }
 
+/// Writes `entry` as an import of one row would (added, or replacing its key).
+async fn put(db: &Store, entry: RegistryEntry) -> Result<(), StoreError> {
+    db.import_registry(&entry.into_rows(), false).await.map(|_| ())
+}
+
+/// Makes `change` as the command line, allowed everywhere, describing entries by key.
+async fn change(db: &Store, change: RegistryChange, may: May<'_>) -> Result<RegistryChanged, StoreError> {
+    let describe = |entry: &RegistryEntry| serde_json::json!({ "key": entry.id().key() });
+    let by = ChangedBy { action: "test.change", may, describe: &describe, context: &AuditContext::cli() };
+    db.change_registry(&change, by, taxonomy(), Utc::now()).await
+}
+
+fn anyone(_: &[MunicipalityCode]) -> bool {
+    true
+}
+
 #[tokio::test]
 async fn every_registry_reads_back_as_it_was_written() -> Result<(), StoreError> {
     for db in fresh_stores().await {
-        db.put_occupation_link(&link()).await?;
-        db.put_validation_offer(&branschvalidering()).await?;
-        db.put_guidance_service(&centre()).await?;
-        db.put_price(&price("usk-2026", day(2026, 1, 1), None)).await?;
+        put(&db, RegistryEntry::OccupationLink(link())).await?;
+        put(&db, RegistryEntry::ValidationOffer(branschvalidering())).await?;
+        put(&db, RegistryEntry::GuidanceService(centre())).await?;
+        put(&db, RegistryEntry::Price(price("usk-2026", day(2026, 1, 1), None))).await?;
 
         let registries = db.registries(taxonomy()).await?;
 
@@ -115,27 +134,81 @@ async fn every_registry_reads_back_as_it_was_written() -> Result<(), StoreError>
 }
 
 #[tokio::test]
-async fn putting_an_entry_with_a_stored_key_replaces_it() -> Result<(), StoreError> {
+async fn an_update_replaces_the_stored_entry_and_audits_it_before_and_after() -> Result<(), StoreError> {
     for db in fresh_stores().await {
-        db.put_guidance_service(&centre()).await?;
+        change(&db, RegistryChange::Create(RegistryEntry::GuidanceService(centre())), &anyone).await?;
         let renamed = GuidanceService { name: "Vägledning Tumba".to_owned(), opening_hours: vec![], ..centre() };
 
-        db.put_guidance_service(&renamed).await?;
+        let done =
+            change(&db, RegistryChange::Update(RegistryEntry::GuidanceService(renamed.clone())), &anyone).await?;
 
+        let RegistryChanged::Done { before, after } = done else { panic!("{}: refused", db.backend) };
+        assert_eq!(before, Some(RegistryEntry::GuidanceService(centre())), "{}", db.backend);
+        assert_eq!(after, Some(RegistryEntry::GuidanceService(renamed.clone())), "{}", db.backend);
         assert_eq!(db.registries(taxonomy()).await?.guidance_services, [renamed], "{}", db.backend);
+        let audit = db
+            .audit_events(&AuditQuery { action: Some("test.".to_owned()), first: 10, ..AuditQuery::default() })
+            .await?;
+        assert_eq!(audit.len(), 2, "{}: a creation and an update", db.backend);
+        assert_eq!(audit[0].target_type, "guidance_service", "{}", db.backend);
+        assert_eq!(audit[0].before, Some(serde_json::json!({ "key": "vagledning-botkyrka" })), "{}", db.backend);
+        assert_eq!(audit[1].before, None, "{}: created from nothing", db.backend);
     }
     Ok(())
 }
 
 #[tokio::test]
-async fn removing_an_entry_says_whether_there_was_one() -> Result<(), StoreError> {
+async fn creating_a_stored_key_or_deleting_a_missing_one_writes_nothing() -> Result<(), StoreError> {
     for db in fresh_stores().await {
-        db.put_validation_offer(&branschvalidering()).await?;
+        change(&db, RegistryChange::Create(RegistryEntry::ValidationOffer(branschvalidering())), &anyone).await?;
 
-        assert!(db.remove_validation_offer(&branschvalidering().key).await?, "{}", db.backend);
-        assert!(!db.remove_validation_offer(&branschvalidering().key).await?, "{}", db.backend);
-        assert!(!db.remove_occupation_link(&link()).await?, "{}", db.backend);
+        let again =
+            change(&db, RegistryChange::Create(RegistryEntry::ValidationOffer(branschvalidering())), &anyone).await;
+        let missing = change(&db, RegistryChange::Delete(RegistryEntryId::OccupationLink(link())), &anyone).await;
+
+        assert!(
+            matches!(again, Err(StoreError::RegistryEntryExists("validation_offer", _))),
+            "{}: {again:?}",
+            db.backend
+        );
+        assert!(
+            matches!(missing, Err(StoreError::UnknownRegistryEntry("occupation_link", _))),
+            "{}: {missing:?}",
+            db.backend
+        );
+        let id = RegistryEntryId::ValidationOffer(branschvalidering().key);
+        change(&db, RegistryChange::Delete(id), &anyone).await?;
         assert!(db.registries(taxonomy()).await?.validation_offers.is_empty(), "{}", db.backend);
+        let audit = db.audit_events(&AuditQuery { first: 10, ..AuditQuery::default() }).await?;
+        assert_eq!(audit.len(), 2, "{}: the creation and the deletion, not the failures", db.backend);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_refused_change_is_asked_about_the_stored_and_the_new_municipalities_and_writes_nothing()
+-> Result<(), StoreError> {
+    for db in fresh_stores().await {
+        put(&db, RegistryEntry::GuidanceService(centre())).await?;
+        let huddinge = kommun("0126");
+        let only_huddinge = move |touched: &[MunicipalityCode]| touched.iter().all(|m| *m == huddinge);
+        let moved = GuidanceService { municipalities: vec![huddinge], ..centre() };
+
+        let refused =
+            change(&db, RegistryChange::Update(RegistryEntry::GuidanceService(moved)), &only_huddinge).await?;
+
+        assert_eq!(
+            refused,
+            RegistryChanged::Refused { municipalities: vec![huddinge, kommun("0127")] },
+            "{}",
+            db.backend
+        );
+        assert_eq!(db.registries(taxonomy()).await?.guidance_services, [centre()], "{}", db.backend);
+        assert!(
+            db.audit_events(&AuditQuery { first: 10, ..AuditQuery::default() }).await?.is_empty(),
+            "{}: the caller audits refusals",
+            db.backend
+        );
     }
     Ok(())
 }
@@ -144,16 +217,20 @@ async fn removing_an_entry_says_whether_there_was_one() -> Result<(), StoreError
 async fn a_price_that_overlaps_a_stored_price_of_the_same_scope_is_rejected_and_not_written() -> Result<(), StoreError>
 {
     for db in fresh_stores().await {
-        db.put_price(&price("usk-2026", day(2026, 1, 1), Some(day(2026, 6, 30)))).await?;
+        let create = |entry| RegistryChange::Create(RegistryEntry::Price(entry));
+        change(&db, create(price("usk-2026", day(2026, 1, 1), Some(day(2026, 6, 30)))), &anyone).await?;
 
-        let error = db.put_price(&price("usk-2026-ht", day(2026, 6, 1), None)).await.expect_err("overlaps in June");
+        let error = change(&db, create(price("usk-2026-ht", day(2026, 6, 1), None)), &anyone)
+            .await
+            .expect_err("overlaps in June");
 
         let StoreError::RegistryConflict(reason) = &error else { panic!("{error:?}") };
         assert!(reason.reason.contains("`usk-2026`") && reason.reason.contains("`usk-2026-ht`"), "{reason}");
         assert_eq!(db.registries(taxonomy()).await?.prices.entries().len(), 1, "{}", db.backend);
         // Moving the stored price's end is an update of the same key, not an overlap.
-        db.put_price(&price("usk-2026", day(2026, 1, 1), Some(day(2026, 5, 31)))).await?;
-        db.put_price(&price("usk-2026-ht", day(2026, 6, 1), None)).await?;
+        let shortened = price("usk-2026", day(2026, 1, 1), Some(day(2026, 5, 31)));
+        change(&db, RegistryChange::Update(RegistryEntry::Price(shortened)), &anyone).await?;
+        change(&db, create(price("usk-2026-ht", day(2026, 6, 1), None)), &anyone).await?;
         assert_eq!(db.registries(taxonomy()).await?.prices.entries().len(), 2, "{}", db.backend);
     }
     Ok(())
@@ -162,7 +239,7 @@ async fn a_price_that_overlaps_a_stored_price_of_the_same_scope_is_rejected_and_
 #[tokio::test]
 async fn an_import_counts_new_and_updated_rows_and_a_dry_run_writes_nothing() -> Result<(), StoreError> {
     for db in fresh_stores().await {
-        db.put_guidance_service(&centre()).await?;
+        put(&db, RegistryEntry::GuidanceService(centre())).await?;
         let other = GuidanceService { key: key("larcentrum-nykvarn"), kind: GuidanceKind::LearningCentre, ..centre() };
         let rows = RegistryRows::GuidanceServices(vec![centre(), other]);
 

@@ -36,10 +36,26 @@ pub enum Operation {
     /// List keys.
     ReadKeys,
     RevokeKey,
+    /// Link a course or package to an occupation (region-wide).
+    CreateOccupationLink,
+    DeleteOccupationLink,
+    /// A validation offer belongs to every municipality it serves: a scoped caller must reach
+    /// all of them, before and after the change.
+    CreateValidationOffer,
+    UpdateValidationOffer,
+    DeleteValidationOffer,
+    /// A guidance service belongs to every municipality it serves, as a validation offer does.
+    CreateGuidanceService,
+    UpdateGuidanceService,
+    DeleteGuidanceService,
+    /// A price of interkommunal ersättning (region-wide).
+    CreatePrice,
+    UpdatePrice,
+    DeletePrice,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 15] = [
+    pub const ALL: [Operation; 26] = [
         Self::ReadSource,
         Self::TestSource,
         Self::CreateSource,
@@ -55,6 +71,17 @@ impl Operation {
         Self::CreateRegionAdminKey,
         Self::ReadKeys,
         Self::RevokeKey,
+        Self::CreateOccupationLink,
+        Self::DeleteOccupationLink,
+        Self::CreateValidationOffer,
+        Self::UpdateValidationOffer,
+        Self::DeleteValidationOffer,
+        Self::CreateGuidanceService,
+        Self::UpdateGuidanceService,
+        Self::DeleteGuidanceService,
+        Self::CreatePrice,
+        Self::UpdatePrice,
+        Self::DeletePrice,
     ];
 
     /// The operation's name, as the audit log records a denied attempt (`source.create`).
@@ -75,6 +102,17 @@ impl Operation {
             Self::CreateRegionAdminKey => "key.create.region_admin",
             Self::ReadKeys => "key.read",
             Self::RevokeKey => "key.revoke",
+            Self::CreateOccupationLink => "occupation_link.create",
+            Self::DeleteOccupationLink => "occupation_link.delete",
+            Self::CreateValidationOffer => "validation_offer.create",
+            Self::UpdateValidationOffer => "validation_offer.update",
+            Self::DeleteValidationOffer => "validation_offer.delete",
+            Self::CreateGuidanceService => "guidance_service.create",
+            Self::UpdateGuidanceService => "guidance_service.update",
+            Self::DeleteGuidanceService => "guidance_service.delete",
+            Self::CreatePrice => "price.create",
+            Self::UpdatePrice => "price.update",
+            Self::DeletePrice => "price.delete",
         }
     }
 
@@ -109,7 +147,7 @@ use Reach::{Any, None as No, Own, OwnIfRegionAllows};
 
 /// Who may do what. Columns: anonymous, partner, municipal admin, region admin.
 #[rustfmt::skip]
-pub const POLICY: [(Operation, [Reach; 4]); 15] = [
+pub const POLICY: [(Operation, [Reach; 4]); 26] = [
     //                                   anonymous  partner  municipal_admin     region_admin
     (Operation::ReadSource,              [No,       No,      Own,                Any]),
     (Operation::TestSource,              [No,       No,      Own,                Any]),
@@ -126,6 +164,17 @@ pub const POLICY: [(Operation, [Reach; 4]); 15] = [
     (Operation::CreateRegionAdminKey,    [No,       No,      No,                 Any]),
     (Operation::ReadKeys,                [No,       No,      Own,                Any]),
     (Operation::RevokeKey,               [No,       No,      Own,                Any]),
+    (Operation::CreateOccupationLink,    [No,       No,      No,                 Any]),
+    (Operation::DeleteOccupationLink,    [No,       No,      No,                 Any]),
+    (Operation::CreateValidationOffer,   [No,       No,      Own,                Any]),
+    (Operation::UpdateValidationOffer,   [No,       No,      Own,                Any]),
+    (Operation::DeleteValidationOffer,   [No,       No,      Own,                Any]),
+    (Operation::CreateGuidanceService,   [No,       No,      Own,                Any]),
+    (Operation::UpdateGuidanceService,   [No,       No,      Own,                Any]),
+    (Operation::DeleteGuidanceService,   [No,       No,      Own,                Any]),
+    (Operation::CreatePrice,             [No,       No,      No,                 Any]),
+    (Operation::UpdatePrice,             [No,       No,      No,                 Any]),
+    (Operation::DeletePrice,             [No,       No,      No,                 Any]),
 ];
 
 /// How far `role` (`None`: anonymous) reaches for `operation`.

@@ -14,7 +14,7 @@
 //! failed_keys = { requests = 10, window_seconds = 60 }   # refused keys per client address
 //!
 //! [access.trusted_documents]          # documents /graphql runs by id (`http::persisted`)
-//! manifest = "trusted-documents.json" # Apollo's manifest, or an object of hash to document
+//! manifest = "trusted-documents.json" # beside this file: Apollo's manifest, or hash to document
 //! anonymous = "require"               # off | allow (default with a manifest) | require
 //!
 //! [access.admin_pages]                # the admin pages at /admin
@@ -22,6 +22,7 @@
 //! secure_cookie = true                # send the session cookie over HTTPS only
 //! ```
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -161,7 +162,7 @@ pub(super) fn read_access(r: &mut Reader, table: &mut Table) -> AccessConfig {
 }
 
 fn read_trusted_documents(r: &mut Reader, table: &mut Table) -> TrustedDocuments {
-    let manifest = r.parsed(table, "manifest", |path: String| read_manifest(&path));
+    let manifest = r.file(table, "manifest", read_manifest);
     let anonymous = r.field(table, "anonymous");
     if manifest.is_none() && matches!(anonymous, Some(DocumentPolicy::Allow | DocumentPolicy::Require)) {
         r.problem(&table.key_path("anonymous"), "needs a `manifest` of trusted documents");
@@ -170,8 +171,9 @@ fn read_trusted_documents(r: &mut Reader, table: &mut Table) -> TrustedDocuments
     TrustedDocuments { manifest: Arc::new(manifest.unwrap_or_default()), anonymous: anonymous.unwrap_or(default) }
 }
 
-fn read_manifest(path: &str) -> Result<Manifest, String> {
-    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read `{path}`: {error}"))?;
+fn read_manifest(path: &Path) -> Result<Manifest, String> {
+    let path = path.display();
+    let text = std::fs::read_to_string(path.to_string()).map_err(|error| format!("cannot read `{path}`: {error}"))?;
     Manifest::parse(&text).map_err(|problems| {
         let more = problems.len().saturating_sub(MAX_MANIFEST_PROBLEMS);
         let mut message = format!(

@@ -1,7 +1,8 @@
 //! The authorization matrix, over HTTP: every role × every operation of the admin API × an
 //! object of the caller's own municipality (Huddinge, 0126) and of another (Botkyrka, 0127),
 //! each cell asserted against `auth::policy::POLICY`: allowed, `FORBIDDEN` (audited), or, with
-//! no key, `UNAUTHENTICATED`. The sources are the two municipalities' simulated systems,
+//! no key, `UNAUTHENTICATED`. Registry entries of a municipality are validation offers and
+//! guidance services serving it; links and prices are region-wide. The sources are the two municipalities' simulated systems,
 //! connected by the region, so a harvest, an accepted run or a dry run in an allowed cell
 //! really runs.
 
@@ -26,6 +27,51 @@ fn public_draft(id: &str, municipality: &str, private: bool) -> Value {
                        "columns": { "upstream_id": "Id", "title": "Kurs" },
                        "defaults": { "school_form": "VUXGY", "provider_name": "Komvux", "pace": 100 } },
     })
+}
+
+/// A validation offer of `municipality`, as a row of the import file in JSON.
+fn offer_entry(key: &str, municipality: &str) -> Value {
+    json!({
+        "key": key, "kind": "AGAINST_COURSE", "title": "Prövning i Vård- och omsorgsarbete 1",
+        "course_codes": ["VÅRVÅR01"], "provider": "Komvux", "municipalities": [municipality],
+        "languages": ["swe"], "paid_by": "kommun", "contact": "https://komvux.example/provning",
+        "valid_from": "2026-01-01",
+    })
+}
+
+/// A guidance service of `municipality`, as a row of the import file in JSON.
+fn service_entry(key: &str, municipality: &str) -> Value {
+    json!({
+        "key": key, "kind": "vagledning", "name": "Vägledningscentrum", "organiser": "Kommunen",
+        "municipalities": [municipality], "channels": ["plats", "telefon"], "languages": ["swe"],
+        "target_groups": ["sfi"], "opening_hours": ["Mon 08:00-12:00"], "draws_up_study_plan": true,
+    })
+}
+
+/// A price of its own scope (a course code made from `cell`), so no two overlap.
+fn price_entry(key: &str, cell: usize) -> Value {
+    json!({
+        "key": key, "payer": "*", "provider": "*", "school_form": "VUXGY", "course_code": format!("KURS{cell:04}"),
+        "unit": "PER_COURSE", "amount_sek": 1000, "valid_from": "2026-01-01", "source": "illustrative",
+    })
+}
+
+/// A link of its own (a course code made from `cell`).
+fn link_entry(cell: usize) -> Value {
+    json!({ "course_code": format!("KURS{cell:04}"), "occupation_id": "Y3QA_5pk_uXd" })
+}
+
+const CREATE_ENTRY: &str =
+    "mutation($r: Registry!, $e: JSON!) { createRegistryEntry(registry: $r, entry: $e) { key } }";
+const UPDATE_ENTRY: &str =
+    "mutation($r: Registry!, $e: JSON!) { updateRegistryEntry(registry: $r, entry: $e) { key } }";
+const DELETE_ENTRY: &str =
+    "mutation($r: Registry!, $k: String!) { deleteRegistryEntry(registry: $r, key: $k) { key } }";
+
+/// Has the region admin create `entry` in `registry`, for a cell that changes or deletes it.
+async fn created_by_region(app: &TestApp, region: &str, registry: &str, entry: &Value) {
+    let (_, body) = app.admin(region, CREATE_ENTRY, json!({ "r": registry, "e": entry })).await;
+    assert!(body.get("errors").is_none(), "{}: the entry to change: {body}", app.backend);
 }
 
 /// The request that exercises `operation` on an object of `municipality`, made ready by the
@@ -102,6 +148,50 @@ async fn request_for(
         }
         Operation::AcceptHeldRun => {
             (format!("mutation {{ acceptHeldRun(id: \"{source}\") {{ outcome }} }}"), Value::Null)
+        }
+        Operation::CreateValidationOffer => (
+            CREATE_ENTRY.to_owned(),
+            json!({ "r": "VALIDATION_OFFERS", "e": offer_entry(&format!("vo-{cell}"), municipality) }),
+        ),
+        Operation::CreateGuidanceService => (
+            CREATE_ENTRY.to_owned(),
+            json!({ "r": "GUIDANCE_SERVICES", "e": service_entry(&format!("gs-{cell}"), municipality) }),
+        ),
+        Operation::CreatePrice => {
+            (CREATE_ENTRY.to_owned(), json!({ "r": "PRICES", "e": price_entry(&format!("p-{cell}"), cell) }))
+        }
+        Operation::CreateOccupationLink => {
+            (CREATE_ENTRY.to_owned(), json!({ "r": "OCCUPATION_LINKS", "e": link_entry(cell) }))
+        }
+        Operation::UpdateValidationOffer | Operation::UpdateGuidanceService | Operation::UpdatePrice => {
+            let (registry, entry) = match operation {
+                Operation::UpdateValidationOffer => {
+                    ("VALIDATION_OFFERS", offer_entry(&format!("vo-{cell}"), municipality))
+                }
+                Operation::UpdateGuidanceService => {
+                    ("GUIDANCE_SERVICES", service_entry(&format!("gs-{cell}"), municipality))
+                }
+                _ => ("PRICES", price_entry(&format!("p-{cell}"), cell)),
+            };
+            created_by_region(app, region, registry, &entry).await;
+            (UPDATE_ENTRY.to_owned(), json!({ "r": registry, "e": entry }))
+        }
+        Operation::DeleteValidationOffer
+        | Operation::DeleteGuidanceService
+        | Operation::DeletePrice
+        | Operation::DeleteOccupationLink => {
+            let (registry, entry, key) = match operation {
+                Operation::DeleteValidationOffer => {
+                    ("VALIDATION_OFFERS", offer_entry(&format!("vo-{cell}"), municipality), format!("vo-{cell}"))
+                }
+                Operation::DeleteGuidanceService => {
+                    ("GUIDANCE_SERVICES", service_entry(&format!("gs-{cell}"), municipality), format!("gs-{cell}"))
+                }
+                Operation::DeletePrice => ("PRICES", price_entry(&format!("p-{cell}"), cell), format!("p-{cell}")),
+                _ => ("OCCUPATION_LINKS", link_entry(cell), format!("KURS{cell:04}/Y3QA_5pk_uXd")),
+            };
+            created_by_region(app, region, registry, &entry).await;
+            (DELETE_ENTRY.to_owned(), json!({ "r": registry, "k": key }))
         }
     }
 }
@@ -187,5 +277,23 @@ async fn every_role_may_do_exactly_what_the_policy_table_says_on_its_own_and_oth
             .filter(|entry| entry["outcome"] == "denied" && entry["actorRole"] == "municipal_admin")
             .count();
         assert!(denied >= 6, "{}: the refusals were not audited: {body}", db.backend);
+        let (_, body) = app
+            .admin(
+                &region,
+                "{ auditLog(first: 500, action: \"guidance_service.\") { outcome actorRole } }",
+                Value::Null,
+            )
+            .await;
+        let denied = body["data"]["auditLog"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["outcome"] == "denied" && entry["actorRole"] == "municipal_admin")
+            .count();
+        assert_eq!(
+            denied, 3,
+            "{}: create, update and delete of Botkyrka's service, refused and audited: {body}",
+            db.backend
+        );
     }
 }

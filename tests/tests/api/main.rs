@@ -20,6 +20,7 @@ mod parity;
 mod persisted_queries;
 mod portal;
 mod registries;
+mod registry_admin;
 mod releases;
 mod search;
 mod variables;

@@ -295,7 +295,8 @@ fn unique_keys<'a>(keys: impl Iterator<Item = (usize, &'a RegistryKey)>, problem
 
 /// The column a model field is read from: `validTo` is `valid_to`, `industryModel.name` is
 /// `industry_model`.
-fn column_of(field: &str) -> String {
+/// The column of a model field: `validFrom` is `valid_from`.
+pub fn column_of(field: &str) -> String {
     let field = field.split('.').next().unwrap_or(field);
     let mut column = String::new();
     for c in field.chars() {

@@ -11,9 +11,11 @@
 //!   harvest now) and their runs.
 //! - `keys.rs`: `me`, keys (create, list, revoke) and the audit log.
 //! - `kinds.rs`: `sourceKinds`, the JSON Schema of a source of each connector kind.
+//! - `registries.rs`: the region's registries (create, update, delete one entry).
 
 mod keys;
 mod kinds;
+mod registries;
 mod sources;
 pub mod validate;
 
@@ -29,6 +31,7 @@ use super::{Settings, internal};
 use crate::auth::{Caller, KeyCheck, Operation, Reach};
 use crate::config::Config;
 use crate::jobs::harvest::Harvester;
+use crate::jobs::refresh::Refresher;
 
 /// The path of the admin endpoint.
 pub const ENDPOINT: &str = "/admin/graphql";
@@ -37,7 +40,7 @@ pub const ENDPOINT: &str = "/admin/graphql";
 pub struct AdminQuery(keys::KeyQuery, sources::SourceQuery, kinds::KindQuery);
 
 #[derive(MergedObject, Default)]
-pub struct AdminMutation(keys::KeyMutation, sources::SourceMutation);
+pub struct AdminMutation(keys::KeyMutation, sources::SourceMutation, registries::RegistryMutation);
 
 pub type AdminSchema = Schema<AdminQuery, AdminMutation, EmptySubscription>;
 
@@ -48,6 +51,8 @@ pub struct AdminServices {
     pub store: Store,
     pub harvester: Harvester,
     pub keys: KeyCheck,
+    /// Rebuilds the registry snapshot after a registry change.
+    pub refresher: Refresher,
 }
 
 /// Builds the admin schema with the public one's limits.
