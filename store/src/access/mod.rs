@@ -19,8 +19,8 @@ use chrono::{DateTime, Utc};
 use vuxnav_schema::{MunicipalityCode, Role, SourceId};
 
 pub use audit::MAX_AUDIT_PAGE;
-pub use sessions::AdminSession;
 pub(crate) use audit::write as write_audit;
+pub use sessions::AdminSession;
 pub(crate) use sources::ensure_not_deleted;
 
 /// The id of an API key: a number, never reused.
