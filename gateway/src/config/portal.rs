@@ -6,7 +6,7 @@
 //! [portal]
 //! name = "Vuxenutbildning i Stockholms län"   # the service's name, in the header and titles
 //! region = "Stockholms län"                   # where it serves, in running text
-//! logo = "/etc/vuxnav/logo.svg"               # an SVG or PNG file, at most 256 KiB
+//! logo = "/etc/vuxnav/logo.svg"               # an SVG or PNG file, at most 256 KiB; a relative path is read beside this file
 //! logo_alt = "Region Exempel"                 # the logo's text alternative; default none (decoration)
 //! contact_email = "vuxnav@region.example"     # where residents write, and report accessibility problems
 //! intro = "Sök bland kurserna hos länets alla kommuner."
@@ -18,7 +18,6 @@
 //! link = "#1d4f91"                            # links, on white
 //! ```
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -149,7 +148,7 @@ pub(super) fn read_portal(r: &mut Reader, table: &mut Table) -> PortalConfig {
             Err(format!("`{email}` is not an e-mail address"))
         }
     });
-    let logo = r.parsed(table, "logo", |path: PathBuf| read_logo(&path));
+    let logo = r.file(table, "logo", read_logo);
     let accessibility_reviewed = r.parsed(table, "accessibility_reviewed", |date: String| {
         NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
             .map_err(|_| format!("`{date}` is not a date: write it as \"YYYY-MM-DD\""))

@@ -21,6 +21,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 
 use crate::app::App;
@@ -52,6 +53,8 @@ pub struct Layout {
     pub stylesheets: Vec<String>,
     pub contact_email: String,
     pub portal: PortalConfig,
+    /// The region's municipalities by name in Swedish order, for the pages' choices.
+    pub municipalities: Vec<vuxnav_schema::Municipality>,
 }
 
 /// An entry of a page's menu.
@@ -82,6 +85,12 @@ impl Web {
             stylesheets: vec![assets.css.path.clone(), assets.brand.path.clone()],
             contact_email: portal.contact_email.clone(),
             portal,
+            municipalities: {
+                let mut all: Vec<_> =
+                    app.config.region.municipalities().iter().map(|code| code.municipality()).collect();
+                all.sort_by_cached_key(|m| portal::swedish_key(m.name));
+                all
+            },
         };
         Self { app: app.clone(), layout: Arc::new(layout) }
     }
@@ -105,7 +114,9 @@ pub fn router(app: &App) -> Router {
         .with_state(web)
         .merge(assets.router())
         .layer(axum::middleware::map_response(security_headers))
-        .layer(CompressionLayer::new())
+        // gzip at its fastest level: repetitive HTML shrinks well at any level, and the CPU is
+        // better spent serving pages.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
 }
 
 /// Adds the headers every page carries: the CSP, no MIME sniffing, no framing, and a referrer

@@ -5,11 +5,19 @@
 
 use vuxnav_tests::{StatusCode, TestApp, fresh_databases};
 
-/// The pages of the portal that need no data, and a path nothing answers.
-const PAGES: [(&str, StatusCode); 4] = [
+/// A page of each template of the portal, and a path nothing answers.
+const PAGES: [(&str, StatusCode); 12] = [
     ("/", StatusCode::OK),
+    ("/sok?q=svenska", StatusCode::OK),
+    ("/sok?q=svenska&sida=999", StatusCode::NOT_FOUND),
+    ("/kommun/0127", StatusCode::OK),
+    ("/yrken?q=undersk%C3%B6terska", StatusCode::OK),
+    ("/yrken/Y3QA_5pk_uXd?kommun=0127", StatusCode::OK),
+    ("/validering?kommun=0127", StatusCode::OK),
+    ("/vagledning?kommun=0127", StatusCode::OK),
     ("/om-tjansten", StatusCode::OK),
     ("/tillganglighet", StatusCode::OK),
+    ("/utbildning/00000000-0000-0000-0000-000000000000", StatusCode::NOT_FOUND),
     ("/finns-inte", StatusCode::NOT_FOUND),
 ];
 
@@ -109,5 +117,156 @@ async fn the_region_s_name_colours_and_texts_come_from_the_portal_table() {
         let brand =
             assets(&about.body).into_iter().find(|file| file.contains("/brand.")).expect("the brand's style sheet");
         assert!(app.get(&brand, &[]).await.body.contains("--primary:#004400"), "{backend}");
+    }
+}
+
+/// The `href` of the first link to an offering on the page.
+fn first_offering(html: &str) -> String {
+    html.split("href=\"/utbildning/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|id| format!("/utbildning/{id}"))
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_search_with_a_typo_finds_the_course_and_filters_with_facet_counts() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let backend = app.backend;
+        let page = app.get("/sok?q=svneska+som+andraspr%C3%A5k&studietid=kvall&kommun=0181", &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{backend}");
+        let status =
+            page.body.split("role=\"status\">").nth(1).and_then(|rest| rest.split('<').next()).unwrap_or_default();
+        assert!(status.contains("matchar sökningen"), "{backend}: {status}");
+        assert!(!status.starts_with("Inga"), "{backend}: {status}");
+        assert!(page.body.contains("id=\"studietid-kvall\" name=\"studietid\" value=\"kvall\" checked"), "{backend}");
+        assert!(
+            page.body.contains("<option value=\"0181\" selected>Södertälje ("),
+            "{backend}: the municipality's count"
+        );
+        let offering = app.get(&first_offering(&page.body), &[]).await;
+        assert_eq!(offering.status, StatusCode::OK, "{backend}");
+        assert!(offering.body.contains("Svenska som andraspråk"), "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn an_offering_page_carries_its_facts_and_schema_org_json_ld() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let backend = app.backend;
+        let search = app.get("/sok?q=svenska+som+andraspr%C3%A5k", &[]).await;
+        let page = app.get(&first_offering(&search.body), &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{backend}");
+        for fact in [
+            "<dt>Start</dt>",
+            "<dt>Studietakt</dt>",
+            "<dt>Vem kan söka</dt>",
+            "<dt>Ansökan</dt>",
+            "Andra tillfällen av kursen",
+        ] {
+            assert!(page.body.contains(fact), "{backend}: {fact}");
+        }
+        let json = page
+            .body
+            .split("<script type=\"application/ld+json\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</script>").next())
+            .expect("JSON-LD in the page");
+        let ld: serde_json::Value = serde_json::from_str(json).expect("the JSON-LD parses");
+        assert_eq!(ld["@type"], "Course", "{backend}");
+        assert_eq!(ld["hasCourseInstance"][0]["@type"], "CourseInstance", "{backend}");
+        assert_eq!(ld["hasCourseInstance"][0]["location"]["address"]["addressCountry"], "SE", "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn a_ten_thousand_character_search_is_refused_in_swedish_without_a_server_error() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let page = app.get(&format!("/sok?q={}", "a".repeat(10_000)), &[]).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", app.backend);
+        assert!(page.body.contains("högst 200 tecken"), "{}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn script_in_a_query_string_is_escaped_and_never_reflected() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let script = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E";
+        for path in [
+            format!("/sok?q={script}"),
+            format!("/sok?kommun={script}&skolform={script}&ordning={script}&sida={script}&amne={script}"),
+            format!("/yrken?q={script}&kommun={script}"),
+            format!("/vagledning?kommun={script}&sprak={script}&kanal={script}"),
+            format!("/validering?kommun={script}&sprak={script}"),
+            format!("/utbildning/{script}"),
+            format!("/kommun/{script}"),
+        ] {
+            let page = app.get(&path, &[]).await;
+            assert!(page.status.as_u16() < 500, "{}: {path}: {}", app.backend, page.status);
+            assert!(!page.body.contains("<script>alert"), "{}: {path} reflects the script", app.backend);
+            assert!(!page.body.contains("<img src=x"), "{}: {path} reflects the markup", app.backend);
+        }
+        let search = app.get(&format!("/sok?q={script}"), &[]).await;
+        assert!(
+            search.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || search.body.contains("&lt;script&gt;"),
+            "{}: the text is shown escaped",
+            app.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_offering_id_gets_the_swedish_404_page() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        for path in [
+            "/utbildning/00000000-0000-0000-0000-000000000000",
+            "/utbildning/inte-ett-id",
+            "/kommun/9999",
+            "/yrken/inget-yrke",
+        ] {
+            let page = app.get(path, &[]).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{}: {path}", app.backend);
+            assert!(page.body.contains("<h1>Sidan finns inte</h1>"), "{}: {path}", app.backend);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_page_far_past_the_end_says_how_many_pages_there_are() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let page = app.get("/sok?q=svenska&sida=100000", &[]).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{}", app.backend);
+        assert!(page.body.contains("Sidan 100000 finns inte: sökningen ger"), "{}", app.backend);
+        assert!(
+            page.body.contains("rel=\"prev\"") || page.body.contains("href=\"/sok?q=svenska\""),
+            "{}: a way back",
+            app.backend
+        );
+        let huge = app.get("/sok?q=svenska&sida=99999999999999999999999", &[]).await;
+        assert!(
+            huge.status.as_u16() < 500 && huge.body.contains("Sidnumret ska vara"),
+            "{}: {}",
+            app.backend,
+            huge.status
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_sitemap_lists_the_fixed_pages_the_municipalities_and_the_offerings() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let sitemap = app.get("/sitemap.xml", &[]).await;
+        assert_eq!(sitemap.status, StatusCode::OK, "{}", app.backend);
+        assert_eq!(sitemap.header("content-type"), "application/xml; charset=utf-8", "{}", app.backend);
+        assert!(sitemap.body.contains("/tillganglighet</loc>"), "{}", app.backend);
+        assert_eq!(sitemap.body.matches("/kommun/").count(), 26, "{}", app.backend);
+        assert!(sitemap.body.matches("/utbildning/").count() > 1_000, "{}", app.backend);
     }
 }

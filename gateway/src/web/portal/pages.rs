@@ -16,7 +16,7 @@ struct Home<'a> {
 }
 
 pub async fn home(State(web): State<Web>) -> Response {
-    let page = Home { frame: web.portal_frame("Sök vuxenutbildning", "/"), intro: &web.layout.portal.intro };
+    let page = Home { frame: web.portal_frame("Sök vuxenutbildning", ""), intro: &web.layout.portal.intro };
     render(StatusCode::OK, &page)
 }
 
