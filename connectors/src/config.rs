@@ -25,6 +25,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use vuxnav_schema::{MunicipalityCode, Secret, SourceId};
 
@@ -32,45 +33,55 @@ use crate::guard::GuardOverrides;
 use crate::schedule::Schedule;
 
 /// One `[[source]]` entry, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceConfig {
     /// The source's id: 1 to 64 lowercase letters, digits, `-` or `_`, unique in the file.
+    #[schemars(title = "Id")]
     pub id: String,
     /// The municipality the source serves: a kommunkod written as a string with its leading
     /// zero (`"0180"`, not `180`).
     #[serde(deserialize_with = "kommunkod_text")]
+    #[schemars(with = "String", regex(pattern = r"^[0-9]{4}$"))]
+    #[schemars(title = "Kommunkod")]
     pub municipality: String,
     /// When the source is harvested: a cron expression with seconds
     /// (`sec min hour day-of-month month day-of-week [year]`), evaluated in Europe/Stockholm.
+    #[schemars(title = "Schema (cron)")]
     pub schedule: String,
     /// Whether the source is harvested at all. Default `true`.
     #[serde(default = "yes")]
+    #[schemars(title = "Aktiv")]
     pub enabled: bool,
     /// Allow the connector to reach loopback, link-local and private addresses. Default
     /// `false`.
     #[serde(default)]
+    #[schemars(title = "Får nå privat nätverk")]
     pub allow_private_network: bool,
     /// This source's own limits of the harvest guard (`[source.guard]`); each unset one is
     /// `[harvest]`'s.
     #[serde(default)]
+    #[schemars(title = "Skördespärr")]
     pub guard: GuardTable,
     /// The nested `[source.connector]` table, with `kind` naming the connector kind.
+    #[schemars(title = "Koppling")]
     pub connector: ConnectorConfig,
 }
 
 /// The `[source.guard]` table: when a run of this source is held instead of committed
 /// ([`crate::guard`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuardTable {
     /// Hold a run that rejects more than this share of the records it read, in percent (0 to
     /// 100). Default: `[harvest] guard_max_rejected_percent` (50).
     #[serde(default)]
+    #[schemars(title = "Högsta andel avvisade (%)")]
     pub max_rejected_percent: Option<u8>,
     /// Hold a run that would withdraw more than this share of the source's offerings, in
     /// percent (0 to 100). Default: `[harvest] guard_max_withdrawn_percent` (50).
     #[serde(default)]
+    #[schemars(title = "Högsta andel borttagna (%)")]
     pub max_withdrawn_percent: Option<u8>,
 }
 
@@ -115,7 +126,7 @@ fn kommunkod_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, 
 }
 
 /// The registry of connector kinds: the `[source.connector]` table, selected by `kind`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant, reason = "one value per configured source, built once at load")]
 pub enum ConnectorConfig {
@@ -500,7 +511,7 @@ pub fn base_url_problem(base_url: &str) -> Option<String> {
 /// A secret named by the environment variable that holds it (`token_env = "HUDDINGE_TOKEN"`),
 /// for kinds to use in their config. The value is never in the config; this type holds and
 /// prints only the variable's name.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct SecretRef {
     /// The environment variable's name.

@@ -12,6 +12,7 @@
 pub mod config;
 pub mod contract;
 pub mod csv;
+pub mod describe;
 pub mod events;
 pub mod fetch;
 pub mod guard;

@@ -34,8 +34,8 @@ use sea_orm::{DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 
 pub use access::{
-    Actor, ActorRole, ApiKey, AuditContext, AuditEvent, AuditOutcome, AuditQuery, AuditRecord, AuditScope, KeyId,
-    LAST_USED_EVERY, MAX_AUDIT_PAGE, ManagedSource, NewApiKey, SourceDraft, TokenHash,
+    Actor, ActorRole, AdminSession, ApiKey, AuditContext, AuditEvent, AuditOutcome, AuditQuery, AuditRecord,
+    AuditScope, KeyId, LAST_USED_EVERY, MAX_AUDIT_PAGE, ManagedSource, NewApiKey, SourceDraft, TokenHash,
 };
 pub use connect::StoreOptions;
 pub use error::StoreError;

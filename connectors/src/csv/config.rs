@@ -28,58 +28,71 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::mapping::{self, Defaults, Field, Rules};
 
 /// The `[source.connector]` table of a `kind = "csv"` source.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// A file to read the export from. Set exactly one of `path` and `url`.
     #[serde(default)]
+    #[schemars(title = "Fil på servern")]
     pub path: Option<PathBuf>,
     /// An `http://` or `https://` address to fetch the export from. Set exactly one of `path`
     /// and `url`.
     #[serde(default)]
+    #[schemars(title = "Adress (URL)")]
     pub url: Option<String>,
     /// The field separator, one ASCII character. Default `,`; `;` and `"\t"` are common.
     #[serde(default = "default_delimiter")]
+    #[schemars(title = "Fältavgränsare")]
     pub delimiter: char,
     /// The quote character, one ASCII character. Default `"`.
     #[serde(default = "default_quote")]
+    #[schemars(title = "Citattecken")]
     pub quote: char,
     /// The character encoding of the file. Default `utf-8` (a byte order mark is skipped);
     /// `windows-1252` for older Excel and Alvis exports.
     #[serde(default)]
+    #[schemars(title = "Teckenkodning")]
     pub encoding: Encoding,
     /// chrono `strftime` formats tried in order for every date column; only the date part of a
     /// date-time is kept (the time is local and ignored). Default
     /// `["%Y-%m-%d", "%Y-%m-%d %H:%M:%S%.f"]`, which reads `2023-10-16 00:00:00.0000000`.
     #[serde(default = "default_date_formats")]
+    #[schemars(title = "Datumformat (ett per rad)")]
     pub date_formats: Vec<String>,
     /// Whether decimals are written with a comma (`25,0`). Default `false`: `25.0`.
     #[serde(default)]
+    #[schemars(title = "Decimalkomma")]
     pub decimal_comma: bool,
     /// Which header names the export uses for each canonical field. `upstream_id` and `title`
     /// are required; so are `school_form`, `provider_name` and `pace` unless their
     /// matching key of `defaults` is set.
     #[serde(default)]
+    #[schemars(title = "Kolumner")]
+    #[schemars(schema_with = "mapping::field_map::<String>")]
     pub columns: BTreeMap<Field, String>,
     /// Per canonical field, upstream values and what they mean (compared ignoring case and
     /// surrounding white space). A value mapped to `""` is treated as missing, which suits
     /// placeholders such as `Okänd`.
     #[serde(default)]
+    #[schemars(title = "Värden")]
+    #[schemars(schema_with = "mapping::field_map::<BTreeMap<String, String>>")]
     pub values: BTreeMap<Field, BTreeMap<String, String>>,
     /// What a record that does not say is taken to be, and the values the upstream has no
     /// field for: the `[source.connector.defaults]` table ([`Defaults`]). Default: every key at
     /// its own default.
     #[serde(default)]
+    #[schemars(title = "Standardvärden")]
     pub defaults: Defaults,
 }
 
 /// A character encoding of an export.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 pub enum Encoding {
     /// UTF-8, with or without a byte order mark.
     #[default]

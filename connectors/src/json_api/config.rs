@@ -34,6 +34,7 @@
 use std::collections::BTreeMap;
 
 use reqwest::header::{HeaderName, HeaderValue};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::config::SecretRef;
@@ -43,62 +44,75 @@ use crate::mapping::{self, Defaults, Field, Rules};
 pub const MAX_PAGE_SIZE: u32 = 10_000;
 
 /// The `[source.connector]` table of a `kind = "json_api"` source.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The `http://` or `https://` address of the list of course occasions (the first page);
     /// it may carry a query of its own (`?status=publicerad`).
+    #[schemars(title = "Adress (URL)")]
     pub url: String,
     /// A JSON pointer (RFC 6901) to the array of records in a page, such as `/data/items`.
     /// Default `""`: the page is the array itself.
     #[serde(default)]
+    #[schemars(title = "Pekare till posterna")]
     pub records: String,
     /// How the API pages. Default `style = "none"`: one request answers everything.
     #[serde(default)]
+    #[schemars(title = "Sidindelning")]
     pub paging: Paging,
     /// The query parameter that asks for only what changed since the last complete run
     /// (sent as RFC 3339 in UTC, `2026-11-01T03:00:00Z`). Default: none, so every run reads
     /// everything.
     #[serde(default)]
+    #[schemars(title = "Parameter för ändringar sedan")]
     pub since_param: Option<String>,
     /// Request headers: a name and a literal value (`"Accept-Language" = "sv"`), or a value
     /// read from an environment variable for secrets
     /// (`Authorization = { env = "TOKEN", prefix = "Bearer " }`). `Accept: application/json`
     /// is sent unless an `Accept` is given here.
     #[serde(default)]
+    #[schemars(title = "Rubriker (headers)")]
     pub headers: BTreeMap<String, Header>,
     /// Records the upstream marks as deleted, to withdraw instead of reading. Default: none.
     #[serde(default)]
+    #[schemars(title = "Borttagna poster")]
     pub deleted: Option<Deleted>,
     /// For each canonical field, a JSON pointer into a record (`/kurs/namn`). `upstream_id`
     /// and `title` are required; so are `school_form`, `provider_name` and `pace` unless their
     /// matching key of `defaults` is set.
     #[serde(default)]
+    #[schemars(title = "Fält")]
+    #[schemars(schema_with = "mapping::field_map::<String>")]
     pub fields: BTreeMap<Field, String>,
     /// Per canonical field, upstream values and what they mean (compared ignoring case and
     /// surrounding white space; JSON `true` and `false` are the texts `true` and `false`). A
     /// value mapped to `""` is treated as missing.
     #[serde(default)]
+    #[schemars(title = "Värden")]
+    #[schemars(schema_with = "mapping::field_map::<BTreeMap<String, String>>")]
     pub values: BTreeMap<Field, BTreeMap<String, String>>,
     /// chrono `strftime` formats tried in order for every date field; only the date part of a
     /// local date-time is kept, and an instant with an offset (RFC 3339 always, other forms
     /// with `%z`) is the date it is in Sweden. Default
     /// `["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f%z"]`.
     #[serde(default = "default_date_formats")]
+    #[schemars(title = "Datumformat (ett per rad)")]
     pub date_formats: Vec<String>,
     /// Whether decimals sent as text are written with a comma (`"25,0"`). Default `false`.
     /// JSON numbers are read as numbers either way.
     #[serde(default)]
+    #[schemars(title = "Decimalkomma")]
     pub decimal_comma: bool,
     /// What a record that does not say is taken to be, and the values the upstream has no
     /// field for: the `[source.connector.defaults]` table ([`Defaults`]). Default: every key at
     /// its own default.
     #[serde(default)]
+    #[schemars(title = "Standardvärden")]
     pub defaults: Defaults,
 }
 
 /// How the API pages, selected by `style`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(tag = "style", rename_all = "snake_case")]
 pub enum Paging {
     /// One request answers everything.
@@ -118,12 +132,12 @@ impl Default for Paging {
 }
 
 /// `style = "none"`: no keys of its own.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoPaging {}
 
 /// `style = "page"`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PagePaging {
     /// The page number's query parameter. Default `page`.
@@ -147,7 +161,7 @@ pub struct PagePaging {
 }
 
 /// `style = "offset"`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OffsetPaging {
     /// The offset's query parameter. Default `offset`.
@@ -165,7 +179,7 @@ pub struct OffsetPaging {
 }
 
 /// `style = "next_link"`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NextLinkPaging {
     /// A JSON pointer to the next page's URL in a page (`/links/next`); absolute or relative to
@@ -175,7 +189,7 @@ pub struct NextLinkPaging {
 }
 
 /// A request header's value.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(untagged, expecting = "a header value as text, or a secret as { env = \"VARIABLE\", prefix = \"Bearer \" }")]
 pub enum Header {
     /// Written in the config as it is sent.
@@ -185,7 +199,7 @@ pub enum Header {
 }
 
 /// `{ env = "VAR", prefix = "Bearer " }`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretHeader {
     /// The environment variable that holds the value.
@@ -196,12 +210,14 @@ pub struct SecretHeader {
 }
 
 /// `deleted = { field = "/status", values = ["raderad"] }`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deleted {
     /// A JSON pointer into a record to the value that says it is deleted.
+    #[schemars(title = "Fält")]
     pub field: String,
     /// The values that mean deleted (compared ignoring case; JSON `true` is `true`).
+    #[schemars(title = "Värden som betyder borttagen")]
     pub values: Vec<String>,
 }
 

@@ -19,6 +19,7 @@
 //! reading of the record: the offering's provenance names each field that was configured
 //! rather than read (`Provenance::configured`).
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// The keys that were once written at the top of `[source.connector]` as `default_…` (or
@@ -44,49 +45,59 @@ pub fn moved_message(old: &str, value: &toml::Value) -> Option<String> {
 
 /// The `[source.connector.defaults]` table, shared by the `csv` and `json_api` kinds. Every
 /// key is optional; see each for its default.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
     /// The school form (`VUXGY`, `VUXGR`, `VUXSFI`, `VUXGRAN`, `VUXGYAN`, `YH`, `FHS`, `AUB`,
     /// `STF`) of records without one. Default: none, so such a record is rejected.
     #[serde(default)]
+    #[schemars(title = "Skolform")]
     pub school_form: Option<String>,
     /// The provider name of records without one, typically the municipality's own komvux.
     /// Default: none, so such a record is rejected.
     #[serde(default)]
+    #[schemars(title = "Anordnarens namn")]
     pub provider_name: Option<String>,
     /// The kind of provider (`kommunal`, `enskild`, `region`, `statlig`, `annan`) of records
     /// that do not say and whose organisation number or name does not show it. Default: none,
     /// so the kind is unknown.
     #[serde(default)]
+    #[schemars(title = "Typ av anordnare")]
     pub provider_kind: Option<String>,
     /// The study pace in percent (1 to 100) of records without one. Default: none, so such a
     /// record is rejected.
     #[serde(default)]
+    #[schemars(title = "Studietakt (%)")]
     pub pace: Option<u8>,
     /// The study mode (`plats`, `distans`, `hybrid`) of records that do not say and whose
     /// title does not show it. Default: none, so the mode is unknown.
     #[serde(default)]
+    #[schemars(title = "Studieform")]
     pub mode: Option<String>,
     /// The time of study (`dag`, `kvall`, `helg`, `blandat`) of records that do not say and
     /// whose title does not show it. Default: none, so the time of study is unknown.
     #[serde(default)]
+    #[schemars(title = "Studietid")]
     pub time_of_study: Option<String>,
     /// The language of instruction (ISO 639-2, such as `swe`) of records without one.
     /// Default: none, so the language is unknown.
     #[serde(default)]
+    #[schemars(title = "Undervisningsspråk")]
     pub language: Option<String>,
     /// Who may apply (`kommun`, `region`, `nationell`); no upstream of these kinds has a
     /// field for it. Default `region` (the county agreement on komvux).
     #[serde(default = "default_eligibility")]
+    #[schemars(title = "Vem får söka")]
     pub eligibility: String,
     /// What every record is (`kurs`, `kurspaket`, `program`). Default `kurs`.
     #[serde(default = "default_configuration")]
+    #[schemars(title = "Typ av utbildning")]
     pub configuration: String,
     /// The credits system of the `credits` field (`gy`, `vp`, `yh`, `fup`, `hp`). Default:
     /// the school form's own (`gy` for gymnasial komvux, `vp` for grundläggande, `yh` for
     /// yrkeshögskola, `fup` for folkhögskola; none, so no credits, for sfi and the others).
     #[serde(default)]
+    #[schemars(title = "Poängsystem")]
     pub credits_system: Option<String>,
 }
 

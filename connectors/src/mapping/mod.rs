@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::format::{Item, StrftimeItems};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use vuxnav_schema::{
     CourseConfiguration, CreditsSystem, Eligibility, Language, Pace, ProviderKind, SchoolForm, StudyMode, TimeOfStudy,
@@ -32,75 +33,103 @@ pub(crate) type Values = BTreeMap<Field, String>;
 
 /// A canonical field an upstream field can be mapped to: the keys of the `csv` kind's `columns`,
 /// the `json_api` kind's `fields`, and both kinds' `values`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     /// Required: the upstream's id of the course occasion (kurstillfälle), unique per row or record.
+    #[schemars(title = "Id för kurstillfället")]
     UpstreamId,
     /// The course code: a national one (`MATMAT01c`) gives the national course with its
     /// title and credits from the shipped lists; any other is the source's own.
+    #[schemars(title = "Kurskod")]
     CourseCode,
     /// An upstream id of the course: a local course (one whose code no national list holds)
     /// is then known by it rather than by its form, code, title and credits.
+    #[schemars(title = "Kursens id")]
     CourseId,
     /// Required: the course title.
+    #[schemars(title = "Titel")]
     Title,
     /// A description of the course; HTML is reduced to text.
+    #[schemars(title = "Beskrivning")]
     Description,
     /// The subject's name, such as `Matematik`.
+    #[schemars(title = "Ämne")]
     Subject,
     /// The school form: a code such as `VUXGY`, or an upstream spelling mapped in `values`.
     /// Required unless `defaults.school_form` is set.
+    #[schemars(title = "Skolform")]
     SchoolForm,
     /// The course's credits, such as `100.0`.
+    #[schemars(title = "Poäng")]
     Credits,
     /// The provider's name. Required unless `defaults.provider_name` is set.
+    #[schemars(title = "Anordnarens namn")]
     ProviderName,
     /// The provider's organisation number (`212000-0142`); with a valid one the provider is
     /// the same across sources.
+    #[schemars(title = "Anordnarens organisationsnummer")]
     ProviderOrgNumber,
     /// An upstream id of the provider, used when there is no valid organisation number.
+    #[schemars(title = "Anordnarens id")]
     ProviderId,
     /// The provider's web address.
+    #[schemars(title = "Anordnarens webbadress")]
     ProviderUrl,
     /// The kind of provider (`kommunal`, `enskild`, `region`, `statlig`, `annan`). A value
     /// that is none of these after the value map is not read: the kind then comes from the
     /// organisation number or the name (`readings::provider_kind_of`), else
     /// `defaults.provider_kind`, else it is unknown. So this may name the provider name's
     /// column or pointer with a value map for the few providers the name does not show.
+    #[schemars(title = "Typ av anordnare")]
     ProviderKind,
     /// The first day of the occasion.
+    #[schemars(title = "Startdatum")]
     Start,
     /// The last day of the occasion.
+    #[schemars(title = "Slutdatum")]
     End,
     /// The first day to apply.
+    #[schemars(title = "Ansökan öppnar")]
     ApplicationOpens,
     /// The last day to apply.
+    #[schemars(title = "Sista ansökningsdag")]
     ApplicationCloses,
     /// The study pace in percent of full time (`25.0` is 25 %). Required unless
     /// `defaults.pace` is set.
+    #[schemars(title = "Studietakt")]
     Pace,
     /// The number of seats.
+    #[schemars(title = "Platser")]
     Seats,
     /// The language of instruction (ISO 639-2, such as `swe`).
+    #[schemars(title = "Undervisningsspråk")]
     Language,
     /// The town of study.
+    #[schemars(title = "Ort")]
     Town,
     /// The name of the place of study.
+    #[schemars(title = "Studieort")]
     LocationName,
     /// The street address of the place of study.
+    #[schemars(title = "Gatuadress")]
     StreetAddress,
     /// The postal code of the place of study.
+    #[schemars(title = "Postnummer")]
     PostalCode,
     /// Where teaching happens: `plats`, `distans` or `hybrid` (also named `distance`).
     #[serde(alias = "distance")]
+    #[schemars(title = "Studieform")]
     Mode,
     /// When teaching happens: `dag`, `kväll`, `helg`, `blandat`.
+    #[schemars(title = "Studietid")]
     TimeOfStudy,
     /// The occasion's web page.
+    #[schemars(title = "Webbadress")]
     Url,
     /// The kommunkod of the place of study (`0180`, or `180` without its leading zero); the
     /// source's municipality when absent.
+    #[schemars(title = "Kommunkod för studieorten")]
     MunicipalityCode,
 }
 
@@ -159,6 +188,14 @@ pub(crate) fn parse_mode(value: &str) -> Option<StudyMode> {
 /// Parses a time of study, accepting the code and common spellings.
 pub(crate) fn parse_time_of_study(value: &str) -> Option<TimeOfStudy> {
     TimeOfStudy::from_upstream(value).or_else(|| TimeOfStudy::parse(value).ok())
+}
+
+/// The JSON Schema of a table keyed by canonical field (`columns`, `fields`, `values`): its keys
+/// are [`Field`]'s names (`propertyNames`), so the admin form offers one input per field.
+pub(crate) fn field_map<V: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    let keys = generator.subschema_for::<Field>();
+    let values = generator.subschema_for::<V>();
+    json_schema!({ "type": "object", "propertyNames": keys, "additionalProperties": values })
 }
 
 /// The mapping part of a kind's config, borrowed from it.

@@ -1,6 +1,7 @@
 //! The `planned_educations` kind's configuration: the `[source.connector]` table of a source
 //! that reads Skolverket's Planned Educations API v4 (`/v4/adult-education-events`).
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// The public Planned Educations API, without its `/v4/...` paths.
@@ -50,39 +51,47 @@ pub const MAX_PAGE_SIZE: u32 = 200;
 /// type_of_school = ["vuxgy", "vuxsfi"]
 /// page_size = 200
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The API's base URL. Default `https://api.skolverket.se/planned-educations`. A URL that
     /// ends in `/v4` or `/v4/adult-education-events` is read as the base URL before it.
     #[serde(default = "default_base_url")]
+    #[schemars(title = "Basadress (URL)")]
     pub base_url: String,
     /// The `typeOfSchool` codes to fetch (any case), sent lowercase as one comma-separated
     /// list. Default the komvux forms: `vuxgr`, `vuxgy`, `vuxsfi`, `vuxgran`, `vuxgyan`,
     /// `komvuxcoursepackage`.
     #[serde(default = "default_types_of_school")]
+    #[schemars(title = "Skolformer (typeOfSchool)")]
     pub type_of_school: Vec<String>,
     /// Only distance (`true`) or only on-site (`false`) events (`distance`); leave it out for
     /// both.
     #[serde(default)]
+    #[schemars(title = "Endast distans")]
     pub distance: Option<bool>,
     /// Only events in these towns of the municipality (`town`, such as `["Flemingsberg"]`);
     /// leave it out for every town.
     #[serde(default)]
+    #[schemars(title = "Orter")]
     pub town: Option<Vec<String>>,
     /// Only events in these directions (`directionIds`, from `/v4/adult-education-events/areas`);
     /// leave it out for every direction.
     #[serde(default)]
+    #[schemars(title = "Inriktningar")]
     pub direction_ids: Option<Vec<String>>,
     /// Only events that match this search term (`searchTerm`).
     #[serde(default)]
+    #[schemars(title = "Sökord")]
     pub search_term: Option<String>,
     /// Only events that need no more than this prior knowledge (`recommendedPriorKnowledge`,
     /// `grundlaggande`).
     #[serde(default)]
+    #[schemars(title = "Rekommenderade förkunskaper")]
     pub recommended_prior_knowledge: Option<String>,
     /// Records per page (`size`), 1 to 200. Default 100.
     #[serde(default = "default_page_size")]
+    #[schemars(title = "Poster per sida")]
     pub page_size: u32,
 }
 

@@ -1,6 +1,7 @@
 //! The `ss12000` kind's configuration: the `[source.connector]` table of a source that reads a
 //! municipality's SS 12000 API (its school-administration system's exchange interface).
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use vuxnav_schema::SchoolForm;
 
@@ -24,24 +25,28 @@ pub const MAX_LIMIT: u32 = 5000;
 /// limit = 500
 /// school_types = ["VUXGY", "VUXSFI"]
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The API's base URL, the part before `/organisations`. Required: SS 12000 has no public
     /// endpoint; each municipality's system has its own.
+    #[schemars(title = "Basadress (URL)")]
     pub base_url: String,
     /// The environment variable holding the bearer token sent as `Authorization: Bearer …`.
     /// Leave it out for an API that needs none. OAuth2 client credentials are not fetched by
     /// the connector: a token is obtained out of band and put in the variable.
     #[serde(default)]
+    #[schemars(title = "Miljövariabel med token")]
     pub token_env: Option<SecretRef>,
     /// Records per page (`limit`), 1 to 5000. Default 500.
     #[serde(default = "default_limit")]
+    #[schemars(title = "Poster per sida")]
     pub limit: u32,
     /// The school types whose activities are offerings, in the model's codes or any version's
     /// spelling (`VUXGY`, `GYVUX`, `SARVUXGY`, `SFI`, …). Default the five komvux forms:
     /// `VUXGR`, `VUXGY`, `VUXSFI`, `VUXGRAN`, `VUXGYAN`.
     #[serde(default = "default_school_types")]
+    #[schemars(title = "Skolformer")]
     pub school_types: Vec<String>,
 }
 

@@ -1,6 +1,7 @@
 //! The `susa_navet` kind's configuration: the `[source.connector]` table of a source that reads
 //! Skolverket's Susa-navet hub (EMIL 3).
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use vuxnav_schema::SchoolForm;
 
@@ -21,25 +22,29 @@ pub const MAX_PAGE_SIZE: u32 = 2000;
 /// school_types = ["VUXGY", "VUXSFI"]
 /// page_size = 1000
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The EMIL 3 API's base URL, without a trailing `/educationEvents`.
     /// Default `https://api.skolverket.se/susa-navet/emil3`.
     #[serde(default = "default_base_url")]
+    #[schemars(title = "Basadress (URL)")]
     pub base_url: String,
     /// The `C_SchoolType` codes to fetch (`schoolType`). Default the five komvux forms:
     /// `VUXGR`, `VUXGY`, `VUXSFI`, `VUXGRAN`, `VUXGYAN`. `VUX` is not accepted: Susa-navet
     /// removed it in API 3.0.3.
     #[serde(default = "default_school_types")]
+    #[schemars(title = "Skolformer")]
     pub school_types: Vec<String>,
     /// Records per page (`size`), 1 to 2000. Default 500.
     #[serde(default = "default_page_size")]
+    #[schemars(title = "Poster per sida")]
     pub page_size: u32,
     /// Only events of these providers (`providerId`, such as `p.sv.2120000142`); leave it out
     /// to read every provider's events. Susa-navet has no municipality filter, so the
     /// municipality is selected on each event's `locations[].areaCode` in any case.
     #[serde(default)]
+    #[schemars(title = "Anordnare (providerId)")]
     pub provider_ids: Option<Vec<String>>,
 }
 

@@ -16,6 +16,10 @@
 //! [access.trusted_documents]          # documents /graphql runs by id (`http::persisted`)
 //! manifest = "trusted-documents.json" # beside this file: Apollo's manifest, or hash to document
 //! anonymous = "require"               # off | allow (default with a manifest) | require
+//!
+//! [access.admin_pages]                # the admin pages at /admin
+//! session_hours = 8                   # a sign-in lasts this long at most
+//! secure_cookie = true                # send the session cookie over HTTPS only
 //! ```
 
 use std::path::Path;
@@ -39,6 +43,25 @@ pub struct AccessConfig {
     pub trusted_proxies: Vec<IpNet>,
     pub rate_limits: RateLimits,
     pub trusted_documents: TrustedDocuments,
+    pub admin_pages: AdminPages,
+}
+
+/// The `[access.admin_pages]` table: the sessions of the admin pages at `/admin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminPages {
+    /// How long a sign-in lasts (`session_hours`, 1 to 24, default 8): the session then ends,
+    /// however busy it is.
+    pub session: Duration,
+    /// Whether the session cookie is `Secure` (`secure_cookie`, default `true`): sent over
+    /// HTTPS only. Browsers also send a `Secure` cookie to `http://localhost` and
+    /// `http://127.0.0.1`; set `false` only to serve the admin pages over plain HTTP elsewhere.
+    pub secure_cookie: bool,
+}
+
+impl Default for AdminPages {
+    fn default() -> Self {
+        Self { session: Duration::from_secs(8 * 3600), secure_cookie: true }
+    }
 }
 
 /// The `[access.trusted_documents]` table: the documents `/graphql` runs by id, and what
@@ -123,6 +146,9 @@ pub(super) fn read_access(r: &mut Reader, table: &mut Table) -> AccessConfig {
     let mut limits_table = r.table(table, "rate_limits");
     let limits = read_limits(r, &mut limits_table);
     r.finish(limits_table);
+    let mut pages_table = r.table(table, "admin_pages");
+    let admin_pages = read_admin_pages(r, &mut pages_table);
+    r.finish(pages_table);
     let mut documents_table = r.table(table, "trusted_documents");
     let trusted_documents = read_trusted_documents(r, &mut documents_table);
     r.finish(documents_table);
@@ -130,6 +156,7 @@ pub(super) fn read_access(r: &mut Reader, table: &mut Table) -> AccessConfig {
         settings: AccessSettings { municipal_partner_keys },
         trusted_proxies,
         rate_limits: limits,
+        admin_pages,
         trusted_documents,
     }
 }
@@ -158,6 +185,21 @@ fn read_manifest(path: &Path) -> Result<Manifest, String> {
         }
         message
     })
+}
+
+fn read_admin_pages(r: &mut Reader, table: &mut Table) -> AdminPages {
+    let defaults = AdminPages::default();
+    let session = r
+        .parsed(table, "session_hours", |hours: u64| {
+            if (1..=24).contains(&hours) {
+                Ok(Duration::from_secs(hours * 3600))
+            } else {
+                Err(format!("must be from 1 to 24 hours, found {hours}"))
+            }
+        })
+        .unwrap_or(defaults.session);
+    let secure_cookie = r.field(table, "secure_cookie").unwrap_or(defaults.secure_cookie);
+    AdminPages { session, secure_cookie }
 }
 
 fn read_limits(r: &mut Reader, table: &mut Table) -> RateLimits {

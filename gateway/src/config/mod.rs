@@ -56,7 +56,7 @@ use vuxnav_schema::{MunicipalityCode, Region};
 use crate::graphql::limits::{DocumentLimits, MAX_NESTING};
 use crate::http::graphql_http::HttpLimits;
 
-pub use access::{AccessConfig, RateLimit, RateLimits, TrustedDocuments};
+pub use access::{AccessConfig, AdminPages, RateLimit, RateLimits, TrustedDocuments};
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use portal::{Colour, Colours, Logo, PortalConfig};
 pub use reader::{ENV_PREFIX, ENV_SEPARATOR};

@@ -1,6 +1,7 @@
-//! The web pages: the residents' portal at `/` ([`portal`]) and what every page shares. Pages
-//! are server-rendered HTML from askama templates (`gateway/templates/`, compiled in and
-//! escaping every value), in Swedish, working without JavaScript. They read the read model in
+//! The web pages: the residents' portal at `/` ([`portal`]), the admin pages at `/admin`
+//! ([`admin`]) and what every page shares. Pages are server-rendered HTML from askama
+//! templates (`gateway/templates/`, compiled in and escaping every value), in Swedish, working
+//! without JavaScript. They read the read model in
 //! this process, as the GraphQL resolvers do: there is one search.
 //!
 //! Every page extends `templates/base.html`, given a [`Frame`]: the [`Layout`] (the region's
@@ -9,6 +10,7 @@
 //! other [`security_headers`], and is compressed when the client accepts gzip; the static files
 //! are fingerprinted ([`assets`]). A path nothing answers gets the Swedish 404 page.
 
+pub mod admin;
 pub mod assets;
 pub mod portal;
 
@@ -107,6 +109,7 @@ pub fn router(app: &App) -> Router {
     let web = Web::new(app, &assets);
     Router::new()
         .merge(portal::router())
+        .merge(admin::router(&app.config.access.rate_limits))
         .fallback(not_found)
         .with_state(web)
         .merge(assets.router())

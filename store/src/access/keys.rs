@@ -114,7 +114,8 @@ impl Store {
     }
 
     /// Revokes `key` at `at` and audits `key.revoke`; a key already revoked stays as it was
-    /// (and is not audited twice). Returns the key as it is now.
+    /// (and is not audited twice). Its admin pages' sessions end with it. Returns the key as it
+    /// is now.
     pub async fn revoke_api_key(
         &self,
         key: KeyId,
@@ -135,6 +136,7 @@ impl Store {
             .filter(api_key::Column::Id.eq(key.get()))
             .exec(&txn)
             .await?;
+        super::sessions::end_sessions_of(&txn, key).await?;
         let after = ApiKey { revoked_at: Some(at), ..before.clone() };
         let record = key_record("key.revoke", &after, Some(described(&before)), Some(described(&after)));
         write(&txn, context, record, at).await?;
@@ -158,7 +160,7 @@ fn described(key: &ApiKey) -> serde_json::Value {
 
 /// The audit entry of a key event: the key's one municipality, if it has exactly one, so that
 /// municipal admins see the events of their municipality's keys.
-fn key_record(
+pub(super) fn key_record(
     action: &str,
     key: &ApiKey,
     before: Option<serde_json::Value>,

@@ -1,5 +1,5 @@
-//! Access and administration: API keys ([`keys`]), the audit log ([`audit`]) and the sources
-//! managed through the admin API ([`sources`]).
+//! Access and administration: API keys ([`keys`]), the audit log ([`audit`]), the sources
+//! managed through the admin API ([`sources`]) and the admin pages' sessions ([`sessions`]).
 //!
 //! Every admin write is one function here that writes the change and its audit row in one
 //! transaction: either both are in, or neither. The audit log is append-only: nothing here
@@ -10,6 +10,7 @@
 
 mod audit;
 mod keys;
+mod sessions;
 mod sources;
 
 use std::fmt;
@@ -19,6 +20,7 @@ use vuxnav_schema::{MunicipalityCode, Role, SourceId};
 
 pub use audit::MAX_AUDIT_PAGE;
 pub(crate) use audit::write as write_audit;
+pub use sessions::AdminSession;
 pub(crate) use sources::ensure_not_deleted;
 
 /// The id of an API key: a number, never reused.

@@ -1,6 +1,7 @@
 //! The sea-orm entities: one module per table, private to the crate. They mirror the tables
 //! that `migration` creates; the model never sees them (conversions live in `convert`).
 
+pub(crate) mod admin_session;
 pub(crate) mod api_key;
 pub(crate) mod audit_event;
 pub(crate) mod course;

@@ -7,6 +7,7 @@ mod m0002_harvest_runs;
 mod m0003_fidelity;
 mod m0004_access;
 mod m0005_registries;
+mod m0006_admin_sessions;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_fidelity::Migration),
             Box::new(m0004_access::Migration),
             Box::new(m0005_registries::Migration),
+            Box::new(m0006_admin_sessions::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //! `VUXNAV_TEST_DATABASE_URL` is set) and names the backend in its assertion messages.
 
 mod access;
+mod admin_pages;
 mod authorization;
 mod browsers;
 mod catalogue;

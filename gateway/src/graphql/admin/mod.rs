@@ -10,9 +10,11 @@
 //! - `sources.rs`: sources (list, validate, dry run, create, update, enable/disable, delete,
 //!   harvest now) and their runs.
 //! - `keys.rs`: `me`, keys (create, list, revoke) and the audit log.
+//! - `kinds.rs`: `sourceKinds`, the JSON Schema of a source of each connector kind.
 //! - `registries.rs`: the region's registries (create, update, delete one entry).
 
 mod keys;
+mod kinds;
 mod registries;
 mod sources;
 pub mod validate;
@@ -35,7 +37,7 @@ use crate::jobs::refresh::Refresher;
 pub const ENDPOINT: &str = "/admin/graphql";
 
 #[derive(MergedObject, Default)]
-pub struct AdminQuery(keys::KeyQuery, sources::SourceQuery);
+pub struct AdminQuery(keys::KeyQuery, sources::SourceQuery, kinds::KindQuery);
 
 #[derive(MergedObject, Default)]
 pub struct AdminMutation(keys::KeyMutation, sources::SourceMutation, registries::RegistryMutation);
