@@ -6,8 +6,11 @@
 
 use std::collections::HashMap;
 
+use roaring::RoaringBitmap;
+
 use vuxnav_schema::{CourseCode, MunicipalityCode, OccupationId, SchoolForm, StudyMode, TimeOfStudy};
 
+use crate::dimension::Dimension;
 use crate::{OfferingFilter, QueryError, ReadModel, RegistryModel};
 
 /// What statistics can be grouped by.
@@ -92,68 +95,122 @@ pub struct Statistics<'a> {
     pub groups: Vec<(GroupKey<'a>, Figures)>,
 }
 
+/// Not grouped by this dimension, in a compact key.
+const NOT_GROUPED: u32 = u32::MAX;
+
 impl ReadModel {
     /// Statistics of the offerings `filter` selects (cancelled ones left out unless it
     /// includes them), grouped by `group_by` (no groups when empty); `registries` gives the
-    /// occupations of courses.
+    /// occupations of courses. The total is counted on the dimensions' bitmaps; groups in one
+    /// pass over the matches, keyed by the values' positions in the dimensions.
     pub fn statistics<'a>(
         &'a self,
         filter: &OfferingFilter,
         group_by: &[StatisticsDimension],
         registries: &'a RegistryModel,
     ) -> Result<Statistics<'a>, QueryError> {
-        let selection = self.select(filter, None, false)?;
+        let matches = self.select(filter, None, false)?.matches;
         let by = |dimension| group_by.contains(&dimension);
-        // The occupations of each course, by the course's position, when grouped by them.
-        let occupations: Vec<Vec<&OccupationId>> = if by(StatisticsDimension::Occupation) {
-            self.courses
-                .iter()
-                .map(|course| {
-                    let local = course.local_code.as_deref().and_then(|c| CourseCode::parse(c).ok());
-                    course
-                        .code
-                        .as_ref()
-                        .or(local.as_ref())
-                        .map(|code| registries.occupations_of(code).into_iter().map(|o| &o.id).collect())
-                        .unwrap_or_default()
-                })
-                .collect()
+        let seats_of = |doc: u32| self.offerings[doc as usize].seats;
+        if group_by.is_empty() {
+            return Ok(Statistics { total: self.total(&matches, seats_of), groups: Vec::new() });
+        }
+        // Per course: its subject's position among the subjects, and its occupations.
+        let mut subjects: Vec<Option<&'a str>> = self.courses.iter().map(|c| c.subject.as_deref()).collect();
+        subjects.sort();
+        subjects.dedup();
+        let subject_of: Vec<u32> = self
+            .courses
+            .iter()
+            .map(|c| subjects.binary_search(&c.subject.as_deref()).map_or(NOT_GROUPED, |i| i as u32))
+            .collect();
+        let occupations: Vec<Vec<&'a OccupationId>> = if by(StatisticsDimension::Occupation) {
+            self.courses.iter().map(|course| occupations_of(course, registries)).collect()
         } else {
             Vec::new()
         };
+        let (modes, times) = (self.mode.values(), self.time_of_study.values());
         let mut total = Figures::default();
-        let mut groups: HashMap<GroupKey<'a>, Figures> = HashMap::new();
-        for doc in &selection.matches {
-            let offering = &self.offerings[doc as usize];
+        let mut groups: HashMap<[u32; 5], HashMap<Option<&'a OccupationId>, Figures>> = HashMap::new();
+        for doc in &matches {
+            let (mode, time) =
+                (modes[self.mode.index_of(doc) as usize], times[self.time_of_study.index_of(doc) as usize]);
+            let seats = seats_of(doc);
+            total.add(seats, mode, time);
             let course_index = *self.course.value_of(doc) as usize;
-            let course = &self.courses[course_index];
-            let add = |figures: &mut Figures| figures.add(offering.seats, offering.mode, offering.time_of_study);
-            add(&mut total);
-            if group_by.is_empty() {
-                continue;
-            }
-            let key = GroupKey {
-                municipality: by(StatisticsDimension::Municipality).then_some(offering.municipality),
-                school_form: by(StatisticsDimension::SchoolForm).then_some(course.school_form),
-                subject: by(StatisticsDimension::Subject).then_some(course.subject.as_deref()),
-                occupation: None,
-                mode: by(StatisticsDimension::Mode).then_some(offering.mode),
-                time_of_study: by(StatisticsDimension::TimeOfStudy).then_some(offering.time_of_study),
-            };
-            if by(StatisticsDimension::Occupation) {
-                let leads_to = &occupations[course_index];
-                if leads_to.is_empty() {
-                    add(groups.entry(GroupKey { occupation: Some(None), ..key.clone() }).or_default());
-                }
-                for occupation in leads_to {
-                    add(groups.entry(GroupKey { occupation: Some(Some(occupation)), ..key.clone() }).or_default());
+            let key = [
+                if by(StatisticsDimension::Municipality) { self.municipality.index_of(doc) } else { NOT_GROUPED },
+                if by(StatisticsDimension::SchoolForm) { self.school_form.index_of(doc) } else { NOT_GROUPED },
+                if by(StatisticsDimension::Subject) { subject_of[course_index] } else { NOT_GROUPED },
+                if by(StatisticsDimension::Mode) { self.mode.index_of(doc) } else { NOT_GROUPED },
+                if by(StatisticsDimension::TimeOfStudy) { self.time_of_study.index_of(doc) } else { NOT_GROUPED },
+            ];
+            let group = groups.entry(key).or_default();
+            if by(StatisticsDimension::Occupation) && !occupations[course_index].is_empty() {
+                for occupation in &occupations[course_index] {
+                    group.entry(Some(*occupation)).or_default().add(seats, mode, time);
                 }
             } else {
-                add(groups.entry(key).or_default());
+                group.entry(None).or_default().add(seats, mode, time);
             }
         }
-        let mut groups: Vec<(GroupKey<'a>, Figures)> = groups.into_iter().collect();
+        let (municipalities, forms) = (self.municipality.values(), self.school_form.values());
+        let mut groups: Vec<(GroupKey<'a>, Figures)> = groups
+            .into_iter()
+            .flat_map(|(key, by_occupation)| {
+                let at = |i: usize| (key[i] != NOT_GROUPED).then_some(key[i] as usize);
+                let base = GroupKey {
+                    municipality: at(0).map(|i| municipalities[i]),
+                    school_form: at(1).map(|i| forms[i]),
+                    subject: at(2).map(|i| subjects[i]),
+                    occupation: None,
+                    mode: at(3).map(|i| modes[i]),
+                    time_of_study: at(4).map(|i| times[i]),
+                };
+                let grouped = by(StatisticsDimension::Occupation);
+                by_occupation.into_iter().map(move |(occupation, figures)| {
+                    (GroupKey { occupation: grouped.then_some(occupation), ..base.clone() }, figures)
+                })
+            })
+            .collect();
         groups.sort_by(|a, b| b.1.offerings.cmp(&a.1.offerings).then_with(|| a.0.cmp(&b.0)));
         Ok(Statistics { total, groups })
     }
+
+    /// The figures of `matches`, counted on the mode and time-of-study bitmaps; only the seats
+    /// are summed offering by offering.
+    fn total(&self, matches: &RoaringBitmap, seats_of: impl Fn(u32) -> Option<u32>) -> Figures {
+        fn within<K: Ord + Clone>(dimension: &Dimension<K>, value: K, matches: &RoaringBitmap) -> u64 {
+            dimension.values().binary_search(&value).map_or(0, |i| dimension.bitmap(i).intersection_len(matches))
+        }
+        let (mut seats, mut offerings_with_seats) = (0, 0);
+        for doc in matches {
+            if let Some(s) = seats_of(doc) {
+                seats += u64::from(s);
+                offerings_with_seats += 1;
+            }
+        }
+        let offerings = matches.len();
+        Figures {
+            offerings,
+            seats,
+            offerings_with_seats,
+            distance: within(&self.mode, Some(StudyMode::Distance), matches),
+            mode_known: offerings - within(&self.mode, None, matches),
+            evening: within(&self.time_of_study, Some(TimeOfStudy::Evening), matches),
+            time_known: offerings - within(&self.time_of_study, None, matches),
+        }
+    }
+}
+
+/// The occupations the region links to a course's national code or, for a package, its local
+/// code.
+fn occupations_of<'a>(course: &vuxnav_schema::Course, registries: &'a RegistryModel) -> Vec<&'a OccupationId> {
+    let local = course.local_code.as_deref().and_then(|c| CourseCode::parse(c).ok());
+    course
+        .code
+        .as_ref()
+        .or(local.as_ref())
+        .map(|code| registries.occupations_of(code).into_iter().map(|o| &o.id).collect())
+        .unwrap_or_default()
 }

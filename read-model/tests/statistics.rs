@@ -55,6 +55,8 @@ fn groups_by_municipality_and_school_form_add_up_to_the_total_and_to_each_munici
         .expect("statistics");
 
     let sum = |f: fn(&vuxnav_read_model::Figures) -> u64| statistics.groups.iter().map(|(_, g)| f(g)).sum::<u64>();
+    let ungrouped = catalogue.statistics(&OfferingFilter::default(), &[], registries).expect("statistics");
+    assert_eq!(statistics.total, ungrouped.total, "counted on the bitmaps or offering by offering, the same");
     assert_eq!(sum(|g| g.offerings), statistics.total.offerings);
     assert_eq!(sum(|g| g.seats), statistics.total.seats);
     assert_eq!(sum(|g| g.distance), statistics.total.distance);
