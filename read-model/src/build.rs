@@ -71,11 +71,13 @@ impl ReadModel {
         let quality = quality::per_source(&offerings, |o| &courses[course_index[&o.course] as usize]);
         let municipality_rank = municipality_ranks(&swedish);
         let start_key: Vec<i64> = offerings.iter().map(start_key).collect();
+        let seats: Vec<Option<u32>> = offerings.iter().map(|o| o.seats).collect();
         let sorted = orders(&offerings, &courses, &course, &municipality, &start_key, &municipality_rank, &swedish);
 
         Ok(Self {
             quality,
             runs: HashMap::new(),
+            seats,
             all: (0..offerings.len() as u32).collect(),
             cancelled: flags.cancelled,
             continuous: flags.continuous,

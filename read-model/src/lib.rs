@@ -98,6 +98,8 @@ pub struct ReadModel {
 
     /// Per offering: continuous intake first, then by start date, unknown last.
     start_key: Vec<i64>,
+    /// Per offering: the seats it states, for statistics without visiting the offerings.
+    seats: Vec<Option<u32>>,
     /// Per kommunkod: the municipality's rank by name in Swedish collation.
     municipality_rank: HashMap<MunicipalityCode, u32>,
     /// Offerings sorted by each fixed order, ascending and descending (`[slot][descending]`),

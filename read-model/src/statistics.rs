@@ -111,7 +111,7 @@ impl ReadModel {
     ) -> Result<Statistics<'a>, QueryError> {
         let matches = self.select(filter, None, false)?.matches;
         let by = |dimension| group_by.contains(&dimension);
-        let seats_of = |doc: u32| self.offerings[doc as usize].seats;
+        let seats_of = |doc: u32| self.seats[doc as usize];
         if group_by.is_empty() {
             return Ok(Statistics { total: self.total(&matches, seats_of), groups: Vec::new() });
         }
@@ -131,46 +131,57 @@ impl ReadModel {
         };
         let (modes, times) = (self.mode.values(), self.time_of_study.values());
         let mut total = Figures::default();
-        let mut groups: HashMap<[u32; 5], HashMap<Option<&'a OccupationId>, Figures>> = HashMap::new();
+        // The positions of the grouped values, and of the occupation among `occupation_ids`.
+        let occupation_ids: Vec<&'a OccupationId> = {
+            let mut ids: Vec<&'a OccupationId> = occupations.iter().flatten().copied().collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let occupation_index: Vec<Vec<u32>> = occupations
+            .iter()
+            .map(|ids| ids.iter().filter_map(|id| occupation_ids.binary_search(id).ok()).map(|i| i as u32).collect())
+            .collect();
+        let mut groups: HashMap<[u32; 6], Figures> = HashMap::new();
         for doc in &matches {
             let (mode, time) =
                 (modes[self.mode.index_of(doc) as usize], times[self.time_of_study.index_of(doc) as usize]);
             let seats = seats_of(doc);
             total.add(seats, mode, time);
             let course_index = *self.course.value_of(doc) as usize;
-            let key = [
+            let mut key = [
                 if by(StatisticsDimension::Municipality) { self.municipality.index_of(doc) } else { NOT_GROUPED },
                 if by(StatisticsDimension::SchoolForm) { self.school_form.index_of(doc) } else { NOT_GROUPED },
                 if by(StatisticsDimension::Subject) { subject_of[course_index] } else { NOT_GROUPED },
                 if by(StatisticsDimension::Mode) { self.mode.index_of(doc) } else { NOT_GROUPED },
                 if by(StatisticsDimension::TimeOfStudy) { self.time_of_study.index_of(doc) } else { NOT_GROUPED },
+                NOT_GROUPED,
             ];
-            let group = groups.entry(key).or_default();
-            if by(StatisticsDimension::Occupation) && !occupations[course_index].is_empty() {
-                for occupation in &occupations[course_index] {
-                    group.entry(Some(*occupation)).or_default().add(seats, mode, time);
+            match occupation_index.get(course_index).map(Vec::as_slice) {
+                Some(leads_to) if !leads_to.is_empty() => {
+                    for &occupation in leads_to {
+                        key[5] = occupation;
+                        groups.entry(key).or_default().add(seats, mode, time);
+                    }
                 }
-            } else {
-                group.entry(None).or_default().add(seats, mode, time);
+                _ => groups.entry(key).or_default().add(seats, mode, time),
             }
         }
         let (municipalities, forms) = (self.municipality.values(), self.school_form.values());
+        let grouped_by_occupation = by(StatisticsDimension::Occupation);
         let mut groups: Vec<(GroupKey<'a>, Figures)> = groups
             .into_iter()
-            .flat_map(|(key, by_occupation)| {
+            .map(|(key, figures)| {
                 let at = |i: usize| (key[i] != NOT_GROUPED).then_some(key[i] as usize);
-                let base = GroupKey {
+                let key = GroupKey {
                     municipality: at(0).map(|i| municipalities[i]),
                     school_form: at(1).map(|i| forms[i]),
                     subject: at(2).map(|i| subjects[i]),
-                    occupation: None,
+                    occupation: grouped_by_occupation.then(|| at(5).map(|i| occupation_ids[i])),
                     mode: at(3).map(|i| modes[i]),
                     time_of_study: at(4).map(|i| times[i]),
                 };
-                let grouped = by(StatisticsDimension::Occupation);
-                by_occupation.into_iter().map(move |(occupation, figures)| {
-                    (GroupKey { occupation: grouped.then_some(occupation), ..base.clone() }, figures)
-                })
+                (key, figures)
             })
             .collect();
         groups.sort_by(|a, b| b.1.offerings.cmp(&a.1.offerings).then_with(|| a.0.cmp(&b.0)));
