@@ -11,3 +11,4 @@ pub mod graphql;
 pub mod http;
 pub mod jobs;
 pub mod telemetry;
+pub mod web;

@@ -94,6 +94,44 @@ fn cors_origins_take_any_origin_or_a_list_of_origins_and_nothing_else() {
 }
 
 #[test]
+fn a_trusted_documents_manifest_is_read_checked_and_needed_for_allow_or_require() {
+    use vuxnav_gateway::http::persisted::DocumentPolicy;
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let manifest = dir.path().join("manifest.json");
+    let table = format!("[access.trusted_documents]\nmanifest = {:?}\n", manifest.display().to_string());
+    std::fs::write(
+        &manifest,
+        r#"{"sha256:1c7e1e347f726166b5b1c55afd61f278cc9b45e00c108ec33d540a566379811b": "{ a }"}"#,
+    )
+    .expect("written");
+    let config = load(&table, &[]).expect("a good manifest");
+    assert_eq!(config.access.trusted_documents.manifest.len(), 1);
+    assert_eq!(
+        config.access.trusted_documents.anonymous,
+        DocumentPolicy::Allow,
+        "allow is the default with a manifest"
+    );
+
+    std::fs::write(
+        &manifest,
+        r#"{"sha256:1c7e1e347f726166b5b1c55afd61f278cc9b45e00c108ec33d540a566379811b": "{ b }"}"#,
+    )
+    .expect("written");
+    let errors = load(&table, &[]).unwrap_err();
+    assert!(errors.to_string().contains("is not the SHA-256 of its document"), "{errors}");
+    assert_eq!(keys(&errors), ["access.trusted_documents.manifest"]);
+
+    let missing = "[access.trusted_documents]\nmanifest = \"/nonexistent/manifest.json\"\n";
+    let errors = load(missing, &[]).unwrap_err();
+    assert!(errors.to_string().contains("cannot read `/nonexistent/manifest.json`"), "{errors}");
+
+    let errors = load("[access.trusted_documents]\nanonymous = \"require\"\n", &[]).unwrap_err();
+    assert!(errors.to_string().contains("access.trusted_documents.anonymous: needs a `manifest`"), "{errors}");
+    assert_eq!(load("", &[]).unwrap().access.trusted_documents.anonymous, DocumentPolicy::Off);
+}
+
+#[test]
 fn no_file_and_no_environment_gives_the_defaults() {
     let config = Config::load(None, Vec::new()).unwrap();
     assert_eq!(config.listen, Config::default().listen);
@@ -410,7 +448,8 @@ fn every_toml_example_in_the_docs_loads() {
         let text = std::fs::read_to_string(&path).unwrap();
         for block in text.split("```toml\n").skip(1) {
             let toml = block.split("```").next().unwrap();
-            let file = tempfile::NamedTempFile::new().unwrap();
+            // In the docs folder, so that the files an example names beside it are there.
+            let file = tempfile::NamedTempFile::new_in(&docs).unwrap();
             std::fs::write(file.path(), toml).unwrap();
             let loaded = Config::load(Some(file.path()), std::iter::empty::<(String, String)>());
             assert!(loaded.is_ok(), "{}: {:?}\n{toml}", path.display(), loaded.err().map(|e| e.to_string()));
@@ -418,4 +457,45 @@ fn every_toml_example_in_the_docs_loads() {
         }
     }
     assert!(examples >= 1, "no toml examples found in {}", docs.display());
+}
+
+#[test]
+fn the_portal_is_branded_from_its_table_and_a_logo_file_is_read_at_load() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let logo = dir.path().join("region.svg");
+    std::fs::write(&logo, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").expect("the logo is written");
+    let config = load(
+        &format!(
+            "[portal]\nname = \"Vuxenutbildning i Exempellän\"\nregion = \"Exempellän\"\nlogo = {logo:?}\nlogo_alt = \"Region Exempel\"\ncontact_email = \"vux@exempel.se\"\naccessibility_reviewed = \"2026-10-01\"\n[portal.colours]\nprimary = \"#004400\"\nlink = \"#00557F\"\n"
+        ),
+        &[],
+    )
+    .expect("the config loads");
+    let portal = &config.portal;
+    assert_eq!(portal.name, "Vuxenutbildning i Exempellän");
+    assert_eq!(portal.logo_alt, "Region Exempel");
+    assert_eq!(portal.logo.as_ref().map(|logo| logo.content_type), Some("image/svg+xml"));
+    assert_eq!(portal.colours.primary.css(), "#004400");
+    assert_eq!(portal.colours.link.css(), "#00557f");
+    assert_eq!(portal.accessibility_reviewed.to_string(), "2026-10-01");
+}
+
+#[test]
+fn a_brand_colour_below_aa_contrast_a_missing_logo_and_a_bad_address_are_each_reported() {
+    let errors = problems(
+        "[portal]\nlogo = \"/nowhere/logo.svg\"\ncontact_email = \"nobody\"\naccessibility_reviewed = \"igår\"\n[portal.colours]\nprimary = \"#ffcc00\"\nlink = \"blue\"\n",
+        &[],
+    );
+    assert_eq!(
+        keys(&errors),
+        [
+            "portal.logo",
+            "portal.contact_email",
+            "portal.accessibility_reviewed",
+            "portal.colours.primary",
+            "portal.colours.link"
+        ]
+    );
+    let primary = errors.for_key("portal.colours.primary").next().expect("a problem").message.clone();
+    assert!(primary.contains("contrast of 1.") && primary.contains("4.5:1"), "{primary}");
 }

@@ -12,8 +12,14 @@
 //! municipal_admin = { requests = 600, window_seconds = 60 }
 //! region_admin = { requests = 6000, window_seconds = 60 }
 //! failed_keys = { requests = 10, window_seconds = 60 }   # refused keys per client address
+//!
+//! [access.trusted_documents]          # documents /graphql runs by id (`http::persisted`)
+//! manifest = "trusted-documents.json" # beside this file: Apollo's manifest, or hash to document
+//! anonymous = "require"               # off | allow (default with a manifest) | require
 //! ```
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ipnet::IpNet;
@@ -22,6 +28,7 @@ use vuxnav_schema::Role;
 
 use super::reader::{Reader, Table};
 use crate::auth::AccessSettings;
+use crate::http::persisted::{DocumentPolicy, Manifest};
 
 /// The `[access]` table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -31,7 +38,23 @@ pub struct AccessConfig {
     /// or CIDR ranges, default none: the client address is the peer's).
     pub trusted_proxies: Vec<IpNet>,
     pub rate_limits: RateLimits,
+    pub trusted_documents: TrustedDocuments,
 }
+
+/// The `[access.trusted_documents]` table: the documents `/graphql` runs by id, and what
+/// anonymous callers may send besides them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrustedDocuments {
+    /// The documents of the `manifest` file, read and checked when the configuration is
+    /// (default none).
+    pub manifest: Arc<Manifest>,
+    /// What anonymous callers may send (`anonymous`: `off`, `allow` or `require`; default
+    /// `allow` with a manifest, `off` without).
+    pub anonymous: DocumentPolicy,
+}
+
+/// The most problems of a manifest named in the configuration's error.
+const MAX_MANIFEST_PROBLEMS: usize = 10;
 
 /// A rate limit: `requests` in any `window`, as a bucket that refills evenly (GCRA): a full
 /// bucket allows a burst of `requests` at once.
@@ -100,7 +123,41 @@ pub(super) fn read_access(r: &mut Reader, table: &mut Table) -> AccessConfig {
     let mut limits_table = r.table(table, "rate_limits");
     let limits = read_limits(r, &mut limits_table);
     r.finish(limits_table);
-    AccessConfig { settings: AccessSettings { municipal_partner_keys }, trusted_proxies, rate_limits: limits }
+    let mut documents_table = r.table(table, "trusted_documents");
+    let trusted_documents = read_trusted_documents(r, &mut documents_table);
+    r.finish(documents_table);
+    AccessConfig {
+        settings: AccessSettings { municipal_partner_keys },
+        trusted_proxies,
+        rate_limits: limits,
+        trusted_documents,
+    }
+}
+
+fn read_trusted_documents(r: &mut Reader, table: &mut Table) -> TrustedDocuments {
+    let manifest = r.file(table, "manifest", read_manifest);
+    let anonymous = r.field(table, "anonymous");
+    if manifest.is_none() && matches!(anonymous, Some(DocumentPolicy::Allow | DocumentPolicy::Require)) {
+        r.problem(&table.key_path("anonymous"), "needs a `manifest` of trusted documents");
+    }
+    let default = if manifest.is_some() { DocumentPolicy::Allow } else { DocumentPolicy::Off };
+    TrustedDocuments { manifest: Arc::new(manifest.unwrap_or_default()), anonymous: anonymous.unwrap_or(default) }
+}
+
+fn read_manifest(path: &Path) -> Result<Manifest, String> {
+    let path = path.display();
+    let text = std::fs::read_to_string(path.to_string()).map_err(|error| format!("cannot read `{path}`: {error}"))?;
+    Manifest::parse(&text).map_err(|problems| {
+        let more = problems.len().saturating_sub(MAX_MANIFEST_PROBLEMS);
+        let mut message = format!(
+            "`{path}`: {}",
+            problems.iter().take(MAX_MANIFEST_PROBLEMS).cloned().collect::<Vec<_>>().join("; ")
+        );
+        if more > 0 {
+            message.push_str(&format!("; and {more} more"));
+        }
+        message
+    })
 }
 
 fn read_limits(r: &mut Reader, table: &mut Table) -> RateLimits {

@@ -35,6 +35,7 @@
 
 mod access;
 mod error;
+mod portal;
 mod reader;
 mod sources;
 
@@ -55,8 +56,9 @@ use vuxnav_schema::{MunicipalityCode, Region};
 use crate::graphql::limits::{DocumentLimits, MAX_NESTING};
 use crate::http::graphql_http::HttpLimits;
 
-pub use access::{AccessConfig, RateLimit, RateLimits};
+pub use access::{AccessConfig, RateLimit, RateLimits, TrustedDocuments};
 pub use error::{ConfigError, ConfigErrors, Origin};
+pub use portal::{Colour, Colours, Logo, PortalConfig};
 pub use reader::{ENV_PREFIX, ENV_SEPARATOR};
 pub use sources::{MAX_SOURCE_CONFIG_BYTES, Problem, parse_source_json};
 pub use vuxnav_schema::Secret;
@@ -118,6 +120,8 @@ pub struct Config {
     pub access: AccessConfig,
     /// The nightly open-data release (`[release]`).
     pub release: ReleaseConfig,
+    /// How the region brands the portal and the admin pages (`[portal]`).
+    pub portal: PortalConfig,
     /// The log filter from `RUST_LOG`, when set (the default is
     /// [`crate::telemetry::DEFAULT_LOG_FILTER`]).
     pub log_filter: Option<String>,
@@ -411,6 +415,7 @@ impl Default for Config {
             harvest: HarvestConfig::default(),
             access: AccessConfig::default(),
             release,
+            portal: PortalConfig::default(),
             log_filter: None,
             environment: Environment::default(),
         }
@@ -460,6 +465,10 @@ impl Config {
         let release = read_release(&mut r, &mut release_table, &data_dir, listen);
         r.finish(release_table);
 
+        let mut portal_table = r.table(&mut root, "portal");
+        let portal = portal::read_portal(&mut r, &mut portal_table);
+        r.finish(portal_table);
+
         let sources = read_sources(&mut r, &mut root, region.as_ref().unwrap_or(&defaults.region));
 
         let database = match database_url.filter(|url| !url.trim().is_empty()) {
@@ -483,6 +492,7 @@ impl Config {
             harvest,
             access,
             release,
+            portal,
             log_filter,
             environment: Environment(Arc::new(env)),
         })

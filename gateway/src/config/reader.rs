@@ -189,6 +189,25 @@ impl Reader {
         parse(raw).map_err(|message| self.problem(&table.key_path(key), message)).ok()
     }
 
+    /// A file the configuration names, parsed by `read` from its path: a relative path is read
+    /// from the configuration file's folder (as Prometheus reads its rule files), or from the
+    /// working directory when there is no file.
+    pub(super) fn file<U>(
+        &mut self,
+        table: &mut Table,
+        key: &'static str,
+        read: impl FnOnce(&Path) -> Result<U, String>,
+    ) -> Option<U> {
+        let folder = self.file.as_deref().and_then(Path::parent).map(Path::to_path_buf);
+        self.parsed(table, key, |path: PathBuf| {
+            let path = match folder {
+                Some(folder) if path.is_relative() => folder.join(path),
+                _ => path,
+            };
+            read(&path)
+        })
+    }
+
     /// An integer field within `range`.
     pub(super) fn bounded(
         &mut self,

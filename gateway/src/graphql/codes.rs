@@ -65,6 +65,9 @@ codes! {
     RateLimited = "RATE_LIMITED",
     /// A persisted query's hash that this server does not know: send the query with it once.
     PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND",
+    /// An anonymous caller sent a document that is not one of the server's trusted documents
+    /// (`[access.trusted_documents] anonymous = "require"`): send its `documentId`, or a key.
+    PersistedQueryNotInList = "PERSISTED_QUERY_NOT_IN_LIST",
     /// Something failed that the client cannot fix; details are only in the log.
     Internal = "INTERNAL",
 }

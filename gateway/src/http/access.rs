@@ -6,7 +6,8 @@
 //! UNAUTHENTICATED` before anything is parsed, with the same answer whatever was wrong, so the
 //! answer never says which keys exist. [`require_key`] refuses anonymous callers (the admin
 //! API). Every caller is then counted by [`RateLimiter`] (`http::limits`), and a refused key
-//! by its client address.
+//! by its client address; once an address is past its refused-key limit, a key not already
+//! known good is answered `429` before it costs a lookup or an audit entry.
 //!
 //! The client address is the peer's, or, when the peer is one of the configured
 //! `[access] trusted_proxies`, the last address in `X-Forwarded-For` that is not one of them:
@@ -54,16 +55,22 @@ pub async fn identify(State(access): State<Access>, mut request: Request, next: 
     let caller = match bearer(request.headers()) {
         None => Caller::anonymous(),
         Some(None) => return access.limits.check_refused(client).unwrap_or_else(unauthenticated),
-        Some(Some(token)) => match access.keys.authenticate(token, &context).await {
-            Ok(caller) => caller,
-            Err(Refused::Store(error)) => {
-                tracing::error!(error = &error as &dyn std::error::Error, "cannot check an API key");
-                return error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal error", Code::Internal);
-            }
-            Err(refused) => {
-                tracing::debug!(reason = %refused, "API key refused");
-                return access.limits.check_refused(client).unwrap_or_else(unauthenticated);
-            }
+        Some(Some(token)) => match access.limits.blocked(client) {
+            Some(too_many) => match access.keys.known(token) {
+                Some(caller) => caller,
+                None => return too_many,
+            },
+            None => match access.keys.authenticate(token, &context).await {
+                Ok(caller) => caller,
+                Err(Refused::Store(error)) => {
+                    tracing::error!(error = &error as &dyn std::error::Error, "cannot check an API key");
+                    return error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal error", Code::Internal);
+                }
+                Err(refused) => {
+                    tracing::debug!(reason = %refused, "API key refused");
+                    return access.limits.check_refused(client).unwrap_or_else(unauthenticated);
+                }
+            },
         },
     };
     if let Some(too_many) = access.limits.check(&caller, client) {

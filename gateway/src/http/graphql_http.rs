@@ -82,15 +82,23 @@ impl Default for HttpLimits {
     }
 }
 
-/// Turns a request's `query` (absent when the client sends only a hash) and `extensions` into
-/// the document to run, before anything is parsed: persisted queries (`http::persisted`).
-/// `Ok(query)` unchanged when it has nothing to do; `Err` is the request error to answer.
+/// What a request names as its document, before anything is parsed.
+#[derive(Debug)]
+pub struct DocumentRequest<'a> {
+    /// The `query` text; absent when the client sends only a hash or a `documentId`.
+    pub query: Option<String>,
+    /// The `documentId` (GraphQL-over-HTTP, persisted documents): `sha256:<hex>`.
+    pub document_id: Option<String>,
+    pub extensions: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    /// The HTTP request, with what earlier layers put in its extensions (the caller).
+    pub parts: &'a Parts,
+}
+
+/// Turns what a request names ([`DocumentRequest`]) into the document to run, before anything
+/// is parsed: persisted queries and trusted documents (`http::persisted`). `Ok(query)`
+/// unchanged when it has nothing to do; `Err` is the request error to answer.
 pub trait DocumentResolver: Send + Sync {
-    fn resolve(
-        &self,
-        query: Option<String>,
-        extensions: Option<&serde_json::Map<String, serde_json::Value>>,
-    ) -> Result<Option<String>, ServerError>;
+    fn resolve(&self, request: DocumentRequest<'_>) -> Result<Option<String>, ServerError>;
 }
 
 /// Adds per-request data (API key, role, today's date, …) to each GraphQL request, from the
@@ -227,10 +235,10 @@ pub enum HttpError {
     RepeatedParameter(&'static str),
     #[error("`query` is required")]
     MissingQuery,
-    #[error("`query` must be a string")]
-    QueryNotAString,
-    #[error("`operationName` must be a string")]
-    OperationNameNotAString,
+    #[error("`{0}` must be a string")]
+    NotAString(&'static str),
+    #[error("`documentId` is not served here; send `query`")]
+    DocumentIdNotServed,
     #[error("`{0}` must be a JSON object")]
     NotAnObject(&'static str),
     #[error("`{0}` is not valid JSON: {1}")]
@@ -269,8 +277,8 @@ impl HttpError {
             | Self::InvalidQueryString
             | Self::RepeatedParameter(_)
             | Self::MissingQuery
-            | Self::QueryNotAString
-            | Self::OperationNameNotAString
+            | Self::NotAString(_)
+            | Self::DocumentIdNotServed
             | Self::NotAnObject(_)
             | Self::InvalidJsonParameter(..) => Code::BadRequest,
         }
@@ -321,8 +329,9 @@ impl Format {
 /// The GraphQL request parameters, checked but not yet parsed.
 #[derive(Debug, Default)]
 struct Params {
-    /// Absent when the client sends only a persisted query's hash.
+    /// Absent when the client sends only a persisted query's hash or a `documentId`.
     query: Option<String>,
+    document_id: Option<String>,
     operation_name: Option<String>,
     variables: Option<serde_json::Map<String, serde_json::Value>>,
     extensions: Option<serde_json::Map<String, serde_json::Value>>,
@@ -362,10 +371,19 @@ impl<E: Executor> Endpoint<E> {
             Err(error) => return error.into_response(format),
         };
         let query = match &self.http.documents {
-            Some(resolver) => match resolver.resolve(params.query, params.extensions.as_ref()) {
-                Ok(query) => query,
-                Err(error) => return request_errors(format, vec![error], None),
-            },
+            Some(resolver) => {
+                let request = DocumentRequest {
+                    query: params.query,
+                    document_id: params.document_id,
+                    extensions: params.extensions.as_ref(),
+                    parts: &parts,
+                };
+                match resolver.resolve(request) {
+                    Ok(query) => query,
+                    Err(error) => return request_errors(format, vec![error], None),
+                }
+            }
+            None if params.document_id.is_some() => return HttpError::DocumentIdNotServed.into_response(format),
             None => params.query,
         };
         let Some(query) = query else {
@@ -461,12 +479,14 @@ fn unknown_operation(name: &str) -> String {
 fn params_from_query_string(uri: &Uri) -> Result<Params, HttpError> {
     let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri).map_err(|_| HttpError::InvalidQueryString)?;
     let mut query = None;
+    let mut document_id = None;
     let mut operation_name = None;
     let mut variables = None;
     let mut extensions = None;
     for (name, value) in pairs {
         let (slot, name) = match name.as_str() {
             "query" => (&mut query, "query"),
+            "documentId" => (&mut document_id, "documentId"),
             "operationName" => (&mut operation_name, "operationName"),
             "variables" => (&mut variables, "variables"),
             "extensions" => (&mut extensions, "extensions"),
@@ -478,6 +498,7 @@ fn params_from_query_string(uri: &Uri) -> Result<Params, HttpError> {
     }
     Ok(Params {
         query,
+        document_id: document_id.filter(|id| !id.is_empty()),
         operation_name: operation_name.filter(|name| !name.is_empty()),
         variables: json_object_parameter("variables", variables)?,
         extensions: json_object_parameter("extensions", extensions)?,
@@ -508,16 +529,14 @@ async fn params_from_body(headers: &HeaderMap, body: Body, limit: usize) -> Resu
     let serde_json::Value::Object(mut object) = serde_json::from_slice(&bytes).map_err(HttpError::InvalidJson)? else {
         return Err(HttpError::BodyNotAnObject);
     };
-    let query = match object.remove("query") {
-        Some(serde_json::Value::String(query)) => Some(query),
-        None | Some(serde_json::Value::Null) => None,
-        Some(_) => return Err(HttpError::QueryNotAString),
+    let mut string_member = |name: &'static str| match object.remove(name) {
+        Some(serde_json::Value::String(value)) => Ok(Some(value)),
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(_) => Err(HttpError::NotAString(name)),
     };
-    let operation_name = match object.remove("operationName") {
-        Some(serde_json::Value::String(name)) => Some(name),
-        None | Some(serde_json::Value::Null) => None,
-        Some(_) => return Err(HttpError::OperationNameNotAString),
-    };
+    let query = string_member("query")?;
+    let document_id = string_member("documentId")?;
+    let operation_name = string_member("operationName")?;
     let mut object_member = |name: &'static str| match object.remove(name) {
         Some(serde_json::Value::Object(value)) => Ok(Some(value)),
         None | Some(serde_json::Value::Null) => Ok(None),
@@ -525,6 +544,7 @@ async fn params_from_body(headers: &HeaderMap, body: Body, limit: usize) -> Resu
     };
     Ok(Params {
         query,
+        document_id,
         operation_name,
         variables: object_member("variables")?,
         extensions: object_member("extensions")?,
@@ -684,7 +704,9 @@ fn request_errors(
 }
 
 /// Maps what the executor answered to HTTP. A response whose `data` is null and whose errors
-/// all lack a path never executed: it is a request error and loses its `data` entry.
+/// all lack a path never executed: it is a request error and loses its `data` entry. A response
+/// that answered no field because every error is `FORBIDDEN` is `403`: the caller may not do
+/// what it asked (a partial answer stays `200`).
 fn execution_response(format: Format, mut response: async_graphql::Response) -> Response {
     let never_executed = response.data == Value::Null
         && !response.errors.is_empty()
@@ -696,7 +718,8 @@ fn execution_response(format: Format, mut response: async_graphql::Response) -> 
         let extensions = (!response.extensions.is_empty()).then(|| std::mem::take(&mut response.extensions));
         request_errors(format, std::mem::take(&mut response.errors), extensions)
     } else {
-        let mut http_response = json_response(StatusCode::OK, format, &response);
+        let status = if refused_whole(&response, Code::Forbidden) { StatusCode::FORBIDDEN } else { StatusCode::OK };
+        let mut http_response = json_response(status, format, &response);
         if response.is_ok()
             && let Some(cache_control) = response.cache_control.value()
             && let Ok(value) = HeaderValue::from_str(&cache_control)
@@ -707,6 +730,22 @@ fn execution_response(format: Format, mut response: async_graphql::Response) -> 
     };
     http_response.headers_mut().extend(response.http_headers);
     http_response
+}
+
+/// Whether `response` answered no field and every error of it has `code`.
+fn refused_whole(response: &async_graphql::Response, code: Code) -> bool {
+    let code = Value::from(code.as_str());
+    let answered_nothing = match &response.data {
+        Value::Null => true,
+        Value::Object(fields) => fields.values().all(|value| *value == Value::Null),
+        _ => false,
+    };
+    answered_nothing
+        && !response.errors.is_empty()
+        && response
+            .errors
+            .iter()
+            .all(|error| error.extensions.as_ref().and_then(|extensions| extensions.get("code")) == Some(&code))
 }
 
 fn json_response(status: StatusCode, format: Format, body: &impl Serialize) -> Response {

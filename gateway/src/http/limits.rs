@@ -8,9 +8,12 @@
 //! requests per `w` seconds; `r` left, `t` seconds until there is one again) and a
 //! GraphQL-style body with `extensions.code = RATE_LIMITED`.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderName, HeaderValue};
@@ -57,6 +60,8 @@ pub struct RateLimiter {
     municipal_admin: Limiter,
     region_admin: Limiter,
     failed_keys: Limiter,
+    /// The addresses past their refused-key limit, until when.
+    blocked: Mutex<HashMap<Client, Instant>>,
     clock: DefaultClock,
     checks: AtomicU64,
 }
@@ -72,6 +77,7 @@ impl RateLimiter {
             municipal_admin: Limiter::new("municipal_admin", limits.municipal_admin),
             region_admin: Limiter::new("region_admin", limits.region_admin),
             failed_keys: Limiter::new("failed_keys", limits.failed_keys),
+            blocked: Mutex::default(),
             clock: DefaultClock::default(),
             checks: AtomicU64::new(0),
         }
@@ -83,12 +89,28 @@ impl RateLimiter {
             (Some(role), Some(key)) => (self.of(role), Client::Key(key)),
             _ => (&self.anonymous, address.map_or(Client::Unknown, Client::Address)),
         };
-        self.count(limiter, client)
+        self.count(limiter, client).map(|wait| too_many(limiter, wait))
     }
 
-    /// Counts a refused key from `address`: the `429` to answer once there were too many.
+    /// Counts a refused key from `address`: the `429` to answer once there were too many, and
+    /// until the limit lets it try again, [`Self::blocked`] answers it too.
     pub fn check_refused(&self, address: Option<IpAddr>) -> Option<Response> {
-        self.count(&self.failed_keys, address.map_or(Client::Unknown, Client::Address))
+        let client = address.map_or(Client::Unknown, Client::Address);
+        let wait = self.count(&self.failed_keys, client)?;
+        self.blocked_clients().insert(client, Instant::now() + wait);
+        Some(too_many(&self.failed_keys, wait))
+    }
+
+    /// The `429` for `address` while it is past its refused-key limit; nothing is counted.
+    pub fn blocked(&self, address: Option<IpAddr>) -> Option<Response> {
+        let client = address.map_or(Client::Unknown, Client::Address);
+        let until = *self.blocked_clients().get(&client)?;
+        let wait = until.checked_duration_since(Instant::now()).filter(|wait| !wait.is_zero())?;
+        Some(too_many(&self.failed_keys, wait))
+    }
+
+    fn blocked_clients(&self) -> std::sync::MutexGuard<'_, HashMap<Client, Instant>> {
+        self.blocked.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn of(&self, role: Role) -> &Limiter {
@@ -99,23 +121,23 @@ impl RateLimiter {
         }
     }
 
-    fn count(&self, limiter: &Limiter, client: Client) -> Option<Response> {
+    /// Counts a request of `client`: how long it must wait when it is one too many.
+    fn count(&self, limiter: &Limiter, client: Client) -> Option<Duration> {
         if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             for limiter in
                 [&self.anonymous, &self.partner, &self.municipal_admin, &self.region_admin, &self.failed_keys]
             {
                 limiter.state.retain_recent();
             }
+            let now = Instant::now();
+            self.blocked_clients().retain(|_, until| *until > now);
         }
-        limiter.state.check_key(&client).err().map(|not_until| {
-            let wait = not_until.wait_time_from(self.clock.now());
-            too_many(limiter, wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
-        })
+        limiter.state.check_key(&client).err().map(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 }
 
-fn too_many(limiter: &Limiter, retry_after: u64) -> Response {
-    let retry_after = retry_after.max(1);
+fn too_many(limiter: &Limiter, wait: Duration) -> Response {
+    let retry_after = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
     let mut response = error_response(
         StatusCode::TOO_MANY_REQUESTS,
         &format!(
@@ -164,5 +186,24 @@ mod tests {
         assert_eq!(refused.headers()["ratelimit-policy"], "\"anonymous\";q=2;w=60");
         // Another address has its own bucket.
         assert!(limiter.check(&anonymous, Some("198.51.100.8".parse().expect("an address"))).is_none());
+    }
+
+    #[test]
+    fn an_address_past_its_refused_key_limit_is_blocked_until_it_may_try_again() {
+        let limits = RateLimits {
+            failed_keys: RateLimit { requests: 1, window: Duration::from_secs(60) },
+            ..RateLimits::default()
+        };
+        let limiter = RateLimiter::new(&limits);
+        let (guesser, other) =
+            (Some("198.51.100.7".parse().expect("an address")), Some("198.51.100.8".parse().expect("an address")));
+        assert!(limiter.blocked(guesser).is_none());
+        assert!(limiter.check_refused(guesser).is_none(), "the first refusal is within the limit");
+        assert!(limiter.blocked(guesser).is_none(), "not blocked before the limit is passed");
+        assert!(limiter.check_refused(guesser).is_some());
+        let blocked = limiter.blocked(guesser).expect("blocked past the limit");
+        assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(blocked.headers()["ratelimit-policy"], "\"failed_keys\";q=1;w=60");
+        assert!(limiter.blocked(other).is_none(), "another address is not blocked");
     }
 }

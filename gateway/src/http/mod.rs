@@ -20,7 +20,6 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::response::Html;
 use axum::routing::get;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -30,7 +29,8 @@ use crate::telemetry;
 use graphql_http::GraphQlHttp;
 
 /// Every route: `/graphql`, `/admin/graphql`, `/healthz`, `/readyz`, `/metrics`, the open-data
-/// releases and the landing page, with HTTP metrics recorded for each.
+/// releases and the web pages ([`crate::web`]: the portal at `/`), with HTTP metrics recorded
+/// for each.
 pub fn router(app: &App) -> Router {
     let access = access::Access {
         keys: app.keys.clone(),
@@ -40,7 +40,10 @@ pub fn router(app: &App) -> Router {
     let graphql = GraphQlHttp::new(app.schema.clone())
         .limits(app.config.graphql.http_limits())
         .graphiql(app.config.graphql.graphiql)
-        .documents(std::sync::Arc::new(persisted::PersistedQueries::default()))
+        .documents(std::sync::Arc::new(persisted::PersistedDocuments::new(
+            std::sync::Arc::clone(&app.config.access.trusted_documents.manifest),
+            app.config.access.trusted_documents.anonymous,
+        )))
         .request_hook(access::attach)
         .into_router()
         .layer(axum::middleware::from_fn_with_state(app.clone(), caching::cache))
@@ -54,7 +57,6 @@ pub fn router(app: &App) -> Router {
         .layer(axum::middleware::from_fn(access::require_key))
         .layer(axum::middleware::from_fn_with_state(access, access::identify));
     Router::new()
-        .route("/", get(landing))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
@@ -62,6 +64,7 @@ pub fn router(app: &App) -> Router {
         .merge(graphql)
         .merge(admin)
         .merge(releases::router(&app.config.release.folder))
+        .merge(crate::web::router(app))
         .layer(axum::middleware::from_fn(telemetry::track_http_metrics))
 }
 
@@ -92,8 +95,4 @@ fn cors(origins: &CorsOrigins) -> CorsLayer {
             HeaderName::from_static("ratelimit-policy"),
         ])
         .max_age(Duration::from_secs(600))
-}
-
-async fn landing() -> Html<&'static str> {
-    Html(include_str!("../web/landing.html"))
 }

@@ -247,22 +247,29 @@ async fn guessing_keys_is_rate_limited_per_client_address() {
     for db in fresh_databases().await {
         let limits = "[access.rate_limits]\nfailed_keys = { requests = 3, window_seconds = 60 }";
         let app = TestApp::builder().config(limits).spawn(&db).await;
+        let region = app.key("region_admin", &[]).await;
+        let (status, _) = app.admin(&region, ME, Value::Null).await;
+        assert_eq!(status, StatusCode::OK, "{}", db.backend);
         let mut statuses = Vec::new();
-        for _ in 0..4 {
+        for _ in 0..6 {
             let guess = vuxnav_gateway::auth::Token::generate().expose().to_owned();
             statuses.push(app.admin(&guess, ME, Value::Null).await.0);
         }
+        let (unauthorized, too_many) = (StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(
             statuses,
-            [
-                StatusCode::UNAUTHORIZED,
-                StatusCode::UNAUTHORIZED,
-                StatusCode::UNAUTHORIZED,
-                StatusCode::TOO_MANY_REQUESTS
-            ],
+            [unauthorized, unauthorized, unauthorized, too_many, too_many, too_many],
             "{}",
             db.backend
         );
+
+        // Past the limit a guess costs no lookup and no audit entry, while a key this server
+        // already knows from that address goes on.
+        let refusals = "{ auditLog(first: 100, action: \"key.refused\") { action } }";
+        let (status, body) = app.admin(&region, refusals, Value::Null).await;
+        assert_eq!(status, StatusCode::OK, "{}: a known key from a blocked address: {body}", db.backend);
+        let audited = body["data"]["auditLog"].as_array().map(Vec::len);
+        assert_eq!(audited, Some(4), "{}: the three refused and the one that hit the limit: {body}", db.backend);
     }
 }
 
@@ -286,5 +293,54 @@ async fn an_oversized_config_is_refused_whole_and_a_1_mb_request_is_413_never_5x
         let headers = [("content-type", "application/json"), ("authorization", authorization.as_str())];
         let reply = app.request(reqwest::Method::POST, "/admin/graphql", &headers, huge.into()).await;
         assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}: {}", db.backend, reply.body);
+    }
+}
+
+/// Sends `request` on `stream` and reads one response: its status line, or `None` when the
+/// server closed the connection instead.
+async fn exchange(stream: &mut tokio::net::TcpStream, request: &str) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut received = Vec::new();
+    let mut buffer = [0_u8; 4096];
+    loop {
+        let read = stream.read(&mut buffer).await.ok()?;
+        if read == 0 {
+            return None;
+        }
+        received.extend_from_slice(&buffer[..read]);
+        let text = String::from_utf8_lossy(&received);
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length = head
+                .lines()
+                .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+                .and_then(|value| value.parse::<usize>().ok())?;
+            if body.len() >= length {
+                return head.lines().next().map(str::to_owned);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_refused_key_with_a_request_body_keeps_the_connection_open_for_the_next_request() {
+    for db in fresh_databases().await {
+        let app = TestApp::builder().spawn(&db).await;
+        let mut stream = tokio::net::TcpStream::connect(app.address).await.expect("a connection");
+        let body = json!({ "query": ME }).to_string();
+        let refused = format!(
+            "POST /admin/graphql HTTP/1.1\r\nhost: vuxnav\r\ncontent-type: application/json\r\nauthorization: Bearer garbage\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let status = exchange(&mut stream, &refused).await;
+        assert_eq!(status.as_deref(), Some("HTTP/1.1 401 Unauthorized"), "{}", db.backend);
+        let next = "GET /healthz HTTP/1.1\r\nhost: vuxnav\r\n\r\n";
+        let status = exchange(&mut stream, next).await;
+        assert_eq!(
+            status.as_deref(),
+            Some("HTTP/1.1 200 OK"),
+            "{}: the connection was closed after the refusal",
+            db.backend
+        );
     }
 }

@@ -17,6 +17,7 @@ mod ordering;
 mod paging;
 mod parity;
 mod persisted_queries;
+mod portal;
 mod registries;
 mod registry_admin;
 mod releases;

@@ -526,29 +526,41 @@ impl SourceMutation {
     /// Harvests a source now, with its configuration as saved at this moment, and answers
     /// when the run has ended.
     async fn harvest_now(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<HarvestNowResult> {
-        run_source(ctx, Operation::HarvestNow, &id).await
+        run_source(ctx, Run::Now, &id).await
     }
 
     /// Accepts what a source has now after the harvest guard held a run of it: a full run now,
     /// committed whatever the guard would say, which ends the source's `HELD` state. The held
     /// run itself is not kept: the source is read again. Audited like every write.
     async fn accept_held_run(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<HarvestNowResult> {
-        run_source(ctx, Operation::AcceptHeldRun, &id).await
+        run_source(ctx, Run::AcceptingHeld, &id).await
     }
 }
 
-/// A run of a source now, as `operation` (`HarvestNow` or `AcceptHeldRun`) asks, answered when
-/// it has ended.
-async fn run_source(ctx: &Context<'_>, operation: Operation, id: &ID) -> async_graphql::Result<HarvestNowResult> {
+/// The runs an admin can start.
+#[derive(Clone, Copy)]
+enum Run {
+    /// `harvestNow`.
+    Now,
+    /// `acceptHeldRun`: committed whatever the guard says.
+    AcceptingHeld,
+}
+
+/// A run of a source now, answered when it has ended.
+async fn run_source(ctx: &Context<'_>, run: Run, id: &ID) -> async_graphql::Result<HarvestNowResult> {
+    let operation = match run {
+        Run::Now => Operation::HarvestNow,
+        Run::AcceptingHeld => Operation::AcceptHeldRun,
+    };
     let found = find_for(ctx, operation, id).await?;
     let source = match &found {
         Found::Config(source) => source.id.clone(),
         Found::Managed(source) => source.id.clone(),
     };
     let services = services(ctx);
-    let report = match operation {
-        Operation::AcceptHeldRun => services.harvester.accept(&source).await,
-        _ => services.harvester.run_now(&source).await,
+    let report = match run {
+        Run::Now => services.harvester.run_now(&source).await,
+        Run::AcceptingHeld => services.harvester.accept(&source).await,
     };
     let run = match report.run {
         Some(run) => {
