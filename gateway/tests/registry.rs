@@ -8,8 +8,8 @@ use std::process::Output;
 
 use vuxnav_gateway::cli::registry::file::{self, Context, Format, RegistryKind};
 use vuxnav_schema::{Region, Taxonomy};
-use vuxnav_store::Store;
 use vuxnav_store::testing::fresh_databases;
+use vuxnav_store::{RegistryRows, Store};
 
 fn cases() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/registry_import")
@@ -174,5 +174,73 @@ async fn every_example_file_in_the_registries_guide_imports_on_every_database() 
         }
         let registries = store.registries(taxonomy).await.expect("read back");
         assert_eq!(registries.guidance_services.len(), 2, "{}", database.backend);
+    }
+}
+
+/// The demo's registries, one set of rows per kind.
+fn demo_rows() -> Vec<RegistryRows> {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("a day");
+    let registries =
+        vuxnav_simulator::registries(vuxnav_simulator::Scale::Regional, today).expect("the demo registries");
+    vec![
+        RegistryRows::OccupationLinks(registries.occupation_links),
+        RegistryRows::ValidationOffers(registries.validation_offers),
+        RegistryRows::GuidanceServices(registries.guidance_services),
+        RegistryRows::Prices(registries.prices.entries().to_vec()),
+    ]
+}
+
+#[test]
+fn every_registry_written_as_csv_or_json_reads_back_as_the_same_rows() {
+    let context = Context { region: &Region::default(), taxonomy: Taxonomy::pinned().expect("the shipped snapshot") };
+    for rows in demo_rows() {
+        let kind = file::kind_of(&rows);
+        let csv = file::to_csv(&rows).expect("CSV");
+        let json = serde_json::to_vec(&file::to_json(&rows)).expect("JSON");
+
+        let from_csv = file::read(kind, Format::Csv, &csv, context);
+        let from_json = file::read(kind, Format::Json, &json, context);
+
+        assert_eq!(from_csv.as_ref(), Ok(&rows), "{kind:?} as CSV:\n{}", String::from_utf8_lossy(&csv));
+        assert_eq!(from_json.as_ref(), Ok(&rows), "{kind:?} as JSON");
+    }
+}
+
+#[tokio::test]
+async fn registry_export_writes_what_registry_import_reads_back_unchanged() {
+    for database in fresh_databases().await {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let config = dir.path().join("vuxnav.toml");
+        std::fs::write(&config, format!("database_url = \"{}\"\n", database.url)).expect("the config is written");
+        let config = config.to_str().expect("a UTF-8 path");
+        let store = database.connect().await;
+        for rows in demo_rows() {
+            store.import_registry(&rows, false).await.expect("the demo registries import");
+        }
+        for (kind, format) in [("guidance-services", "csv"), ("validation-offers", "json"), ("prices", "csv")] {
+            let path = dir.path().join(format!("{kind}.{format}"));
+            let path = path.to_str().expect("a UTF-8 path");
+
+            let exported = run(&["registry", "export", kind, "--format", format, "--output", path, "--config", config]);
+            let imported = run(&["registry", "import", kind, path, "--dry-run", "--config", config]);
+
+            assert!(exported.status.success(), "{}: {}", database.backend, String::from_utf8_lossy(&exported.stderr));
+            let stdout = String::from_utf8_lossy(&imported.stdout);
+            assert!(
+                imported.status.success(),
+                "{}: {kind}: {}",
+                database.backend,
+                String::from_utf8_lossy(&imported.stderr)
+            );
+            assert!(
+                stdout.contains("would import 0 new and"),
+                "{}: {kind}: every row is a stored one: {stdout}",
+                database.backend
+            );
+        }
+        let listed = run(&["registry", "export", "occupation-links", "--config", config]);
+        let text = String::from_utf8_lossy(&listed.stdout);
+        assert!(text.starts_with("course_code,occupation_id\n"), "{}: {text}", database.backend);
+        assert!(text.contains("YVUSK,Y3QA_5pk_uXd"), "{}: {text}", database.backend);
     }
 }

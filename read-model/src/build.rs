@@ -8,13 +8,14 @@ use chrono::Datelike;
 use roaring::RoaringBitmap;
 use vuxnav_schema::{
     Catalogue, Course, CourseCode, Municipality, MunicipalityCode, Offering, Provenance, Provider, PublicId,
-    SchoolForm, SourceId, occasion,
+    SchoolForm, occasion,
 };
 
 use crate::collation::Swedish;
 use crate::dimension::Dimension;
 use crate::filter::WordCache;
 use crate::keywords::Keywords;
+use crate::quality;
 use crate::text::{EntityKind, TextIndex};
 use crate::{BuildError, ReadModel, Sorted, municipality_rank_of};
 
@@ -67,16 +68,16 @@ impl ReadModel {
         let keywords = Keywords::build(&offerings, course_of);
         let title = Dimension::build(offerings.iter().map(|o| o.title.clone().unwrap_or_default()));
         let text = Self::text_index(&courses, &providers, &municipality, &place, &title)?;
-        let mut by_source: HashMap<SourceId, u64> = HashMap::new();
-        for offering in &offerings {
-            *by_source.entry(offering.provenance.source.clone()).or_default() += 1;
-        }
+        let quality = quality::per_source(&offerings, |o| &courses[course_index[&o.course] as usize]);
         let municipality_rank = municipality_ranks(&swedish);
         let start_key: Vec<i64> = offerings.iter().map(start_key).collect();
+        let seats: Vec<Option<u32>> = offerings.iter().map(|o| o.seats).collect();
         let sorted = orders(&offerings, &courses, &course, &municipality, &start_key, &municipality_rank, &swedish);
 
         Ok(Self {
-            by_source,
+            quality,
+            runs: HashMap::new(),
+            seats,
             all: (0..offerings.len() as u32).collect(),
             cancelled: flags.cancelled,
             continuous: flags.continuous,

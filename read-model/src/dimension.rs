@@ -44,6 +44,11 @@ impl<K: Ord + Clone> Dimension<K> {
         Self { values, bitmaps, of_doc, visit_limit }
     }
 
+    /// The position in [`Dimension::values`] of an offering's value.
+    pub(crate) fn index_of(&self, doc: u32) -> u32 {
+        self.of_doc[doc as usize]
+    }
+
     pub(crate) fn value_of(&self, doc: u32) -> &K {
         &self.values[self.of_doc[doc as usize] as usize]
     }

@@ -24,8 +24,10 @@ mod dimension;
 mod filter;
 mod keywords;
 mod page;
+mod quality;
 mod query;
 mod registry;
+mod statistics;
 mod text;
 
 use std::cmp::Ordering;
@@ -42,11 +44,13 @@ use collation::Swedish;
 use dimension::Dimension;
 use filter::WordCache;
 use keywords::Keywords;
+pub use quality::{OfferingQuality, SourceQuality, rejection_rate};
 pub use query::{BuildError, Facets, OfferingFilter, OfferingOrder, OfferingPage, OfferingQuery, QueryError};
 pub use registry::{
     Cost, GuidanceFacets, GuidanceFilter, Near, Nearby, Pathway, PathwayOffering, RegistryModel, Route,
     ValidationFacets, ValidationFilter,
 };
+pub use statistics::{Figures, GroupKey, Statistics, StatisticsDimension};
 use text::TextIndex;
 
 /// The read model. See the module documentation.
@@ -60,8 +64,11 @@ pub struct ReadModel {
     offering_index: HashMap<PublicId, u32>,
     /// Per offering with duplicates: where the merged records came from.
     also_listed: HashMap<u32, Vec<Provenance>>,
-    /// Offerings served per source: each counted under the source of the record served.
-    by_source: HashMap<SourceId, u64>,
+    /// Per source, what the offerings served from its records lack (and how many there are):
+    /// each offering counted under the source of the record served.
+    quality: HashMap<SourceId, OfferingQuality>,
+    /// Per source, its last harvest runs, newest first ([`ReadModel::with_harvest_runs`]).
+    runs: HashMap<SourceId, Vec<vuxnav_schema::HarvestRun>>,
     course_index: HashMap<PublicId, u32>,
     course_by_code: HashMap<String, u32>,
     provider_index: HashMap<PublicId, u32>,
@@ -91,6 +98,8 @@ pub struct ReadModel {
 
     /// Per offering: continuous intake first, then by start date, unknown last.
     start_key: Vec<i64>,
+    /// Per offering: the seats it states, for statistics without visiting the offerings.
+    seats: Vec<Option<u32>>,
     /// Per kommunkod: the municipality's rank by name in Swedish collation.
     municipality_rank: HashMap<MunicipalityCode, u32>,
     /// Offerings sorted by each fixed order, ascending and descending (`[slot][descending]`),
@@ -221,7 +230,7 @@ impl ReadModel {
     /// served. Over all sources these add up to [`ReadModel::len`]: the same snapshot as every
     /// other count.
     pub fn source_offering_count(&self, source: &SourceId) -> u64 {
-        self.by_source.get(source).copied().unwrap_or(0)
+        self.quality.get(source).map_or(0, |quality| quality.offerings)
     }
 
     pub fn len(&self) -> usize {

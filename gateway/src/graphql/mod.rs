@@ -9,10 +9,12 @@ mod connection;
 pub mod errors;
 mod inputs;
 pub mod limits;
+mod quality;
 mod query;
 mod registry;
 mod registry_connection;
 mod runs;
+mod statistics;
 mod types;
 
 use std::sync::Arc;

@@ -7,11 +7,13 @@ use vuxnav_schema::{CourseCode, Municipality as ModelMunicipality, PublicId};
 use super::connection::{CourseConnection, OfferingConnection, ProviderConnection, offerings_connection};
 use super::errors::ApiError;
 use super::inputs::{OfferingFilterInput, OfferingOrderInput};
+use super::quality::{self, SourceQuality};
 use super::registry::{self, Cost, Occupation, Pathway};
 use super::registry_connection::{
     self, GuidanceServiceConnection, GuidanceServiceFilterInput, ValidationOfferConnection, ValidationOfferFilterInput,
 };
 use super::runs::{HarvestRunConnection, harvest_runs};
+use super::statistics::{self, Statistics, StatisticsGroupBy};
 use super::types::{Course, Municipality, Node, Offering, Provider, SchoolForm, Source, snapshot};
 use super::{Settings, internal, today};
 
@@ -152,6 +154,26 @@ impl QueryRoot {
         #[graphql(desc = "The cursor of the last edge of the previous page.")] after: Option<String>,
     ) -> async_graphql::Result<GuidanceServiceConnection> {
         lookup(|| registry_connection::guidance_services(ctx, filter, first, after))
+    }
+
+    /// The region's statistics over the offerings `filter` selects (cancelled ones left out
+    /// unless it includes them): offerings, seats and the shares of distance and evening
+    /// study, in all and per group of `groupBy`'s values.
+    #[graphql(complexity = "SEARCH_COST + child_complexity")]
+    async fn statistics(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OfferingFilterInput>,
+        #[graphql(default, desc = "What to group by; no groups when empty.")] group_by: Vec<StatisticsGroupBy>,
+    ) -> async_graphql::Result<Statistics> {
+        statistics::statistics(ctx, filter, group_by)
+    }
+
+    /// Per source: what the offerings served from its records lack (course code, start date,
+    /// location, application link, a known course code) and how its last runs went (freshness,
+    /// rejection rate), as of the read model's last rebuild.
+    async fn data_quality(&self, ctx: &Context<'_>) -> Vec<SourceQuality> {
+        quality::data_quality(ctx)
     }
 
     /// "I want to become an undersköterska and live in Botkyrka": the courses and packages

@@ -160,13 +160,24 @@ async fn build_registries(store: &Store) -> anyhow::Result<RegistryModel> {
     Ok(model)
 }
 
-/// Loads the catalogue and builds the read model off the async threads.
+/// How many of each source's last runs the read model keeps for `dataQuality`.
+const RUNS_PER_SOURCE: usize = 10;
+
+/// Loads the catalogue and the sources' last runs, and builds the read model off the async
+/// threads.
 async fn build(store: &Store) -> anyhow::Result<ReadModel> {
     let started = Instant::now();
     let catalogue = store.catalogue().await.context("loading the catalogue from the store")?;
+    let mut runs = Vec::new();
+    for source in store.sources().await.context("loading the sources")? {
+        runs.extend(
+            store.runs(Some(&source.id), RUNS_PER_SOURCE, None).await.context("loading the sources' last runs")?,
+        );
+    }
     let loaded = started.elapsed();
-    let model =
-        tokio::task::spawn_blocking(move || ReadModel::build(catalogue)).await.context("building the read model")??;
+    let model = tokio::task::spawn_blocking(move || ReadModel::build(catalogue).map(|m| m.with_harvest_runs(runs)))
+        .await
+        .context("building the read model")??;
     tracing::info!(
         offerings = model.len(),
         load_ms = loaded.as_millis() as u64,

@@ -23,4 +23,5 @@ mod registries;
 mod registry_admin;
 mod releases;
 mod search;
+mod statistics;
 mod variables;

@@ -260,6 +260,41 @@ pub fn to_json(rows: &RegistryRows) -> serde_json::Value {
     Value::Array(values)
 }
 
+/// The registry a set of rows belongs to.
+pub fn kind_of(rows: &RegistryRows) -> RegistryKind {
+    match rows {
+        RegistryRows::OccupationLinks(_) => RegistryKind::OccupationLinks,
+        RegistryRows::ValidationOffers(_) => RegistryKind::ValidationOffers,
+        RegistryRows::GuidanceServices(_) => RegistryKind::GuidanceServices,
+        RegistryRows::Prices(_) => RegistryKind::Prices,
+    }
+}
+
+/// The rows as a CSV registry file: a header of every column of the kind, then one line per
+/// row (a list joined by `|`, an absent value empty): what `read` reads back into the same
+/// rows.
+pub fn to_csv(rows: &RegistryRows) -> Result<Vec<u8>, csv::Error> {
+    use serde_json::Value;
+    let columns = kind_of(rows).columns();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(columns)?;
+    let json = to_json(rows);
+    for row in json.as_array().into_iter().flatten() {
+        let cell = |column: &str| match row.get(column) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(text)) => text.clone(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join("|"),
+            Some(other) => other.to_string(),
+        };
+        writer.write_record(columns.iter().map(|column| cell(column)))?;
+    }
+    writer.into_inner().map_err(|error| csv::Error::from(error.into_error()))
+}
+
 /// A row's cells by column: a text, or (JSON arrays, CSV cells of a list column) a list.
 type Cells = BTreeMap<String, String>;
 

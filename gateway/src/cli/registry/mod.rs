@@ -2,7 +2,8 @@
 //! `vuxnav registry import KIND FILE [--dry-run]` reads a CSV or JSON file (`file`), reports
 //! every problem with its row and column, and writes the rows in one transaction only when
 //! there is none; a dry run checks everything, against the stored registry too, and writes
-//! nothing.
+//! nothing. `vuxnav registry export KIND [--format csv|json]` writes the stored registry as
+//! exactly the file the import reads, by key.
 
 pub mod file;
 
@@ -11,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use vuxnav_schema::Taxonomy;
+use vuxnav_store::RegistryRows;
 
 use self::file::{Context, Format, RegistryKind};
 use super::{ConfigArg, load_config, open_store};
@@ -20,6 +22,30 @@ pub enum Command {
     /// Import one registry from a CSV or JSON file (by its extension): every row is validated
     /// and every problem named by row and column; all rows are written, or none.
     Import(ImportArgs),
+    /// Write one registry as the CSV or JSON file the import reads, to standard output or a
+    /// file.
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// Which registry to write.
+    #[arg(value_enum)]
+    kind: RegistryKind,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: ExportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    config: ConfigArg,
+}
+
+/// The format `registry export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -39,7 +65,38 @@ pub struct ImportArgs {
 pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Import(args) => import(args).await,
+        Command::Export(args) => export(args).await,
     }
+}
+
+async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let config = load_config(args.config.config.as_deref())?;
+    let taxonomy = Taxonomy::pinned().context("loading the pinned occupation taxonomy")?;
+    let store = open_store(&config).await?;
+    let registries = store.registries(taxonomy).await;
+    store.close().await.ok();
+    let registries = registries.context("reading the registries")?;
+    let rows = match args.kind {
+        RegistryKind::OccupationLinks => RegistryRows::OccupationLinks(registries.occupation_links),
+        RegistryKind::ValidationOffers => RegistryRows::ValidationOffers(registries.validation_offers),
+        RegistryKind::GuidanceServices => RegistryRows::GuidanceServices(registries.guidance_services),
+        RegistryKind::Prices => RegistryRows::Prices(registries.prices.entries().to_vec()),
+    };
+    let bytes = match args.format {
+        ExportFormat::Csv => file::to_csv(&rows).context("writing CSV")?,
+        ExportFormat::Json => {
+            let mut bytes = serde_json::to_vec_pretty(&file::to_json(&rows)).context("writing JSON")?;
+            bytes.push(b'\n');
+            bytes
+        }
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?,
+        None => {
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &bytes).context("writing to standard output")?
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
