@@ -270,3 +270,18 @@ async fn the_sitemap_lists_the_fixed_pages_the_municipalities_and_the_offerings(
         assert!(sitemap.body.matches("/utbildning/").count() > 1_000, "{}", app.backend);
     }
 }
+
+/// The way to undersköterska from Botkyrka says what each offering costs Botkyrka: nothing
+/// between municipalities for its own, the price list's amount (marked as an example price in
+/// the demo) for the rest, as the API's `pathway` answers.
+#[tokio::test]
+async fn the_pathway_page_says_what_each_offering_costs_the_home_municipality() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let page = app.get("/yrken/Y3QA_5pk_uXd?kommun=0127", &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", app.backend);
+        assert!(page.body.contains("Din kommun betalar "), "{}: no price in {}", app.backend, page.body);
+        assert!(page.body.contains("52\u{a0}000 kr per kurs (exempelpris)."), "{}: {}", app.backend, page.body);
+        assert!(page.body.contains("Ingen kostnad mellan kommuner"), "{}: {}", app.backend, page.body);
+    }
+}

@@ -9,8 +9,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Weekday;
-use vuxnav_read_model::{GuidanceFilter, ValidationFilter};
-use vuxnav_schema::{Channel, GuidanceService, Language, MunicipalityCode, ValidationOffer};
+use vuxnav_read_model::{Cost, GuidanceFilter, ValidationFilter};
+use vuxnav_schema::{Channel, FigureSource, GuidanceService, Language, MunicipalityCode, ValidationOffer};
 
 use super::{Choice, Group, Params, address_line, date_sv, language_name, map_link};
 use crate::web::{Frame, Web, not_found_page, render};
@@ -259,6 +259,36 @@ fn validation_card(offer: &ValidationOffer) -> ValidationCard {
 
 // ----- pathways -----
 
+/// Kronor as Swedes write them: `52 000`, `87,50`.
+fn kronor_sv(ore: u64) -> String {
+    let whole = (ore / 100).to_string();
+    let mut grouped = String::new();
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(digit);
+    }
+    match ore % 100 {
+        0 => grouped,
+        cents => format!("{grouped},{cents:02}"),
+    }
+}
+
+/// What an offering costs the home municipality, in a sentence: the price list entry that
+/// applies (marked when it is illustrative), none within the municipality, or none found.
+fn cost_sv(cost: &Cost<'_>) -> String {
+    match cost {
+        Cost::OwnMunicipality => "Ingen kostnad mellan kommuner: tillfället finns i din kommun.".to_owned(),
+        Cost::Priced { entry, .. } => {
+            let amount = kronor_sv(entry.amount.ore());
+            let illustrative = if entry.source == FigureSource::Illustrative { " (exempelpris)" } else { "" };
+            format!("Din kommun betalar {amount} kr {}{illustrative}.", entry.unit.label())
+        }
+        Cost::NotCovered { .. } => "Ingen prislista täcker tillfället: fråga din kommun vad som gäller.".to_owned(),
+    }
+}
+
 struct OccupationLink {
     href: String,
     label: String,
@@ -320,6 +350,8 @@ struct RouteOffering {
     title: String,
     place: String,
     start: String,
+    /// What the home municipality pays the offering's municipality for it.
+    cost: String,
 }
 
 #[derive(Template)]
@@ -394,6 +426,7 @@ pub async fn pathway(State(web): State<Web>, Path(id): Path<String>, RawQuery(ra
                             title: offering.title.clone().unwrap_or_else(|| title.clone()),
                             place,
                             start,
+                            cost: cost_sv(&o.cost),
                         }
                     })
                     .collect();
@@ -410,4 +443,17 @@ pub async fn pathway(State(web): State<Web>, Path(id): Path<String>, RawQuery(ra
         page.guidance = pathway.guidance_services.iter().map(|service| guidance_card(service)).collect();
     }
     render(status_code(&page.problems), &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kronor_sv;
+
+    #[test]
+    fn kronor_are_grouped_by_thousands_with_a_decimal_comma_only_when_there_are_ore() {
+        assert_eq!(kronor_sv(0), "0");
+        assert_eq!(kronor_sv(8_750), "87,50");
+        assert_eq!(kronor_sv(5_200_000), "52\u{a0}000");
+        assert_eq!(kronor_sv(123_456_705), "1\u{a0}234\u{a0}567,05");
+    }
 }
