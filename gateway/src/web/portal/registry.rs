@@ -264,7 +264,7 @@ fn kronor_sv(ore: u64) -> String {
     let whole = (ore / 100).to_string();
     let mut grouped = String::new();
     for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
+        if index > 0 && (whole.len() - index).is_multiple_of(3) {
             grouped.push('\u{a0}');
         }
         grouped.push(digit);
