@@ -9,7 +9,7 @@ use std::process::Output;
 use vuxnav_gateway::cli::registry::file::{self, Context, Format, RegistryKind};
 use vuxnav_schema::{Region, Taxonomy};
 use vuxnav_store::testing::fresh_databases;
-use vuxnav_store::{RegistryRows, Store};
+use vuxnav_store::{AuditContext, RegistryRows, Store};
 
 fn cases() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/registry_import")
@@ -169,7 +169,10 @@ async fn every_example_file_in_the_registries_guide_imports_on_every_database() 
             let context = Context { region: &Region::default(), taxonomy };
             let rows = file::read(kind_of(kind), Format::Csv, text.as_bytes(), context)
                 .unwrap_or_else(|problems| panic!("docs/registries.md:{line}: {problems:?}"));
-            let outcome = store.import_registry(&rows, false).await.expect("the example imports");
+            let outcome = store
+                .import_registry(&rows, false, &AuditContext::cli(), "example")
+                .await
+                .expect("the example imports");
             assert!(outcome.new >= 2, "docs/registries.md:{line}: {outcome:?}");
         }
         let registries = store.registries(taxonomy).await.expect("read back");
@@ -215,7 +218,10 @@ async fn registry_export_writes_what_registry_import_reads_back_unchanged() {
         let config = config.to_str().expect("a UTF-8 path");
         let store = database.connect().await;
         for rows in demo_rows() {
-            store.import_registry(&rows, false).await.expect("the demo registries import");
+            store
+                .import_registry(&rows, false, &AuditContext::cli(), "the demo")
+                .await
+                .expect("the demo registries import");
         }
         for (kind, format) in [("guidance-services", "csv"), ("validation-offers", "json"), ("prices", "csv")] {
             let path = dir.path().join(format!("{kind}.{format}"));

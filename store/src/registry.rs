@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{NaiveTime, Weekday};
+use chrono::{NaiveTime, Utc, Weekday};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IdenStatic, Iterable, QueryFilter,
@@ -28,7 +28,7 @@ use vuxnav_schema::{
 
 use crate::entity::{guidance_service, occupation_link, price_list_entry, validation_offer};
 use crate::harvest::rows_per_statement;
-use crate::{Store, StoreError};
+use crate::{AuditContext, Store, StoreError};
 
 /// One registry's rows from a bulk import, already validated by the schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,21 +82,43 @@ impl Store {
     }
 
     /// Writes one registry's rows in one transaction: each row added, or replacing the entry
-    /// with its key. All or nothing: a conflict (prices) writes nothing. With `dry_run` the
-    /// transaction is rolled back, so the outcome says what an import would do.
-    pub async fn import_registry(&self, rows: &RegistryRows, dry_run: bool) -> Result<ImportOutcome, StoreError> {
+    /// with its key, and audited as `registry.import` by `by`, naming what it came `from` (a
+    /// file) and how many rows were new and updated. All or nothing: a conflict (prices)
+    /// writes nothing. With `dry_run` the transaction is rolled back, so the outcome says what
+    /// an import would do, and nothing is audited.
+    pub async fn import_registry(
+        &self,
+        rows: &RegistryRows,
+        dry_run: bool,
+        by: &AuditContext,
+        from: &str,
+    ) -> Result<ImportOutcome, StoreError> {
         let txn = self.begin_write().await?;
-        let outcome = match rows {
-            RegistryRows::OccupationLinks(links) => upsert_links(&txn, links).await?,
-            RegistryRows::ValidationOffers(offers) => upsert_offers(&txn, offers).await?,
-            RegistryRows::GuidanceServices(services) => upsert_services(&txn, services).await?,
-            RegistryRows::Prices(entries) => upsert_prices(&txn, entries).await?,
+        let (outcome, target_type, count) = match rows {
+            RegistryRows::OccupationLinks(links) => (upsert_links(&txn, links).await?, "occupation_link", links.len()),
+            RegistryRows::ValidationOffers(offers) => {
+                (upsert_offers(&txn, offers).await?, "validation_offer", offers.len())
+            }
+            RegistryRows::GuidanceServices(services) => {
+                (upsert_services(&txn, services).await?, "guidance_service", services.len())
+            }
+            RegistryRows::Prices(entries) => (upsert_prices(&txn, entries).await?, "price", entries.len()),
         };
         if dry_run {
             txn.rollback().await?;
-        } else {
-            txn.commit().await?;
+            return Ok(outcome);
         }
+        let record = crate::AuditRecord {
+            action: "registry.import".to_owned(),
+            target_type: target_type.to_owned(),
+            target_id: from.to_owned(),
+            municipality: None,
+            before: None,
+            after: Some(serde_json::json!({ "rows": count, "new": outcome.new, "updated": outcome.updated })),
+            outcome: crate::AuditOutcome::Ok,
+        };
+        crate::access::write_audit(&txn, by, record, Utc::now()).await?;
+        txn.commit().await?;
         Ok(outcome)
     }
 }

@@ -101,7 +101,7 @@ fn link() -> OccupationLink {
 
 /// Writes `entry` as an import of one row would (added, or replacing its key).
 async fn put(db: &Store, entry: RegistryEntry) -> Result<(), StoreError> {
-    db.import_registry(&entry.into_rows(), false).await.map(|_| ())
+    db.import_registry(&entry.into_rows(), false, &AuditContext::cli(), "test").await.map(|_| ())
 }
 
 /// Makes `change` as the command line, allowed everywhere, describing entries by key.
@@ -204,11 +204,8 @@ async fn a_refused_change_is_asked_about_the_stored_and_the_new_municipalities_a
             db.backend
         );
         assert_eq!(db.registries(taxonomy()).await?.guidance_services, [centre()], "{}", db.backend);
-        assert!(
-            db.audit_events(&AuditQuery { first: 10, ..AuditQuery::default() }).await?.is_empty(),
-            "{}: the caller audits refusals",
-            db.backend
-        );
+        let changes = AuditQuery { action: Some("test.".to_owned()), first: 10, ..AuditQuery::default() };
+        assert!(db.audit_events(&changes).await?.is_empty(), "{}: the caller audits refusals", db.backend);
     }
     Ok(())
 }
@@ -237,19 +234,27 @@ async fn a_price_that_overlaps_a_stored_price_of_the_same_scope_is_rejected_and_
 }
 
 #[tokio::test]
-async fn an_import_counts_new_and_updated_rows_and_a_dry_run_writes_nothing() -> Result<(), StoreError> {
+async fn an_import_counts_new_and_updated_rows_is_audited_and_a_dry_run_writes_nothing() -> Result<(), StoreError> {
     for db in fresh_stores().await {
         put(&db, RegistryEntry::GuidanceService(centre())).await?;
         let other = GuidanceService { key: key("larcentrum-nykvarn"), kind: GuidanceKind::LearningCentre, ..centre() };
         let rows = RegistryRows::GuidanceServices(vec![centre(), other]);
 
-        let dry = db.import_registry(&rows, true).await?;
+        let dry = db.import_registry(&rows, true, &AuditContext::cli(), "test").await?;
         assert_eq!(dry, ImportOutcome { new: 1, updated: 1 }, "{}", db.backend);
         assert_eq!(db.registries(taxonomy()).await?.guidance_services.len(), 1, "{}", db.backend);
 
-        let done = db.import_registry(&rows, false).await?;
+        let done = db.import_registry(&rows, false, &AuditContext::cli(), "guidance.csv").await?;
         assert_eq!(done, dry, "{}", db.backend);
         assert_eq!(db.registries(taxonomy()).await?.guidance_services.len(), 2, "{}", db.backend);
+
+        // The import is audited once, with what it came from and its counts; the dry run not.
+        let query = AuditQuery { action: Some("registry.import".to_owned()), first: 10, ..AuditQuery::default() };
+        let audited = db.audit_events(&query).await?;
+        let imports: Vec<_> = audited.iter().filter(|event| event.target_id == "guidance.csv").collect();
+        assert_eq!(imports.len(), 1, "{}: {audited:?}", db.backend);
+        assert_eq!(imports[0].target_type, "guidance_service", "{}", db.backend);
+        assert_eq!(imports[0].after, Some(serde_json::json!({ "rows": 2, "new": 1, "updated": 1 })), "{}", db.backend);
     }
     Ok(())
 }
@@ -266,7 +271,7 @@ async fn a_price_import_with_one_overlap_writes_no_row() -> Result<(), StoreErro
         rows.push(price("clash-a", day(2026, 1, 1), None));
         rows.push(price("clash-b", day(2026, 3, 1), None));
 
-        let result = db.import_registry(&RegistryRows::Prices(rows), false).await;
+        let result = db.import_registry(&RegistryRows::Prices(rows), false, &AuditContext::cli(), "test").await;
 
         assert!(matches!(result, Err(StoreError::RegistryConflict(_))), "{}: {result:?}", db.backend);
         assert!(db.registries(taxonomy()).await?.prices.entries().is_empty(), "{}", db.backend);
@@ -280,7 +285,8 @@ async fn a_large_import_lands_whole_in_chunks() -> Result<(), StoreError> {
         let offers: Vec<ValidationOffer> =
             (0..5_000).map(|i| ValidationOffer { key: key(&format!("offer-{i:05}")), ..branschvalidering() }).collect();
 
-        let outcome = db.import_registry(&RegistryRows::ValidationOffers(offers), false).await?;
+        let outcome =
+            db.import_registry(&RegistryRows::ValidationOffers(offers), false, &AuditContext::cli(), "test").await?;
 
         assert_eq!(outcome, ImportOutcome { new: 5_000, updated: 0 }, "{}", db.backend);
         assert_eq!(db.registries(taxonomy()).await?.validation_offers.len(), 5_000, "{}", db.backend);

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use vuxnav_store::{RegistryRows, Store, StoreError};
+use vuxnav_store::{AuditContext, RegistryRows, Store, StoreError};
 
 use vuxnav_simulator::{Scale, generate};
 
@@ -68,7 +68,7 @@ pub async fn load_registries(store: &Store, scale: Scale, today: NaiveDate) -> R
         RegistryRows::GuidanceServices(registries.guidance_services),
         RegistryRows::Prices(registries.prices.entries().to_vec()),
     ] {
-        store.import_registry(&rows, false).await?;
+        store.import_registry(&rows, false, &AuditContext::cli(), "the demo's registries").await?;
     }
     Ok(())
 }

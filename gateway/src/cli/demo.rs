@@ -13,7 +13,7 @@ use vuxnav_connectors::config::ValidSource;
 use vuxnav_schema::SourceId;
 use vuxnav_simulator::upstream::Upstreams;
 use vuxnav_simulator::{DemoSource, Scale};
-use vuxnav_store::{RegistryRows, Store};
+use vuxnav_store::{AuditContext, RegistryRows, Store};
 
 use crate::app::{App, shutdown_signal};
 use crate::config::{Config, DatabaseLocation, ReleaseConfig, SQLITE_FILE_NAME};
@@ -127,7 +127,10 @@ async fn load_registries(store: &Store, scale: Scale, today: chrono::NaiveDate) 
         RegistryRows::GuidanceServices(registries.guidance_services),
         RegistryRows::Prices(registries.prices.entries().to_vec()),
     ] {
-        store.import_registry(&rows, false).await.context("importing the demo's registries")?;
+        store
+            .import_registry(&rows, false, &AuditContext::cli(), "vuxnav demo")
+            .await
+            .context("importing the demo's registries")?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use vuxnav_schema::Taxonomy;
-use vuxnav_store::RegistryRows;
+use vuxnav_store::{AuditContext, RegistryRows};
 
 use self::file::{Context, Format, RegistryKind};
 use super::{ConfigArg, load_config, open_store};
@@ -117,7 +117,8 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let store = open_store(&config).await?;
-    let outcome = store.import_registry(&rows, args.dry_run).await;
+    let from = path.display().to_string();
+    let outcome = store.import_registry(&rows, args.dry_run, &AuditContext::cli(), &from).await;
     store.close().await.ok();
     let outcome =
         outcome.map_err(|e| anyhow::Error::new(e).context(format!("{}: nothing was imported", path.display())))?;
