@@ -250,7 +250,7 @@ fn validation_card(offer: &ValidationOffer) -> ValidationCard {
         municipalities: offer.municipalities.iter().map(|m| m.municipality().name).collect::<Vec<_>>().join(", "),
         cost: match offer.cost_sek {
             Some(0) | None => format!("Betalas av {}", offer.paid_by.label()),
-            Some(sek) => format!("{sek} kr, betalas av {}", offer.paid_by.label()),
+            Some(sek) => format!("{} kr, betalas av {}", kronor_sv(u64::from(sek) * 100), offer.paid_by.label()),
         },
         contact,
         contact_href,
