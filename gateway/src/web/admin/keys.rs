@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::api::{Refusal, ask};
 use super::session::{Signed, Visit};
-use super::{Bar, checked, frame, local, refused, signed_in};
+use super::{Bar, checked, frame, local, refused};
 use crate::web::{Frame, Web, render};
 
 #[derive(Debug, Deserialize)]
@@ -121,11 +121,7 @@ async fn list(web: &Web, signed: &Signed) -> Result<Vec<KeyRow>, Refusal> {
     Ok(data.keys.into_iter().map(KeyRow::from).collect())
 }
 
-pub async fn keys_page(State(web): State<Web>, visit: Visit, Query(query): Query<KeysQuery>) -> Response {
-    let signed = match signed_in(&web, &visit).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
+pub async fn keys_page(State(web): State<Web>, signed: Signed, Query(query): Query<KeysQuery>) -> Response {
     let keys = match list(&web, &signed).await {
         Ok(keys) => keys,
         Err(refusal) => return refused(&web, &signed, &refusal),
@@ -270,11 +266,7 @@ pub struct AuditQuery {
 /// Entries per page of the audit log.
 const AUDIT_PAGE: usize = 50;
 
-pub async fn audit_page(State(web): State<Web>, visit: Visit, Query(query): Query<AuditQuery>) -> Response {
-    let signed = match signed_in(&web, &visit).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
+pub async fn audit_page(State(web): State<Web>, signed: Signed, Query(query): Query<AuditQuery>) -> Response {
     #[derive(Deserialize)]
     struct Data {
         #[serde(rename = "auditLog")]

@@ -137,12 +137,18 @@ fn unavailable(web: &Web, error: &dyn std::error::Error) -> Response {
     )
 }
 
-/// For a page: the signed-in admin, or a redirect to the sign-in page.
-pub async fn signed_in(web: &Web, visit: &Visit) -> Result<Signed, Response> {
-    match visit.signed(web).await {
-        Ok(Some(signed)) => Ok(signed),
-        Ok(None) => Err(Redirect::to(SIGN_IN).into_response()),
-        Err(error) => Err(unavailable(web, &error)),
+/// For a page, as a handler's argument: the signed-in admin, or else a redirect to the sign-in
+/// page.
+impl axum::extract::FromRequestParts<Web> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, web: &Web) -> Result<Self, Response> {
+        let Ok(visit) = Visit::from_request_parts(parts, web).await;
+        match visit.signed(web).await {
+            Ok(Some(signed)) => Ok(signed),
+            Ok(None) => Err(Redirect::to(SIGN_IN).into_response()),
+            Err(error) => Err(unavailable(web, &error)),
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use vuxnav_connectors::describe::source_schema;
 use super::api::{Refusal, ask};
 use super::form::{Message, SourceForm};
 use super::session::{CSRF_FIELD, Signed, Visit};
-use super::{Bar, checked, frame, local, refused, signed_in};
+use super::{Bar, checked, frame, local, refused};
 use crate::web::{Frame, Web, render};
 
 /// A source as the admin API lists it.
@@ -111,11 +111,7 @@ pub struct OverviewQuery {
     borttagen: Option<String>,
 }
 
-pub async fn overview(State(web): State<Web>, visit: Visit, Query(query): Query<OverviewQuery>) -> Response {
-    let signed = match signed_in(&web, &visit).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
+pub async fn overview(State(web): State<Web>, signed: Signed, Query(query): Query<OverviewQuery>) -> Response {
     #[derive(Deserialize)]
     struct Data {
         sources: Vec<AdminSource>,
@@ -242,14 +238,10 @@ pub struct SourceQuery {
 
 pub async fn source_page(
     State(web): State<Web>,
-    visit: Visit,
+    signed: Signed,
     Path(id): Path<String>,
     Query(query): Query<SourceQuery>,
 ) -> Response {
-    let signed = match signed_in(&web, &visit).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
     struct Data {
         source: AdminSource,
         runs: Vec<RunData>,
@@ -433,11 +425,7 @@ fn kind_named(name: &str) -> Option<ConnectorKind> {
     ConnectorKind::ALL.into_iter().find(|kind| kind.as_str() == name)
 }
 
-pub async fn new_source(State(web): State<Web>, visit: Visit, Query(query): Query<KindQuery>) -> Response {
-    let signed = match signed_in(&web, &visit).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
+pub async fn new_source(State(web): State<Web>, signed: Signed, Query(query): Query<KindQuery>) -> Response {
     let Some(kind) = query.typ.as_deref().and_then(kind_named) else {
         let kinds = ConnectorKind::ALL
             .into_iter()
@@ -489,11 +477,7 @@ pub async fn post_new_source(
     submit(&web, &visit, None, posted).await
 }
 
-pub async fn edit_source(State(web): State<Web>, visit: Visit, Path(id): Path<String>) -> Response {
-    let signed = match signed_in(&web, &visit).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
+pub async fn edit_source(State(web): State<Web>, signed: Signed, Path(id): Path<String>) -> Response {
     let source = match saved(&web, &signed, &id).await {
         Ok(source) => source,
         Err(response) => return response,
@@ -752,11 +736,7 @@ struct ConfirmDelete<'a> {
     offerings: u64,
 }
 
-pub async fn confirm_delete(State(web): State<Web>, visit: Visit, Path(id): Path<String>) -> Response {
-    let signed = match signed_in(&web, &visit).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
+pub async fn confirm_delete(State(web): State<Web>, signed: Signed, Path(id): Path<String>) -> Response {
     let source = match saved(&web, &signed, &id).await {
         Ok(source) => source,
         Err(response) => return response,
