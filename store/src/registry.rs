@@ -3,7 +3,9 @@
 //!
 //! Two writes, each in one transaction: [`Store::change_registry`] creates, updates or deletes
 //! one entry for the admin API, with its audit row (before and after) in the same transaction,
-//! and [`Store::import_registry`] writes a whole file's rows at once (all or nothing).
+//! and [`Store::import_registry`] writes a whole file's rows at once (all or nothing). Both
+//! raise the registries' revision ([`Store::registry_revision`]) in that transaction, so a
+//! replica rebuilds its registry snapshot only when something changed.
 //!
 //! Values are validated by the schema before they get here; the store adds the one rule that
 //! needs what is stored: a price may not overlap a stored price of the same scope
@@ -13,10 +15,10 @@
 use std::collections::BTreeSet;
 
 use chrono::{NaiveTime, Utc, Weekday};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IdenStatic, Iterable, QueryFilter,
-    QueryOrder,
+    ActiveValue, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, IdenStatic, Iterable,
+    QueryFilter, QueryOrder,
 };
 use serde_json::Value as Json;
 use vuxnav_schema::{
@@ -26,7 +28,7 @@ use vuxnav_schema::{
     ValidationOffer, Validity,
 };
 
-use crate::entity::{guidance_service, occupation_link, price_list_entry, validation_offer};
+use crate::entity::{guidance_service, occupation_link, price_list_entry, registry_revision, validation_offer};
 use crate::harvest::rows_per_statement;
 use crate::{AuditContext, Store, StoreError};
 
@@ -49,6 +51,14 @@ pub struct ImportOutcome {
 }
 
 impl Store {
+    /// The registries' revision: raised by every committed write of a registry, in commit
+    /// order. Read it before [`Store::registries`]: a change committed between the two shows
+    /// as a newer revision at the next look. One primary-key lookup.
+    pub async fn registry_revision(&self) -> Result<i64, StoreError> {
+        let row = registry_revision::Entity::find_by_id(1_i16).one(&self.db).await?;
+        Ok(row.map_or(0, |row| row.revision))
+    }
+
     /// Everything the region keeps, in one consistent read, ordered by key. Occupation ids are
     /// checked against `taxonomy`.
     pub async fn registries(&self, taxonomy: &Taxonomy) -> Result<Registries, StoreError> {
@@ -108,6 +118,7 @@ impl Store {
             txn.rollback().await?;
             return Ok(outcome);
         }
+        raise_revision(&txn).await?;
         let record = crate::AuditRecord {
             action: "registry.import".to_owned(),
             target_type: target_type.to_owned(),
@@ -646,6 +657,7 @@ impl Store {
             }
             RegistryChange::Delete(id) => delete_entry(&txn, id).await?,
         }
+        raise_revision(&txn).await?;
         let record = crate::AuditRecord {
             action: action.to_owned(),
             target_type: id.target_type().to_owned(),
@@ -659,6 +671,17 @@ impl Store {
         txn.commit().await?;
         Ok(RegistryChanged::Done { before, after: change.after().cloned() })
     }
+}
+
+/// Raises the registries' revision in `txn`. The update locks the row until `txn` ends, so
+/// concurrent writers take their revisions in commit order.
+async fn raise_revision(txn: &DatabaseTransaction) -> Result<(), StoreError> {
+    registry_revision::Entity::update_many()
+        .col_expr(registry_revision::Column::Revision, Expr::col(registry_revision::Column::Revision).add(1))
+        .filter(registry_revision::Column::Id.eq(1_i16))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// The stored entry `id` names, read in `txn`.
