@@ -19,6 +19,7 @@
 //!
 //! [access.admin_pages]                # the admin pages at /admin
 //! session_hours = 8                   # a sign-in lasts this long at most
+//! idle_minutes = 30                   # and ends this long after the last page the admin asked for
 //! secure_cookie = true                # send the session cookie over HTTPS only
 //! ```
 
@@ -52,6 +53,9 @@ pub struct AdminPages {
     /// How long a sign-in lasts (`session_hours`, 1 to 24, default 8): the session then ends,
     /// however busy it is.
     pub session: Duration,
+    /// How long a session lasts without a request (`idle_minutes`, 5 to 480, default 30): each
+    /// page the admin asks for moves the end this far ahead, never past `session_hours`.
+    pub idle: Duration,
     /// Whether the session cookie is `Secure` (`secure_cookie`, default `true`): sent over
     /// HTTPS only. Browsers also send a `Secure` cookie to `http://localhost` and
     /// `http://127.0.0.1`; set `false` only to serve the admin pages over plain HTTP elsewhere.
@@ -60,7 +64,7 @@ pub struct AdminPages {
 
 impl Default for AdminPages {
     fn default() -> Self {
-        Self { session: Duration::from_secs(8 * 3600), secure_cookie: true }
+        Self { session: Duration::from_secs(8 * 3600), idle: Duration::from_secs(30 * 60), secure_cookie: true }
     }
 }
 
@@ -198,8 +202,17 @@ fn read_admin_pages(r: &mut Reader, table: &mut Table) -> AdminPages {
             }
         })
         .unwrap_or(defaults.session);
+    let idle = r
+        .parsed(table, "idle_minutes", |minutes: u64| {
+            if (5..=480).contains(&minutes) {
+                Ok(Duration::from_secs(minutes * 60))
+            } else {
+                Err(format!("must be from 5 to 480 minutes, found {minutes}"))
+            }
+        })
+        .unwrap_or(defaults.idle);
     let secure_cookie = r.field(table, "secure_cookie").unwrap_or(defaults.secure_cookie);
-    AdminPages { session, secure_cookie }
+    AdminPages { session, idle, secure_cookie }
 }
 
 fn read_limits(r: &mut Reader, table: &mut Table) -> RateLimits {

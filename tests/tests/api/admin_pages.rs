@@ -292,6 +292,49 @@ async fn a_post_with_an_expired_or_ended_session_is_refused_and_saves_nothing() 
     }
 }
 
+/// A session ends `idle_minutes` (30 by default) after the last page asked for, and
+/// `session_hours` (8) after sign-in however busy: each page moves the end, within that.
+#[tokio::test]
+async fn a_session_in_use_stays_alive_for_the_idle_time_but_never_past_the_session_hours() {
+    for db in fresh_databases().await {
+        let app = TestApp::builder().spawn(&db).await;
+        let backend = app.backend;
+        app.key("municipal_admin", &["0126"]).await;
+        let key = app.store.api_keys(None).await.expect("the keys").remove(0);
+        let now = chrono::Utc::now();
+        let cases = [
+            ("signed-in-an-hour-ago", now - chrono::Duration::hours(1), now + chrono::Duration::minutes(30)),
+            (
+                "signed-in-almost-8-hours-ago",
+                now - chrono::Duration::minutes(8 * 60 - 5),
+                now + chrono::Duration::minutes(5),
+            ),
+        ];
+        for (id, created_at, ends_about) in cases {
+            // A session with a minute left, as the store holds it.
+            let session = AdminSession {
+                key: key.id,
+                csrf_secret: format!("{id}-csrf"),
+                created_at,
+                expires_at: now + chrono::Duration::minutes(1),
+            };
+            let hash = TokenHash::from_bytes(Sha256::digest(id.as_bytes()).into());
+            app.store
+                .create_admin_session(&hash, &key, &session, &vuxnav_store::AuditContext::cli())
+                .await
+                .expect("the session is stored");
+            let mut browser = Browser::new(&app);
+            browser.cookie = Some(id.to_owned());
+
+            assert_eq!(browser.get("/admin").await.status, StatusCode::OK, "{backend}: {id}");
+
+            let kept = app.store.admin_session(&hash, now).await.expect("read").expect("alive");
+            let off = (kept.expires_at - ends_about).num_seconds().abs();
+            assert!(off <= 60, "{backend}: {id} ends at {} instead of about {ends_about}", kept.expires_at);
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_huddinge_admin_can_neither_see_nor_act_on_botkyrkas_sources_through_the_pages() {
     for db in fresh_databases().await {
