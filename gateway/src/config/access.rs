@@ -193,26 +193,27 @@ fn read_manifest(path: &Path) -> Result<Manifest, String> {
 
 fn read_admin_pages(r: &mut Reader, table: &mut Table) -> AdminPages {
     let defaults = AdminPages::default();
-    let session = r
-        .parsed(table, "session_hours", |hours: u64| {
-            if (1..=24).contains(&hours) {
-                Ok(Duration::from_secs(hours * 3600))
-            } else {
-                Err(format!("must be from 1 to 24 hours, found {hours}"))
-            }
-        })
-        .unwrap_or(defaults.session);
-    let idle = r
-        .parsed(table, "idle_minutes", |minutes: u64| {
-            if (5..=480).contains(&minutes) {
-                Ok(Duration::from_secs(minutes * 60))
-            } else {
-                Err(format!("must be from 5 to 480 minutes, found {minutes}"))
-            }
-        })
-        .unwrap_or(defaults.idle);
+    let session = duration_in(r, table, "session_hours", ("hours", 3600), 1..=24).unwrap_or(defaults.session);
+    let idle = duration_in(r, table, "idle_minutes", ("minutes", 60), 5..=480).unwrap_or(defaults.idle);
     let secure_cookie = r.field(table, "secure_cookie").unwrap_or(defaults.secure_cookie);
     AdminPages { session, idle, secure_cookie }
+}
+
+/// A whole number of `unit`s (named, and so many seconds each) within `range`.
+fn duration_in(
+    r: &mut Reader,
+    table: &mut Table,
+    key: &'static str,
+    (unit, seconds): (&str, u64),
+    range: std::ops::RangeInclusive<u64>,
+) -> Option<Duration> {
+    r.parsed(table, key, |count: u64| {
+        if range.contains(&count) {
+            Ok(Duration::from_secs(count * seconds))
+        } else {
+            Err(format!("must be from {} to {} {unit}, found {count}", range.start(), range.end()))
+        }
+    })
 }
 
 fn read_limits(r: &mut Reader, table: &mut Table) -> RateLimits {
