@@ -44,7 +44,7 @@ pub use registry::{
     ChangedBy, Describe, ImportOutcome, May, RegistryChange, RegistryChanged, RegistryEntry, RegistryEntryId,
     RegistryRows,
 };
-pub use release::{ReleaseReader, StampedRegistries};
+pub use release::ReleaseReader;
 pub use runs::MAX_REJECTIONS_PER_RUN;
 
 /// The file name of the SQLite database in a data folder.

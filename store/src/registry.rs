@@ -158,8 +158,11 @@ where
     <A::Entity as EntityTrait>::Model: sea_orm::ModelTrait,
 {
     let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter().collect();
-    let content: Vec<_> =
-        columns.iter().copied().filter(|c| c.as_str() != first_seen.as_str() && c.as_str() != last_changed.as_str()).collect();
+    let content: Vec<_> = columns
+        .iter()
+        .copied()
+        .filter(|c| c.as_str() != first_seen.as_str() && c.as_str() != last_changed.as_str())
+        .collect();
 
     let mut stored: HashMap<String, <A::Entity as EntityTrait>::Model> = HashMap::new();
     let keys: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
@@ -248,7 +251,8 @@ async fn upsert_offers(
         (validation_offer::Column::FirstSeen, validation_offer::Column::LastChanged),
         rows,
         at,
-    ).await?;
+    )
+    .await?;
     Ok(outcome(offers.len(), stored))
 }
 
@@ -264,7 +268,8 @@ async fn upsert_services(
         (guidance_service::Column::FirstSeen, guidance_service::Column::LastChanged),
         rows,
         at,
-    ).await?;
+    )
+    .await?;
     Ok(outcome(services.len(), stored))
 }
 
@@ -289,7 +294,8 @@ async fn upsert_prices(
         (price_list_entry::Column::FirstSeen, price_list_entry::Column::LastChanged),
         rows,
         at,
-    ).await?;
+    )
+    .await?;
     Ok(outcome(entries.len(), replaced))
 }
 
@@ -717,9 +723,7 @@ impl Store {
         match change {
             RegistryChange::Create(entry) | RegistryChange::Update(entry) => {
                 match entry {
-                    RegistryEntry::OccupationLink(link) => {
-                        upsert_links(&txn, std::slice::from_ref(link), at).await?
-                    }
+                    RegistryEntry::OccupationLink(link) => upsert_links(&txn, std::slice::from_ref(link), at).await?,
                     RegistryEntry::ValidationOffer(offer) => {
                         upsert_offers(&txn, std::slice::from_ref(offer), at).await?
                     }

@@ -19,8 +19,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use vuxnav_schema::{
-    Course, GuidanceService, OccupationLink, Offering, PriceListEntry, Provider, RunCounts, RunOutcome, Seen,
-    SourceReport, Taxonomy, ValidationOffer,
+    Course, Offering, Provider, RunCounts, RunOutcome, Seen, SourceReport, StampedRegistries, Taxonomy,
 };
 
 use crate::entity::{
@@ -64,16 +63,6 @@ impl Store {
     }
 }
 
-/// The region's registries with when each entry was first stored and last changed, for a
-/// release: each list ordered by key (a link by course code, then occupation id).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct StampedRegistries {
-    pub occupation_links: Vec<Seen<OccupationLink>>,
-    pub validation_offers: Vec<Seen<ValidationOffer>>,
-    pub guidance_services: Vec<Seen<GuidanceService>>,
-    pub prices: Vec<Seen<PriceListEntry>>,
-}
-
 /// One consistent read of the store for a release; see the module docs.
 #[derive(Debug)]
 pub struct ReleaseReader {
@@ -93,7 +82,8 @@ impl ReleaseReader {
         Ok(self.txn.commit().await?)
     }
 
-    /// Every registry entry with its stamps; occupation ids are checked against `taxonomy`.
+    /// Every registry entry with its stamps, each registry ordered by key (a link by course
+    /// code, then occupation id); occupation ids are checked against `taxonomy`.
     pub async fn registries(&self, taxonomy: &Taxonomy) -> Result<StampedRegistries, StoreError> {
         fn seen<T>(record: T, first_seen: DateTime<Utc>, last_changed: DateTime<Utc>) -> Seen<T> {
             Seen { record, first_seen, last_changed }
@@ -108,7 +98,8 @@ impl ReleaseReader {
             let (first, last) = (row.first_seen, row.last_changed);
             registries.occupation_links.push(seen(link_from_row(row, taxonomy)?, first, last));
         }
-        let offers = validation_offer::Entity::find().order_by_asc(validation_offer::Column::Key).all(&self.txn).await?;
+        let offers =
+            validation_offer::Entity::find().order_by_asc(validation_offer::Column::Key).all(&self.txn).await?;
         for row in offers {
             let (first, last) = (row.first_seen, row.last_changed);
             registries.validation_offers.push(seen(offer_from_row(row, taxonomy)?, first, last));
@@ -119,7 +110,8 @@ impl ReleaseReader {
             let (first, last) = (row.first_seen, row.last_changed);
             registries.guidance_services.push(seen(service_from_row(row)?, first, last));
         }
-        let prices = price_list_entry::Entity::find().order_by_asc(price_list_entry::Column::Key).all(&self.txn).await?;
+        let prices =
+            price_list_entry::Entity::find().order_by_asc(price_list_entry::Column::Key).all(&self.txn).await?;
         for row in prices {
             let (first, last) = (row.first_seen, row.last_changed);
             registries.prices.push(seen(price_from_row(row)?, first, last));

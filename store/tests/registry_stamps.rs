@@ -5,12 +5,10 @@
 use chrono::{Duration, NaiveTime, Utc, Weekday};
 use vuxnav_schema::{
     Channel, CourseCode, GuidanceKind, GuidanceService, Language, Location, MunicipalityCode, OccupationLink,
-    OpeningHours, RegistryKey, TargetGroup, Taxonomy,
+    OpeningHours, RegistryKey, StampedRegistries, TargetGroup, Taxonomy,
 };
 use vuxnav_store::testing::fresh_stores;
-use vuxnav_store::{
-    AuditContext, ChangedBy, RegistryChange, RegistryEntry, RegistryRows, StampedRegistries, Store, StoreError,
-};
+use vuxnav_store::{AuditContext, ChangedBy, RegistryChange, RegistryEntry, RegistryRows, Store, StoreError};
 
 fn taxonomy() -> &'static Taxonomy {
     Taxonomy::pinned().expect("the shipped snapshot")

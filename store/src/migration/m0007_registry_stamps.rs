@@ -36,13 +36,18 @@ enum Stamp {
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let now = chrono::Utc::now();
-        for table in
-            [Registry::OccupationLinks, Registry::ValidationOffers, Registry::GuidanceServices, Registry::PriceListEntries]
-        {
+        for table in [
+            Registry::OccupationLinks,
+            Registry::ValidationOffers,
+            Registry::GuidanceServices,
+            Registry::PriceListEntries,
+        ] {
             // One column per statement: SQLite adds one column per ALTER TABLE.
             for stamp in [Stamp::FirstSeen, Stamp::LastChanged] {
                 manager
-                    .alter_table(Table::alter().table(table).add_column(timestamp_with_time_zone_null(stamp)).to_owned())
+                    .alter_table(
+                        Table::alter().table(table).add_column(timestamp_with_time_zone_null(stamp)).to_owned(),
+                    )
                     .await?;
             }
             manager
