@@ -243,9 +243,9 @@ async fn a_release_holds_every_registry_with_its_rows_and_keys() {
 }
 
 async fn release(db: &Store, root: &Path, at: DateTime<Utc>) -> ReleaseSummary {
-    let records = StoreRecords(db.release_reader().await.unwrap());
-    let summary = publish(&records, Arc::new(LocalFolder::new(root)), &options(), at).await.unwrap();
-    records.0.close().await.unwrap();
+    let records = StoreRecords(db.release_reader().await.expect("a read of the store"));
+    let summary = publish(&records, Arc::new(LocalFolder::new(root)), &options(), at).await.expect("a release");
+    records.0.close().await.expect("the read closed");
     summary
 }
 
@@ -336,5 +336,5 @@ async fn change(db: &Store, change: RegistryChange, at: DateTime<Utc>) {
     let describe = |entry: &RegistryEntry| serde_json::json!({ "key": entry.id().key() });
     let may = |_: &[MunicipalityCode]| true;
     let by = ChangedBy { action: "test.change", may: &may, describe: &describe, context: &AuditContext::cli() };
-    db.change_registry(&change, by, taxonomy(), at).await.unwrap();
+    db.change_registry(&change, by, taxonomy(), at).await.expect("the change made");
 }

@@ -62,3 +62,38 @@ impl MigrationTrait for Migration {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use sea_orm::{ConnectionTrait as _, EntityTrait as _};
+    use sea_orm_migration::MigratorTrait as _;
+
+    use crate::connect::connect_url;
+    use crate::entity::occupation_link;
+    use crate::migration::Migrator;
+    use crate::testing::fresh_databases;
+    use crate::{StoreError, StoreOptions};
+
+    #[tokio::test]
+    async fn rows_stored_before_the_migration_are_stamped_with_the_time_it_ran() -> Result<(), StoreError> {
+        for database in fresh_databases().await {
+            let db = connect_url(&database.url, &StoreOptions::default()).await?;
+            Migrator::up(&db, Some(6)).await?;
+            db.execute_unprepared(
+                "INSERT INTO occupation_links (course_code, occupation_id) VALUES ('YVUSK', 'Y3QA_5pk_uXd')",
+            )
+            .await?;
+
+            let before: DateTime<Utc> = Utc::now();
+            Migrator::up(&db, None).await?;
+            let after = Utc::now();
+
+            let link = occupation_link::Entity::find().one(&db).await?;
+            let link = link.unwrap_or_else(|| panic!("{}: the link is gone", database.backend));
+            assert_eq!(link.first_seen, link.last_changed, "{}", database.backend);
+            assert!(before <= link.first_seen && link.first_seen <= after, "{}: {}", database.backend, link.first_seen);
+        }
+        Ok(())
+    }
+}
