@@ -219,14 +219,16 @@ pub fn catalogue(base_url: &str, publisher: &Publisher, release: &str, created: 
         &catalog,
         dcterms("description"),
         "Nattliga versioner av regionens kurstillfällen inom vuxenutbildningen, med kurser, \
-         utbildningsanordnare, kommuner och källornas datakvalitet.",
+         utbildningsanordnare, kommuner och källornas datakvalitet, och regionens register över yrken, \
+         validering, vägledning och prislistan för interkommunal ersättning.",
         "sv",
     );
     g.text(
         &catalog,
         dcterms("description"),
         "Nightly releases of the region's adult-education course occasions, with courses, providers, \
-         municipalities and the data quality of their sources.",
+         municipalities and the data quality of their sources, and the region's registries of \
+         occupations, validation, guidance and the price list for interkommunal ersättning.",
         "en",
     );
     g.add(&catalog, dcterms("publisher"), agent.clone());

@@ -260,7 +260,7 @@ async fn feed_all(
     feed::<_, OfferingRow>(sender, records.offerings(), |_| ()).await?;
 
     let taxonomy = Taxonomy::pinned()
-        .map_err(|error| ExportError::Records { table: v1::OccupationRow::TABLE.name, source: error.into() })?;
+        .map_err(|error| ExportError::Records { table: OccupationRow::TABLE.name, source: error.into() })?;
     feed_rows(sender, OccupationRow::all(taxonomy)).await?;
     let registries =
         records.registries().await.map_err(|source| ExportError::Records { table: "registries", source })?;

@@ -16,9 +16,7 @@
 //! ([`StoreError::RegistryConflict`]). Rows read back go through the schema's constructors;
 //! one they reject is [`StoreError::Corrupt`].
 
-use std::collections::BTreeSet;
-
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveTime, Utc, Weekday};
 use sea_orm::sea_query::OnConflict;
