@@ -220,11 +220,48 @@ pub struct RegistryEntryChange {
     after: Option<Json<Value>>,
 }
 
+/// A problem of an entry.
+#[derive(SimpleObject)]
+pub struct EntryProblem {
+    /// The column, such as `opening_hours`; empty for the entry as a whole.
+    field: String,
+    message: String,
+}
+
+/// What `validateRegistryEntry` found.
+#[derive(SimpleObject)]
+pub struct EntryCheck {
+    valid: bool,
+    problems: Vec<EntryProblem>,
+}
+
 #[derive(Default)]
 pub struct RegistryMutation;
 
 #[Object]
 impl RegistryMutation {
+    /// Checks `entry` as `createRegistryEntry` reads it, saving nothing: every problem at once,
+    /// each with its column. Whether the key is free, and whom the entry may serve, are
+    /// checked only when it is saved.
+    async fn validate_registry_entry(
+        &self,
+        ctx: &Context<'_>,
+        registry: Registry,
+        entry: Json<Value>,
+    ) -> async_graphql::Result<EntryCheck> {
+        allowed_operation(ctx, registry, Verb::Create).await?;
+        let region = &ctx.data_unchecked::<crate::graphql::Settings>().region;
+        let bytes = serde_json::to_vec(&Value::Array(vec![entry.0])).map_err(internal)?;
+        let context = file::Context { region, taxonomy: taxonomy()? };
+        Ok(match file::read(registry.kind(), Format::Json, &bytes, context) {
+            Ok(_) => EntryCheck { valid: true, problems: Vec::new() },
+            Err(problems) => EntryCheck {
+                valid: false,
+                problems: problems.into_iter().map(|p| EntryProblem { field: p.column, message: p.reason }).collect(),
+            },
+        })
+    }
+
     /// Adds an entry whose key is not taken. `entry` is one row of the registry's import file
     /// as a JSON object (docs/registries.md); every problem is named by its column.
     async fn create_registry_entry(
