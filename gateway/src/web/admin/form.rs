@@ -690,4 +690,55 @@ mod tests {
         assert_eq!(problems("connector.date_formats"), Some(vec![Message::english("not a format")]));
         assert_eq!(form.problems, vec![Message::english("colour: unknown field")]);
     }
+
+    fn text_input(name: &str, control: Control, choices: &[&str]) -> Input {
+        Input {
+            name: name.to_owned(),
+            id: format!("f-{}", name.replace(['.', '_'], "-")),
+            label: name.to_owned(),
+            help: None,
+            control,
+            choices: choices.iter().map(|c| Choice { value: (*c).to_owned(), label: (*c).to_owned() }).collect(),
+            required: false,
+            max_length: None,
+            minimum: None,
+            maximum: None,
+            value: String::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_list_of_choices_reads_its_ticked_boxes_and_a_tables_own_problem_is_shown_at_its_section() {
+        let section = |path: &str, inputs: Vec<Input>| Section {
+            path: path.to_owned(),
+            legend: path.to_owned(),
+            help: None,
+            inputs,
+            problems: Vec::new(),
+        };
+        let mut form = SourceForm {
+            sections: vec![
+                section("", vec![text_input("channels", Control::Choices, &["plats", "video", "chatt"])]),
+                section("opening_hours", vec![text_input("opening_hours.Mon", Control::Text, &[])]),
+            ],
+            problems: Vec::new(),
+        };
+        let posted: HashMap<String, String> =
+            [("channels.chatt", "true"), ("channels.plats", "true"), ("channels.fax", "true")]
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect();
+        let draft = form.read(&posted);
+        assert_eq!(draft, json!({ "channels": ["plats", "chatt"] }), "in the choices' order, unknown ones ignored");
+        let channels = form.inputs().next().expect("the channels");
+        assert!(channels.is_chosen("chatt") && !channels.is_chosen("video"));
+
+        form.place([("opening_hours".to_owned(), "row 2 (Mon): overlaps row 1".to_owned())]);
+        assert_eq!(form.sections[1].problems, vec![Message::english("row 2 (Mon): overlaps row 1")]);
+        assert!(form.problems.is_empty());
+        let summary = form.summary("Posten");
+        assert_eq!(summary.len(), 1);
+        assert_eq!(summary[0].0, "s-opening-hours", "the summary links to the section");
+    }
 }

@@ -589,15 +589,13 @@ async fn submit(
         None => "mutation Create($r: Registry!, $e: JSON!) { createRegistryEntry(registry: $r, entry: $e) { key } }",
         Some(_) => "mutation Update($r: Registry!, $e: JSON!) { updateRegistryEntry(registry: $r, entry: $e) { key } }",
     };
-    match ask::<HashMap<String, Saved>>(&web.app, &signed, document, variables).await {
-        Ok(data) => match data.into_values().next() {
-            Some(saved) => Redirect::to(&format!("{}?sparad={}", registry.path(), encode(&saved.key))).into_response(),
-            None => refused(
-                web,
-                &signed,
-                &Refusal { code: "INTERNAL".to_owned(), message: String::new(), problems: Vec::new(), argument: None },
-            ),
-        },
+    #[derive(Deserialize)]
+    struct Data {
+        #[serde(rename = "createRegistryEntry", alias = "updateRegistryEntry")]
+        saved: Saved,
+    }
+    match ask::<Data>(&web.app, &signed, document, variables).await {
+        Ok(data) => Redirect::to(&format!("{}?sparad={}", registry.path(), encode(&data.saved.key))).into_response(),
         Err(refusal) => answer_refusal(web, &signed, form, refusal, show),
     }
 }
@@ -714,4 +712,57 @@ pub async fn delete(
 /// A key in a query string (a link's has a `/`).
 fn encode(key: &str) -> String {
     form_urlencoded::byte_serialize(key.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opening_hours_column() -> ColumnData {
+        ColumnData {
+            name: "opening_hours".to_owned(),
+            label: "Öppettider".to_owned(),
+            shape: "OPENING_HOURS".to_owned(),
+            required: false,
+            values: Vec::new(),
+            help: String::new(),
+        }
+    }
+
+    #[test]
+    fn opening_hours_are_one_input_per_weekday_and_read_back_into_the_imports_list() {
+        let saved = json!({ "opening_hours": ["Mon 08:00-12:00", "Mon 13:00-16:00", "Thu 13:00-19:00"] });
+        let form = entry_form(Registry::GuidanceServices, &[opening_hours_column()], &saved, None);
+        let shown: Vec<(&str, &str)> = form
+            .inputs()
+            .map(|input| (input.name.as_str(), input.value.as_str()))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        assert_eq!(shown, [("opening_hours.Mon", "08:00-12:00, 13:00-16:00"), ("opening_hours.Thu", "13:00-19:00")]);
+
+        let posted: HashMap<String, String> =
+            form.inputs().map(|input| (input.name.clone(), input.value.clone())).collect();
+        let mut form = entry_form(Registry::GuidanceServices, &[opening_hours_column()], &Value::Null, None);
+        let mut draft = form.read(&posted);
+        read_opening_hours(&mut form, &mut draft);
+        assert!(!form.has_problems());
+        assert_eq!(draft, saved);
+    }
+
+    #[test]
+    fn a_time_that_is_not_hours_and_minutes_is_a_problem_at_its_day_and_is_kept_as_typed() {
+        let mut form = entry_form(Registry::GuidanceServices, &[opening_hours_column()], &Value::Null, None);
+        let posted: HashMap<String, String> = [
+            ("opening_hours.Tue".to_owned(), "8-12".to_owned()),
+            ("opening_hours.Wed".to_owned(), "09:00-11:00".to_owned()),
+        ]
+        .into_iter()
+        .collect();
+        let mut draft = form.read(&posted);
+        read_opening_hours(&mut form, &mut draft);
+        let tuesday = form.inputs().find(|input| input.name == "opening_hours.Tue").expect("Tuesday");
+        assert_eq!(tuesday.value, "8-12");
+        assert_eq!(tuesday.problems, vec![Message::swedish("”8-12” är inte en tid som 08:00-16:00")]);
+        assert_eq!(draft, json!({ "opening_hours": ["Wed 09:00-11:00"] }));
+    }
 }
