@@ -260,3 +260,79 @@ async fn a_registry_post_without_its_csrf_token_is_refused_and_saves_nothing() {
         assert_eq!(stored_services(&app).await, before, "{backend}: nothing saved");
     }
 }
+
+#[tokio::test]
+async fn the_apis_reads_for_the_pages_list_only_what_the_admin_may_change_and_describe_every_import_column() {
+    for db in fresh_databases().await {
+        let app = TestApp::builder().registries().spawn(&db).await;
+        let backend = app.backend;
+        let admin = app.key("municipal_admin", &[HUDDINGE]).await;
+        let query = "{ registryEntries(registry: GUIDANCE_SERVICES) { key entry }
+            registryColumns(registry: GUIDANCE_SERVICES) { name label shape required values { value label } } }";
+        let (_, body) = app.admin(&admin, query, json!({})).await;
+        assert!(body.get("errors").is_none(), "{backend}: {body}");
+        let entries = body["data"]["registryEntries"].as_array().cloned().unwrap_or_default();
+        assert!(entries.iter().any(|row| row["key"] == "vagledning-0126-huddinge"), "{backend}: {body}");
+        for row in &entries {
+            assert_eq!(row["entry"]["municipalities"], json!([HUDDINGE]), "{backend}: only Huddinge's: {row}");
+        }
+        let columns = body["data"]["registryColumns"].as_array().cloned().unwrap_or_default();
+        let names: Vec<&str> = columns.iter().filter_map(|column| column["name"].as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "key",
+                "kind",
+                "name",
+                "organiser",
+                "municipalities",
+                "channels",
+                "languages",
+                "target_groups",
+                "location_name",
+                "street_address",
+                "postal_code",
+                "town",
+                "latitude",
+                "longitude",
+                "booking_url",
+                "phone",
+                "opening_hours",
+                "draws_up_study_plan",
+            ],
+            "{backend}: the import file's columns, in its order"
+        );
+        let municipalities = columns.iter().find(|column| column["name"] == "municipalities").expect("municipalities");
+        assert_eq!(municipalities["shape"], "CHOICES", "{backend}");
+        assert_eq!(municipalities["required"], true, "{backend}");
+        assert!(
+            municipalities["values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|v| v["value"] == HUDDINGE && v["label"] == "Huddinge"),
+            "{backend}: {municipalities}"
+        );
+
+        let check = "mutation($e: JSON!) { validateRegistryEntry(registry: GUIDANCE_SERVICES, entry: $e) { valid problems { field message } } }";
+        let mut wrong = new_service("Vägledning Flemingsberg");
+        wrong["latitude"] = json!("norr");
+        wrong["channels"] = json!(["brevduva"]);
+        let (_, checked) = app.admin(&admin, check, json!({ "e": wrong })).await;
+        let fields: Vec<&str> = checked["data"]["validateRegistryEntry"]["problems"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|problem| problem["field"].as_str())
+            .collect();
+        assert_eq!(checked["data"]["validateRegistryEntry"]["valid"], false, "{backend}: {checked}");
+        assert_eq!(fields, ["channels", "latitude"], "{backend}: every problem by its column: {checked}");
+        assert!(stored_services(&app).await.iter().all(|(key, _)| key != NEW_SERVICE), "{backend}: nothing saved");
+
+        for query in ["{ registryEntries(registry: PRICES) { key } }", "{ registryColumns(registry: PRICES) { name } }"]
+        {
+            let (_, refused) = app.admin(&admin, query, json!({})).await;
+            assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN", "{backend}: {query}: {refused}");
+        }
+    }
+}

@@ -130,9 +130,15 @@ pub struct RegistryQuery;
 #[Object]
 impl RegistryQuery {
     /// The columns of `registry`'s entries, in the order its import file has them.
-    async fn registry_columns(&self, ctx: &Context<'_>, registry: Registry) -> Vec<RegistryColumn> {
+    /// `FORBIDDEN` (audited) for a caller who may add none.
+    async fn registry_columns(
+        &self,
+        ctx: &Context<'_>,
+        registry: Registry,
+    ) -> async_graphql::Result<Vec<RegistryColumn>> {
+        allowed_operation(ctx, registry, Verb::Create).await?;
         let region = &ctx.data_unchecked::<crate::graphql::Settings>().region;
-        registry
+        Ok(registry
             .kind()
             .describe()
             .iter()
@@ -148,7 +154,7 @@ impl RegistryQuery {
                     .collect(),
                 help: column.help.to_owned(),
             })
-            .collect()
+            .collect())
     }
 
     /// The entries of `registry` the caller may change (update, or for a link delete), by key:
@@ -250,10 +256,7 @@ impl RegistryMutation {
         entry: Json<Value>,
     ) -> async_graphql::Result<EntryCheck> {
         allowed_operation(ctx, registry, Verb::Create).await?;
-        let region = &ctx.data_unchecked::<crate::graphql::Settings>().region;
-        let bytes = serde_json::to_vec(&Value::Array(vec![entry.0])).map_err(internal)?;
-        let context = file::Context { region, taxonomy: taxonomy()? };
-        Ok(match file::read(registry.kind(), Format::Json, &bytes, context) {
+        Ok(match read_rows(ctx, registry, entry.0)? {
             Ok(_) => EntryCheck { valid: true, problems: Vec::new() },
             Err(problems) => EntryCheck {
                 valid: false,
@@ -332,13 +335,22 @@ fn target_type(registry: Registry) -> &'static str {
 /// Reads one entry with the import's code; problems are one `BAD_USER_INPUT` naming each as
 /// `entry.<column>`, also listed in `extensions.problems`.
 fn read_entry(ctx: &Context<'_>, registry: Registry, entry: Value) -> async_graphql::Result<RegistryEntry> {
-    let region = &ctx.data_unchecked::<crate::graphql::Settings>().region;
-    let bytes = serde_json::to_vec(&Value::Array(vec![entry])).map_err(internal)?;
-    let context = file::Context { region, taxonomy: taxonomy()? };
-    match file::read(registry.kind(), Format::Json, &bytes, context) {
+    match read_rows(ctx, registry, entry)? {
         Ok(rows) => one_entry(rows).ok_or_else(|| ApiError::bad_input("entry", "holds no entry").extend()),
         Err(problems) => Err(problems_error(&problems)),
     }
+}
+
+/// Reads one entry as a one-row JSON import file: its row, or every problem with its column.
+fn read_rows(
+    ctx: &Context<'_>,
+    registry: Registry,
+    entry: Value,
+) -> async_graphql::Result<Result<RegistryRows, Vec<file::Problem>>> {
+    let region = &ctx.data_unchecked::<crate::graphql::Settings>().region;
+    let bytes = serde_json::to_vec(&Value::Array(vec![entry])).map_err(internal)?;
+    let context = file::Context { region, taxonomy: taxonomy()? };
+    Ok(file::read(registry.kind(), Format::Json, &bytes, context))
 }
 
 fn one_entry(rows: RegistryRows) -> Option<RegistryEntry> {

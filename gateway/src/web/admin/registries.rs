@@ -199,6 +199,14 @@ fn forbidden(web: &Web, signed: &Signed) -> Response {
     )
 }
 
+/// The page for a refusal of the API: who may change what for `FORBIDDEN`.
+fn refusal_page(web: &Web, signed: &Signed, refusal: &Refusal) -> Response {
+    match refusal.code.as_str() {
+        "FORBIDDEN" => forbidden(web, signed),
+        _ => refused(web, signed, refusal),
+    }
+}
+
 /// A registry on the index page.
 #[derive(Debug)]
 pub struct RegistryLink {
@@ -262,10 +270,13 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Response {
     let Some(registry) = Registry::of(&slug) else { return unknown(&web, &signed) };
-    let (columns, rows) = match (columns(&web, &signed, registry).await, entries(&web, &signed, registry).await) {
-        (Ok(columns), Ok(rows)) => (columns, rows),
-        (Err(refusal), _) | (_, Err(refusal)) if refusal.code == "FORBIDDEN" => return forbidden(&web, &signed),
-        (Err(refusal), _) | (_, Err(refusal)) => return refused(&web, &signed, &refusal),
+    let rows = match entries(&web, &signed, registry).await {
+        Ok(rows) => rows,
+        Err(refusal) => return refusal_page(&web, &signed, &refusal),
+    };
+    let columns = match columns(&web, &signed, registry).await {
+        Ok(columns) => columns,
+        Err(refusal) => return refusal_page(&web, &signed, &refusal),
     };
     let listed: Vec<&ColumnData> =
         registry.listed().iter().filter_map(|name| columns.iter().find(|column| column.name == *name)).collect();
@@ -464,7 +475,7 @@ pub async fn new_entry(State(web): State<Web>, signed: Signed, Path(slug): Path<
     let Some(registry) = Registry::of(&slug) else { return unknown(&web, &signed) };
     let columns = match columns(&web, &signed, registry).await {
         Ok(columns) => columns,
-        Err(refusal) => return refused(&web, &signed, &refusal),
+        Err(refusal) => return refusal_page(&web, &signed, &refusal),
     };
     // A municipal admin's new entry serves their municipalities to begin with.
     let mut defaults = Map::new();
@@ -493,10 +504,7 @@ pub struct KeyQuery {
 
 /// The entry with `key` among those the admin may change, or the page saying there is none.
 async fn saved(web: &Web, signed: &Signed, registry: Registry, key: &str) -> Result<Value, Response> {
-    let rows = entries(web, signed, registry).await.map_err(|refusal| match refusal.code.as_str() {
-        "FORBIDDEN" => forbidden(web, signed),
-        _ => refused(web, signed, &refusal),
-    })?;
+    let rows = entries(web, signed, registry).await.map_err(|refusal| refusal_page(web, signed, &refusal))?;
     rows.into_iter().find(|row| row.key == key).map(|row| row.entry).ok_or_else(|| {
         super::message(
             web,
@@ -523,7 +531,7 @@ pub async fn edit_entry(
     };
     let columns = match columns(&web, &signed, registry).await {
         Ok(columns) => columns,
-        Err(refusal) => return refused(&web, &signed, &refusal),
+        Err(refusal) => return refusal_page(&web, &signed, &refusal),
     };
     let form = entry_form(registry, &columns, &entry, Some(&query.nyckel));
     form_page(&web, &signed, StatusCode::OK, registry, Some(&query.nyckel), form)
@@ -557,7 +565,7 @@ async fn submit(
     };
     let columns = match columns(web, &signed, registry).await {
         Ok(columns) => columns,
-        Err(refusal) => return refused(web, &signed, &refusal),
+        Err(refusal) => return refusal_page(web, &signed, &refusal),
     };
     let mut form = entry_form(registry, &columns, &Value::Null, key.as_deref());
     let mut draft = form.read(&posted);
@@ -704,8 +712,7 @@ pub async fn delete(
     let document = "mutation Delete($r: Registry!, $k: String!) { deleteRegistryEntry(registry: $r, key: $k) { key } }";
     match ask::<Value>(&web.app, &signed, document, json!({ "r": registry.api(), "k": query.nyckel })).await {
         Ok(_) => Redirect::to(&format!("{}?borttagen={}", registry.path(), encode(&query.nyckel))).into_response(),
-        Err(refusal) if refusal.code == "FORBIDDEN" => forbidden(&web, &signed),
-        Err(refusal) => refused(&web, &signed, &refusal),
+        Err(refusal) => refusal_page(&web, &signed, &refusal),
     }
 }
 
