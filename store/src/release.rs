@@ -19,8 +19,8 @@ use uuid::Uuid;
 use vuxnav_schema::{Course, Offering, Provider, RunCounts, RunOutcome, Seen, SourceReport};
 
 use crate::entity::{
-    course, guidance_service, harvest_run, harvest_run_rejection, occupation_link, offering, price_list_entry,
-    provider, source, validation_offer,
+    course, guidance_service, harvest_run, harvest_run_rejection, occupation_link, offering, outlook_assessment,
+    outlook_publication, price_list_entry, provider, source, validation_offer,
 };
 use crate::sources::source_statuses;
 use crate::{Store, StoreError};
@@ -53,6 +53,8 @@ impl Store {
             of::<validation_offer::Entity>(),
             of::<guidance_service::Entity>(),
             of::<price_list_entry::Entity>(),
+            of::<outlook_publication::Entity>(),
+            of::<outlook_assessment::Entity>(),
         ]
         .concat()
     }

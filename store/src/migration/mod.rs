@@ -8,6 +8,7 @@ mod m0003_fidelity;
 mod m0004_access;
 mod m0005_registries;
 mod m0006_admin_sessions;
+mod m0008_outlook;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_access::Migration),
             Box::new(m0005_registries::Migration),
             Box::new(m0006_admin_sessions::Migration),
+            Box::new(m0008_outlook::Migration),
         ]
     }
 }
