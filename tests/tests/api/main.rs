@@ -15,6 +15,7 @@ mod introspection;
 mod limits;
 mod nodes;
 mod ordering;
+mod outlook;
 mod paging;
 mod parity;
 mod persisted_queries;
