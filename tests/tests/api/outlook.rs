@@ -107,3 +107,33 @@ async fn a_newer_publication_replaces_the_older_in_answers_and_an_older_import_d
         assert_eq!((&outlook[0]["area"], &outlook[0]["nationalFallback"]), (&json!("riket"), &json!(true)));
     }
 }
+
+#[tokio::test]
+async fn the_portal_says_the_outlook_in_swedish_with_its_source_and_that_the_figures_are_illustrative() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+
+        let usk = app.get("/yrken/Y3QA_5pk_uXd?kommun=0127", &[]).await;
+        assert_eq!(usk.status, StatusCode::OK, "{}", app.backend);
+        for said in ["Möjligheter till arbete i Stockholms län: ", "Efterfrågan på arbetskraft på fem års sikt: "]
+        {
+            assert!(usk.body.contains(said), "{}: `{said}` is missing: {}", app.backend, usk.body);
+        }
+        assert!(usk.body.contains("Källa: vuxnavs demo"), "{}: {}", app.backend, usk.body);
+        assert!(usk.body.contains("publicerad 1 januari 2026"), "{}: {}", app.backend, usk.body);
+        assert!(usk.body.contains("<strong>Illustrativa siffror</strong>"), "{}: {}", app.backend, usk.body);
+
+        let barnskotare = app.get("/yrken/rM7G_ge7_XhP?kommun=0127", &[]).await;
+        assert!(
+            barnskotare.body.contains("Det finns inga siffror för Stockholms län, så siffrorna gäller hela landet.")
+                && barnskotare.body.contains("Möjligheter till arbete i hela landet: "),
+            "{}: {}",
+            app.backend,
+            barnskotare.body
+        );
+
+        let list = app.get("/yrken?q=underskoterska", &[]).await;
+        assert!(list.body.contains("Möjligheter till arbete i Stockholms län: "), "{}: {}", app.backend, list.body);
+        assert!(list.body.contains("(illustrativa siffror)"), "{}: {}", app.backend, list.body);
+    }
+}
