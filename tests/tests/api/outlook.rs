@@ -58,7 +58,7 @@ async fn an_occupations_outlook_is_its_countys_by_default_and_the_national_one_s
 
         let (status, body) = app.graphql(OUTLOOK, json!({ "search": "underskoterska", "county": "02" })).await;
         assert_eq!(status, StatusCode::OK, "{}", app.backend);
-        assert_error(&app.backend, &body, "BAD_USER_INPUT", "county");
+        assert_error(app.backend, &body, "BAD_USER_INPUT", "county");
     }
 }
 

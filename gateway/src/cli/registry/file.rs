@@ -691,29 +691,43 @@ fn outlook_row(row: &mut Row<'_>, context: Context<'_>) -> Option<DatedOutlookRo
     Some((published?, source?, illustrative?, outlook))
 }
 
+/// The rows of one publication in a file, with the row that first named it.
+struct FilePublication {
+    first: usize,
+    published: NaiveDate,
+    source: String,
+    illustrative: bool,
+    rows: Vec<(usize, OutlookRow)>,
+}
+
 /// Groups outlook rows into publications by date (in the order the dates first appear): every
 /// row of one date names the same source and illustrativeness, and assesses a barometer
 /// occupation in an area once.
 fn outlook_publications(rows: Vec<(usize, DatedOutlookRow)>, problems: &mut Vec<Problem>) -> Vec<OutlookPublication> {
-    let mut groups: Vec<(usize, NaiveDate, String, bool, Vec<(usize, OutlookRow)>)> = Vec::new();
+    let mut groups: Vec<FilePublication> = Vec::new();
     for (number, (published, source, illustrative, row)) in rows {
-        match groups.iter_mut().find(|g| g.1 == published) {
-            Some((first, _, stated_source, stated_illustrative, rows)) => {
-                if *stated_source != source {
-                    let reason = format!("differs from row {first}'s for the publication of {published}");
-                    problems.push(Problem { row: number, column: "source".to_owned(), reason });
-                } else if *stated_illustrative != illustrative {
-                    let reason = format!("differs from row {first}'s for the publication of {published}");
-                    problems.push(Problem { row: number, column: "illustrative".to_owned(), reason });
-                } else {
-                    rows.push((number, row));
-                }
-            }
-            None => groups.push((number, published, source, illustrative, vec![(number, row)])),
+        let Some(group) = groups.iter_mut().find(|g| g.published == published) else {
+            groups.push(FilePublication { first: number, published, source, illustrative, rows: vec![(number, row)] });
+            continue;
+        };
+        let differs = if group.source != source {
+            Some("source")
+        } else if group.illustrative != illustrative {
+            Some("illustrative")
+        } else {
+            None
+        };
+        match differs {
+            Some(column) => problems.push(Problem {
+                row: number,
+                column: column.to_owned(),
+                reason: format!("differs from row {}'s for the publication of {published}", group.first),
+            }),
+            None => group.rows.push((number, row)),
         }
     }
     let mut publications = Vec::with_capacity(groups.len());
-    for (first, published, source, illustrative, rows) in groups {
+    for FilePublication { first, published, source, illustrative, rows } in groups {
         let (numbers, rows): (Vec<usize>, Vec<OutlookRow>) = rows.into_iter().unzip();
         match OutlookPublication::new(published, &source, illustrative, rows) {
             Ok(publication) => publications.push(publication),
