@@ -162,6 +162,18 @@ pub const STORE_COLUMNS: &[(&str, Class)] = &[
     ("price_list_entries.source", Public),
     ("price_list_entries.first_seen", Public),
     ("price_list_entries.last_changed", Public),
+    // The labour-market outlook (m0008_outlook): published assessments of occupations, public.
+    ("outlook_publications.published", Public),
+    ("outlook_publications.source", Public),
+    ("outlook_publications.illustrative", Public),
+    ("outlook_assessments.published", Public),
+    ("outlook_assessments.barometer_id", Public),
+    ("outlook_assessments.area", Public),
+    ("outlook_assessments.barometer_label", Public),
+    ("outlook_assessments.occupations", Public),
+    ("outlook_assessments.job_opportunities", Public),
+    ("outlook_assessments.recruitment_situation", Public),
+    ("outlook_assessments.forecast", Public),
 ];
 
 /// The class of a store column, `table.column`; `None` when it is not on the list.

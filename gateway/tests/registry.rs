@@ -177,6 +177,7 @@ async fn every_example_file_in_the_registries_guide_imports_on_every_database() 
         }
         let registries = store.registries(taxonomy).await.expect("read back");
         assert_eq!(registries.guidance_services.len(), 2, "{}", database.backend);
+        assert!(registries.outlook.is_some(), "{}: the example outlook publication", database.backend);
     }
 }
 
@@ -185,12 +186,7 @@ fn demo_rows() -> Vec<RegistryRows> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("a day");
     let registries =
         vuxnav_simulator::registries(vuxnav_simulator::Scale::Regional, today).expect("the demo registries");
-    vec![
-        RegistryRows::OccupationLinks(registries.occupation_links),
-        RegistryRows::ValidationOffers(registries.validation_offers),
-        RegistryRows::GuidanceServices(registries.guidance_services),
-        RegistryRows::Prices(registries.prices.entries().to_vec()),
-    ]
+    RegistryRows::every(registries)
 }
 
 #[test]
@@ -223,7 +219,9 @@ async fn registry_export_writes_what_registry_import_reads_back_unchanged() {
                 .await
                 .expect("the demo registries import");
         }
-        for (kind, format) in [("guidance-services", "csv"), ("validation-offers", "json"), ("prices", "csv")] {
+        for (kind, format) in
+            [("guidance-services", "csv"), ("validation-offers", "json"), ("prices", "csv"), ("outlook", "csv")]
+        {
             let path = dir.path().join(format!("{kind}.{format}"));
             let path = path.to_str().expect("a UTF-8 path");
 

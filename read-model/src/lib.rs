@@ -47,7 +47,7 @@ use keywords::Keywords;
 pub use quality::{OfferingQuality, SourceQuality, rejection_rate};
 pub use query::{BuildError, Facets, OfferingFilter, OfferingOrder, OfferingPage, OfferingQuery, QueryError};
 pub use registry::{
-    Cost, GuidanceFacets, GuidanceFilter, Near, Nearby, Pathway, PathwayOffering, RegistryModel, Route,
+    Cost, GuidanceFacets, GuidanceFilter, Near, Nearby, Outlook, Pathway, PathwayOffering, RegistryModel, Route,
     ValidationFacets, ValidationFilter,
 };
 pub use statistics::{Figures, GroupKey, Statistics, StatisticsDimension};

@@ -1,5 +1,5 @@
 //! The registry snapshot: the region's registries (occupations and their links, validation
-//! offers, guidance services, prices) indexed for the public queries, kept apart from the
+//! offers, guidance services, prices, the newest labour-market outlook) indexed for the public queries, kept apart from the
 //! offerings' [`ReadModel`] so that an edit of a registry rebuilds this small model only. A
 //! request reads one of each; the questions that need both (a pathway, a cost) take both.
 //!
@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use vuxnav_schema::{
-    Channel, Coordinates, Course, CourseCode, GuidanceKind, GuidanceService, Language, MunicipalityCode, Occupation,
-    OccupationId, Offering, PriceListEntry, Registries, TargetGroup, Taxonomy, ValidationKind, ValidationOffer,
+    Channel, Coordinates, County, Course, CourseCode, GuidanceKind, GuidanceService, Language, MunicipalityCode,
+    Occupation, OccupationId, Offering, OutlookArea, OutlookPublication, OutlookRow, PriceListEntry, Registries,
+    TargetGroup, Taxonomy, ValidationKind, ValidationOffer,
 };
 
 use crate::ReadModel;
@@ -77,6 +78,28 @@ pub struct Pathway<'a> {
     pub validation_offers: Vec<&'a ValidationOffer>,
     /// Guidance services that serve the home municipality.
     pub guidance_services: Vec<&'a GuidanceService>,
+    /// The labour-market outlook for the occupation in the home municipality's county (or
+    /// nationally where the county has no figures), from the newest publication.
+    pub outlook: Vec<Outlook<'a>>,
+}
+
+/// One assessment of the labour-market outlook, as answered for an occupation and a county.
+#[derive(Debug, Clone, Copy)]
+pub struct Outlook<'a> {
+    /// The publication it comes from: its date, source, and whether it is illustrative.
+    pub publication: &'a OutlookPublication,
+    /// The assessment: its area is the county asked about, or [`OutlookArea::National`]
+    /// standing in for it.
+    pub row: &'a OutlookRow,
+    /// The county asked about, if one was.
+    pub asked: Option<County>,
+}
+
+impl Outlook<'_> {
+    /// Whether the national figures stand in for a county that has none of its own.
+    pub fn national_fallback(&self) -> bool {
+        self.asked.is_some() && self.row.area == OutlookArea::National
+    }
 }
 
 /// Which validation offers to list. Values in one list are alternatives (an offer passes when
@@ -388,6 +411,20 @@ impl RegistryModel {
             && (!applies(GuidanceFacet::Kind) || filter.kinds.is_empty() || filter.kinds.contains(&service.kind))
     }
 
+    /// The labour-market outlook for `occupation` in `county` (national figures where the
+    /// county has none; only national ones for `None`), from the newest publication: one
+    /// assessment per barometer occupation related to it. Empty without a publication.
+    pub fn outlook(&self, occupation: &OccupationId, county: Option<County>) -> Vec<Outlook<'_>> {
+        let Some(publication) = &self.registries.outlook else {
+            return Vec::new();
+        };
+        publication
+            .for_occupation(occupation, county.map(|c| c.code))
+            .into_iter()
+            .map(|row| Outlook { publication, row, asked: county })
+            .collect()
+    }
+
     /// What studying `offering` costs a resident of `home`: nothing inter-municipal in their
     /// own municipality, else the price that applies on its start (`today` for continuous
     /// intake or an unknown start).
@@ -468,6 +505,7 @@ impl RegistryModel {
                 .into_iter()
                 .map(|found| found.entry)
                 .collect(),
+            outlook: self.outlook(&occupation.id, Some(home.municipality().county())),
         })
     }
 
@@ -478,6 +516,7 @@ impl RegistryModel {
             ("validation_offers", self.registries.validation_offers.len()),
             ("guidance_services", self.registries.guidance_services.len()),
             ("prices", self.registries.prices.entries().len()),
+            ("outlook_rows", self.registries.outlook.as_ref().map_or(0, |o| o.rows().len())),
         ])
     }
 }

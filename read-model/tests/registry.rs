@@ -1,13 +1,15 @@
 //! The registry snapshot over the demo's regional data: occupation search, pathways and costs,
-//! checked against the offerings, validation offers and price list they come from.
+//! checked against the offerings, validation offers and price list they come from, and the
+//! labour-market outlook a pathway carries (its home county's, or the national one).
 
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use vuxnav_read_model::{Cost, GuidanceFilter, Near, ReadModel, RegistryModel, ValidationFilter};
 use vuxnav_schema::{
-    Channel, Coordinates, CourseCode, FigureSource, GuidanceKind, Language, MunicipalityCode, OccupationId, PriceList,
-    Registries, TargetGroup, Taxonomy, ValidationKind,
+    BarometerOccupation, Channel, Coordinates, County, CourseCode, FigureSource, GuidanceKind, JobOpportunities,
+    Language, MunicipalityCode, OccupationId, OutlookArea, OutlookForecast, OutlookPublication, OutlookRow, PriceList,
+    RecruitmentSituation, Registries, TargetGroup, Taxonomy, ValidationKind,
 };
 use vuxnav_simulator::{Scale, workload};
 
@@ -241,4 +243,54 @@ fn guidance_services_near_a_point_come_nearest_first_within_the_radius() {
     let facets = registry.guidance_facets(&filter);
     let kinds: u64 = facets.kind.iter().map(|(_, n)| n).sum();
     assert_eq!(kinds, found.len() as u64, "facets count within the radius");
+}
+
+#[test]
+fn a_pathway_shows_the_outlook_of_its_home_county_with_its_publication() {
+    let (catalogue, registry) = demo();
+    let pathway = registry.pathway(catalogue, &occupation("Y3QA_5pk_uXd"), kommun("0127"), today()).expect("usk");
+    let [outlook] = pathway.outlook[..] else { panic!("one assessment, not {:?}", pathway.outlook) };
+    assert_eq!(outlook.row.area.code(), "01");
+    assert_eq!(outlook.asked.map(|c| c.code), Some("01"));
+    assert!(!outlook.national_fallback());
+    assert!(outlook.publication.illustrative, "the demo's figures are made up");
+}
+
+#[test]
+fn a_pathway_falls_back_to_the_national_outlook_when_its_county_has_none() {
+    let (catalogue, registry) = demo();
+    // The demo assesses barnskötare (SSYK 5311) nationally only.
+    let pathway =
+        registry.pathway(catalogue, &occupation("rM7G_ge7_XhP"), kommun("0127"), today()).expect("barnskötare");
+    let [outlook] = pathway.outlook[..] else { panic!("one assessment, not {:?}", pathway.outlook) };
+    assert_eq!(outlook.row.area, OutlookArea::National);
+    assert!(outlook.national_fallback());
+}
+
+#[test]
+fn the_outlook_comes_from_the_publication_the_registries_carry_and_none_without_one() {
+    let usk = occupation("Y3QA_5pk_uXd");
+    let row = |opportunities| OutlookRow {
+        barometer: BarometerOccupation::new("bar-5321", "Undersköterskor").expect("valid"),
+        occupations: vec![usk.clone()],
+        area: OutlookArea::National,
+        job_opportunities: opportunities,
+        recruitment: RecruitmentSituation::Balance,
+        forecast: OutlookForecast::Unchanged,
+    };
+    let published = NaiveDate::from_ymd_opt(2026, 5, 15).expect("a day");
+    let newer = OutlookPublication::new(published, "Arbetsförmedlingen", false, vec![row(JobOpportunities::Small)])
+        .expect("valid");
+    let registry =
+        RegistryModel::build(taxonomy().clone(), Registries { outlook: Some(newer), ..Registries::default() });
+    let stockholm = County::all().find(|c| c.code == "01");
+    let answers = registry.outlook(&usk, stockholm);
+    assert_eq!(answers.len(), 1);
+    assert_eq!(
+        (answers[0].publication.published, answers[0].row.job_opportunities),
+        (published, JobOpportunities::Small)
+    );
+
+    let empty = RegistryModel::build(taxonomy().clone(), Registries::default());
+    assert!(empty.outlook(&usk, stockholm).is_empty());
 }

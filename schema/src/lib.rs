@@ -32,9 +32,11 @@ pub use model::{
 };
 pub use municipality::{County, Municipality, MunicipalityCode, Region};
 pub use registry::{
-    AmountSek, Channel, FigureSource, GuidanceKind, GuidanceService, IndustryModel, Occupation, OccupationId,
-    OccupationLink, OpeningHours, Party, Payer, PriceList, PriceListEntry, PriceScope, PriceUnit, Registries,
-    RegistryKey, SeqfLevel, SsykCode, TargetGroup, Taxonomy, ValidationKind, ValidationOffer, Validity,
+    AmountSek, BarometerOccupation, Channel, FigureSource, GuidanceKind, GuidanceService, IndustryModel,
+    JobOpportunities, Occupation, OccupationId, OccupationLink, OpeningHours, OutlookArea, OutlookForecast,
+    OutlookPublication, OutlookRow, Party, Payer, PriceList, PriceListEntry, PriceScope, PriceUnit,
+    RecruitmentSituation, Registries, RegistryKey, SeqfLevel, SsykCode, TargetGroup, Taxonomy, ValidationKind,
+    ValidationOffer, Validity,
 };
 pub use release::{Seen, SourceReport, StampedRegistries};
 pub use secret::Secret;

@@ -2,18 +2,22 @@
 //! from the demo's yrkesvux packages to their occupations (real JobTech ids from the pinned
 //! snapshot), a guidance centre per municipality and a lärcentrum in the larger ones, with
 //! opening hours and channels, prövning and branschvalidering offers (the industry models of
-//! REGISTRIES.md §1.1), and a price list.
+//! REGISTRIES.md §1.1), a price list, and a labour-market outlook publication for Stockholms
+//! län and the whole country.
 //!
 //! Invented, and marked so: every service's web and mail address is on `.example` and its
 //! telephone number in the range PTS sets aside for fiction (08-465 004 00 to 99); every price is
-//! `FigureSource::Illustrative` (no real komvux price list is vendored).
+//! `FigureSource::Illustrative` (no real komvux price list is vendored), and the outlook is an
+//! illustrative publication whose barometer occupations (`demo-<SSYK code>`) and figures are
+//! made up (no real Yrkesbarometer figures are vendored).
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use vuxnav_schema::{
-    AmountSek, Channel, Coordinates, CourseCode, FigureSource, GuidanceKind, GuidanceService, IndustryModel, Language,
-    Location, ModelError, MunicipalityCode, OccupationLink, OpeningHours, Party, Payer, PriceList, PriceListEntry,
-    PriceScope, PriceUnit, Registries, RegistryKey, SchoolForm, SeqfLevel, TargetGroup, Taxonomy, ValidationKind,
-    ValidationOffer, Validity,
+    AmountSek, BarometerOccupation, Channel, Coordinates, CourseCode, FigureSource, GuidanceKind, GuidanceService,
+    IndustryModel, JobOpportunities, Language, Location, ModelError, MunicipalityCode, OccupationLink, OpeningHours,
+    OutlookArea, OutlookForecast, OutlookPublication, OutlookRow, Party, Payer, PriceList, PriceListEntry, PriceScope,
+    PriceUnit, RecruitmentSituation, Registries, RegistryKey, SchoolForm, SeqfLevel, TargetGroup, Taxonomy,
+    ValidationKind, ValidationOffer, Validity,
 };
 
 use crate::Scale;
@@ -167,7 +171,44 @@ pub fn registries(scale: Scale, today: NaiveDate) -> Result<Registries, ModelErr
     }
 
     let prices = PriceList::new(prices(&validity)?)?;
-    Ok(Registries { occupation_links, validation_offers, guidance_services, prices })
+    let outlook = Some(outlook(taxonomy, year_start)?);
+    Ok(Registries { occupation_links, validation_offers, guidance_services, prices, outlook })
+}
+
+/// What the demo's outlook publication names as its source.
+const OUTLOOK_SOURCE: &str = "vuxnavs demo: påhittade siffror i Yrkesbarometerns form";
+
+/// An illustrative outlook publication of `published`: one barometer occupation per SSYK group
+/// of the demo's packages' occupations (`demo-5321`, labelled with the group), assessed in the
+/// whole country and, for three groups of four, in Stockholms län (the fourth falls back to
+/// the national figures).
+fn outlook(taxonomy: &Taxonomy, published: NaiveDate) -> Result<OutlookPublication, ModelError> {
+    let mut groups: Vec<(String, &str, Vec<&str>)> = Vec::new();
+    for id in PACKAGE_OCCUPATIONS.iter().flat_map(|(_, ids)| ids.iter()) {
+        let occupation = taxonomy.occupation(id)?;
+        match groups.iter_mut().find(|(code, _, _)| *code == occupation.ssyk.code()) {
+            Some((_, _, ids)) => ids.push(id),
+            None => groups.push((occupation.ssyk.code(), &occupation.ssyk_label, vec![id])),
+        }
+    }
+    let mut rows = Vec::new();
+    for (index, (ssyk, label, ids)) in groups.iter().enumerate() {
+        let barometer = BarometerOccupation::new(&format!("demo-{ssyk}"), label)?;
+        let occupations = OutlookRow::occupations(taxonomy, ids.iter().copied())?;
+        let areas: &[&str] = if index % 4 == 3 { &[OutlookArea::NATIONAL] } else { &["01", OutlookArea::NATIONAL] };
+        for (area_index, area) in areas.iter().enumerate() {
+            let pick = index * 2 + area_index;
+            rows.push(OutlookRow {
+                barometer: barometer.clone(),
+                occupations: occupations.clone(),
+                area: OutlookArea::parse(area)?,
+                job_opportunities: JobOpportunities::ALL[(pick + 2) % 3],
+                recruitment: RecruitmentSituation::ALL[pick % 3],
+                forecast: OutlookForecast::ALL[(index + 2) % 3],
+            });
+        }
+    }
+    OutlookPublication::new(published, OUTLOOK_SOURCE, true, rows).map_err(|(_, error)| error)
 }
 
 /// An illustrative region-wide price list: per point for grundläggande and gymnasial komvux,
@@ -293,6 +334,19 @@ mod tests {
                 "{code}"
             );
         }
+    }
+
+    #[test]
+    fn the_demo_outlook_is_illustrative_and_covers_every_linked_occupation_in_stockholm_or_nationally() {
+        let registries = registries(Scale::Regional, today()).expect("valid registries");
+        let outlook = registries.outlook.expect("an outlook publication");
+        assert!(outlook.illustrative);
+        for link in &registries.occupation_links {
+            let rows = outlook.for_occupation(&link.occupation, Some("01"));
+            assert_eq!(rows.len(), 1, "{}", link.occupation);
+        }
+        let areas: Vec<&str> = outlook.rows().iter().map(|r| r.area.code()).collect();
+        assert!(areas.contains(&"01") && areas.contains(&"riket"), "{areas:?}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod entity;
 mod error;
 mod harvest;
 mod migration;
+mod outlook;
 mod read;
 mod registry;
 mod release;

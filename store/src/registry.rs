@@ -29,9 +29,9 @@ use sea_orm::{
 use serde_json::Value as Json;
 use vuxnav_schema::{
     AmountSek, Channel, Coordinates, CourseCode, FigureSource, GuidanceKind, GuidanceService, IndustryModel, Language,
-    Location, ModelError, MunicipalityCode, OccupationLink, OpeningHours, Party, Payer, PriceList, PriceListEntry,
-    PriceScope, PriceUnit, Registries, RegistryKey, SchoolForm, SeqfLevel, TargetGroup, Taxonomy, ValidationKind,
-    ValidationOffer, Validity,
+    Location, ModelError, MunicipalityCode, OccupationLink, OpeningHours, OutlookPublication, Party, Payer, PriceList,
+    PriceListEntry, PriceScope, PriceUnit, Registries, RegistryKey, SchoolForm, SeqfLevel, TargetGroup, Taxonomy,
+    ValidationKind, ValidationOffer, Validity,
 };
 
 use crate::entity::{guidance_service, occupation_link, price_list_entry, registry_revision, validation_offer};
@@ -45,6 +45,23 @@ pub enum RegistryRows {
     ValidationOffers(Vec<ValidationOffer>),
     GuidanceServices(Vec<GuidanceService>),
     Prices(Vec<PriceListEntry>),
+    /// Labour-market outlook publications, each replacing the stored one of its date.
+    Outlook(Vec<OutlookPublication>),
+}
+
+impl RegistryRows {
+    /// Every registry of `registries`, one set of rows each (the outlook's newest publication
+    /// only), in the order an import of them all needs: links, offers, services, prices,
+    /// outlook.
+    pub fn every(registries: Registries) -> Vec<RegistryRows> {
+        vec![
+            RegistryRows::OccupationLinks(registries.occupation_links),
+            RegistryRows::ValidationOffers(registries.validation_offers),
+            RegistryRows::GuidanceServices(registries.guidance_services),
+            RegistryRows::Prices(registries.prices.entries().to_vec()),
+            RegistryRows::Outlook(registries.outlook.into_iter().collect()),
+        ]
+    }
 }
 
 /// What a [`Store::import_registry`] did (or, in a dry run, would have done).
@@ -92,9 +109,10 @@ impl Store {
             .map(service_from_row)
             .collect::<Result<_, _>>()?;
         let prices = stored_prices(&txn).await?;
+        let outlook = crate::outlook::newest_publication(&txn, taxonomy).await?;
         txn.commit().await?;
         let prices = PriceList::new(prices).map_err(|e| corrupt("price_list_entries", "valid_from", "*", e))?;
-        Ok(Registries { occupation_links, validation_offers, guidance_services, prices })
+        Ok(Registries { occupation_links, validation_offers, guidance_services, prices, outlook })
     }
 
     /// Writes one registry's rows in one transaction: each row added, or replacing the entry
@@ -122,6 +140,10 @@ impl Store {
                 (upsert_services(&txn, services, at).await?, "guidance_service", services.len())
             }
             RegistryRows::Prices(entries) => (upsert_prices(&txn, entries, at).await?, "price", entries.len()),
+            RegistryRows::Outlook(publications) => {
+                let rows = publications.iter().map(|p| p.rows().len()).sum();
+                (crate::outlook::replace_publications(&txn, publications).await?, "outlook", rows)
+            }
         };
         if dry_run {
             txn.rollback().await?;
@@ -144,7 +166,7 @@ impl Store {
 }
 
 /// The outcome of upserting `written` rows of which the keys in `stored` existed before.
-fn outcome(written: usize, stored: usize) -> ImportOutcome {
+pub(crate) fn outcome(written: usize, stored: usize) -> ImportOutcome {
     let (written, stored) = (written as u64, stored as u64);
     ImportOutcome { new: written.saturating_sub(stored), updated: stored }
 }
@@ -320,16 +342,16 @@ async fn stored_prices(conn: &impl ConnectionTrait) -> Result<Vec<PriceListEntry
 
 // Conversions between the model and the rows.
 
-fn codes<'a>(values: impl IntoIterator<Item = &'a str>) -> Json {
+pub(crate) fn codes<'a>(values: impl IntoIterator<Item = &'a str>) -> Json {
     Json::Array(values.into_iter().map(|v| Json::String(v.to_owned())).collect())
 }
 
-fn corrupt(table: &'static str, column: &'static str, row: &str, error: ModelError) -> StoreError {
+pub(crate) fn corrupt(table: &'static str, column: &'static str, row: &str, error: ModelError) -> StoreError {
     StoreError::Corrupt { table, column, row: row.to_owned(), reason: error.to_string() }
 }
 
 /// Parses every string of a stored JSON array with `parse`.
-fn parsed<T>(
+pub(crate) fn parsed<T>(
     json: &Json,
     parse: impl Fn(&str) -> Result<T, ModelError>,
     (table, column, row): (&'static str, &'static str, &str),

@@ -23,8 +23,8 @@ use vuxnav_schema::{
 };
 
 use crate::entity::{
-    course, guidance_service, harvest_run, harvest_run_rejection, occupation_link, offering, price_list_entry,
-    provider, source, validation_offer,
+    course, guidance_service, harvest_run, harvest_run_rejection, occupation_link, offering, outlook_assessment,
+    outlook_publication, price_list_entry, provider, source, validation_offer,
 };
 use crate::registry::{link_from_row, offer_from_row, price_from_row, service_from_row};
 use crate::sources::source_statuses;
@@ -58,6 +58,8 @@ impl Store {
             of::<validation_offer::Entity>(),
             of::<guidance_service::Entity>(),
             of::<price_list_entry::Entity>(),
+            of::<outlook_publication::Entity>(),
+            of::<outlook_assessment::Entity>(),
         ]
         .concat()
     }

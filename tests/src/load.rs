@@ -62,12 +62,7 @@ pub async fn load(
 pub async fn load_registries(store: &Store, scale: Scale, today: NaiveDate) -> Result<(), StoreError> {
     let registries = vuxnav_simulator::registries(scale, today)
         .unwrap_or_else(|error| panic!("the demo registries are invalid: {error}"));
-    for rows in [
-        RegistryRows::OccupationLinks(registries.occupation_links),
-        RegistryRows::ValidationOffers(registries.validation_offers),
-        RegistryRows::GuidanceServices(registries.guidance_services),
-        RegistryRows::Prices(registries.prices.entries().to_vec()),
-    ] {
+    for rows in RegistryRows::every(registries) {
         store.import_registry(&rows, false, &AuditContext::cli(), "the demo's registries").await?;
     }
     Ok(())

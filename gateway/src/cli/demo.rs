@@ -118,15 +118,11 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// The demo's sources, read from the `[[source]]` entries an admin would write
 /// ([`Upstreams::sources_toml`]), harvested every 15 minutes.
 /// Imports the demo's registries (`vuxnav_simulator::registries`: guidance, validation,
-/// occupation links and an illustrative price list), one import per registry.
+/// occupation links, an illustrative price list and an illustrative labour-market outlook), one
+/// import per registry.
 async fn load_registries(store: &Store, scale: Scale, today: chrono::NaiveDate) -> anyhow::Result<()> {
     let registries = vuxnav_simulator::registries(scale, today).context("generating the demo's registries")?;
-    for rows in [
-        RegistryRows::OccupationLinks(registries.occupation_links),
-        RegistryRows::ValidationOffers(registries.validation_offers),
-        RegistryRows::GuidanceServices(registries.guidance_services),
-        RegistryRows::Prices(registries.prices.entries().to_vec()),
-    ] {
+    for rows in RegistryRows::every(registries) {
         store
             .import_registry(&rows, false, &AuditContext::cli(), "vuxnav demo")
             .await

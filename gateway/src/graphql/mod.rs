@@ -9,6 +9,7 @@ mod connection;
 pub mod errors;
 mod inputs;
 pub mod limits;
+mod outlook;
 mod quality;
 mod query;
 mod registry;

@@ -10,6 +10,7 @@ use vuxnav_read_model::RegistryModel;
 use vuxnav_schema as model;
 
 use super::errors::ApiError;
+use super::outlook::LabourMarketOutlook;
 use super::types::{Course, Date, Location, Offering, SchoolForm, snapshot};
 
 /// The registry snapshot a request sees from start to end.
@@ -68,6 +69,19 @@ impl Occupation {
             .filter(|l| l.occupation == self.0.id)
             .map(|l| l.course.as_str().to_owned())
             .collect()
+    }
+
+    /// The labour-market outlook (Yrkesbarometern, newest publication) for this occupation in
+    /// a county, one assessment per barometer occupation it belongs to: the county's own, or
+    /// the national one standing in (`nationalFallback`). Empty when none is published.
+    async fn outlook(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A county code such as `01`, or `riket` for the national figures; by default the \
+                          region's county (national when the region spans several).")]
+        county: Option<String>,
+    ) -> async_graphql::Result<Vec<LabourMarketOutlook>> {
+        super::outlook::occupation_outlook(ctx, &self.0.id, county.as_deref()).map_err(Into::into)
     }
 }
 
@@ -454,6 +468,9 @@ pub struct Pathway {
     validation_offers: Vec<ValidationOffer>,
     /// Guidance services that serve the home municipality.
     guidance_services: Vec<GuidanceService>,
+    /// The labour-market outlook for the occupation in the home municipality's county, or
+    /// nationally where the county has no figures (`nationalFallback`).
+    outlook: Vec<LabourMarketOutlook>,
 }
 
 /// `pathway(occupation, municipality)`, with at most `first` offerings per route.
@@ -494,6 +511,7 @@ pub(crate) fn pathway(
             .collect(),
         validation_offers: found.validation_offers.into_iter().cloned().map(ValidationOffer).collect(),
         guidance_services: found.guidance_services.into_iter().cloned().map(GuidanceService).collect(),
+        outlook: found.outlook.into_iter().map(LabourMarketOutlook::from).collect(),
     })
 }
 

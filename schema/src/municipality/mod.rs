@@ -156,6 +156,12 @@ impl Region {
         self.municipalities.binary_search(&code).is_ok()
     }
 
+    /// The county all of the region's municipalities belong to, when they belong to one.
+    pub fn home_county(&self) -> Option<County> {
+        let first = self.municipalities.first()?.municipality().county();
+        self.municipalities.iter().all(|m| m.county_code() == first.code).then_some(first)
+    }
+
     /// The region in words, for messages: `Stockholms län (county 01)` when it is one whole
     /// county, else its kommunkoder.
     pub fn describe(&self) -> String {

@@ -1,7 +1,8 @@
 //! The region's shared registries: data the region maintains in vuxnav itself, next to the
 //! harvested catalogue. Occupations (a pinned taxonomy snapshot, [`Taxonomy`]) and the links
 //! from courses to them, validation offers (validering), guidance services (vägledning) and
-//! the price list for interkommunal ersättning.
+//! the price list for interkommunal ersättning, and the labour-market outlook (Yrkesbarometern,
+//! one dated publication at a time).
 //!
 //! Values validate in their constructors (`SeqfLevel::new`, `OpeningHours::week`,
 //! `AmountSek::parse`, `Validity::new`, `PriceList::new`); an aggregate's rules that need the
@@ -9,6 +10,7 @@
 
 mod guidance;
 mod occupation;
+mod outlook;
 mod price;
 mod validation;
 
@@ -16,6 +18,10 @@ use chrono::NaiveDate;
 
 pub use guidance::{GuidanceService, OpeningHours};
 pub use occupation::{Occupation, OccupationId, OccupationLink, SsykCode, Taxonomy};
+pub use outlook::{
+    BarometerOccupation, JobOpportunities, OutlookArea, OutlookForecast, OutlookPublication, OutlookRow,
+    RecruitmentSituation,
+};
 pub use price::{AmountSek, Party, PriceList, PriceListEntry, PriceScope};
 pub use validation::{IndustryModel, SeqfLevel, ValidationOffer};
 
@@ -196,6 +202,8 @@ pub struct Registries {
     pub validation_offers: Vec<ValidationOffer>,
     pub guidance_services: Vec<GuidanceService>,
     pub prices: PriceList,
+    /// The newest publication of the labour-market outlook (Yrkesbarometern), if any.
+    pub outlook: Option<OutlookPublication>,
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ pub(crate) mod harvest_run;
 pub(crate) mod harvest_run_rejection;
 pub(crate) mod occupation_link;
 pub(crate) mod offering;
+pub(crate) mod outlook_assessment;
+pub(crate) mod outlook_publication;
 pub(crate) mod price_list_entry;
 pub(crate) mod provider;
 pub(crate) mod registry_revision;

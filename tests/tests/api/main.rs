@@ -16,6 +16,7 @@ mod introspection;
 mod limits;
 mod nodes;
 mod ordering;
+mod outlook;
 mod paging;
 mod parity;
 mod persisted_queries;

@@ -6,7 +6,8 @@
 //! own code (`file::read`); this says how to write it.
 
 use vuxnav_schema::{
-    Channel, FigureSource, GuidanceKind, Payer, PriceUnit, Region, SchoolForm, TargetGroup, ValidationKind,
+    Channel, FigureSource, GuidanceKind, JobOpportunities, OutlookForecast, Payer, PriceUnit, RecruitmentSituation,
+    Region, SchoolForm, TargetGroup, ValidationKind,
 };
 
 use super::file::RegistryKind;
@@ -50,6 +51,9 @@ pub enum Codes {
     Municipality,
     /// A municipality of the region, or `*` for all of them.
     Party,
+    JobOpportunities,
+    RecruitmentSituation,
+    OutlookForecast,
 }
 
 /// One column of a registry's rows.
@@ -94,6 +98,11 @@ impl Column {
             Codes::SchoolForm => codes(SchoolForm::ALL, SchoolForm::code, SchoolForm::label),
             Codes::PriceUnit => codes(PriceUnit::ALL, PriceUnit::code, PriceUnit::label),
             Codes::FigureSource => codes(FigureSource::ALL, FigureSource::code, FigureSource::label),
+            Codes::JobOpportunities => codes(JobOpportunities::ALL, JobOpportunities::code, JobOpportunities::label),
+            Codes::RecruitmentSituation => {
+                codes(RecruitmentSituation::ALL, RecruitmentSituation::code, RecruitmentSituation::label)
+            }
+            Codes::OutlookForecast => codes(OutlookForecast::ALL, OutlookForecast::code, OutlookForecast::label),
             Codes::Municipality => municipalities().collect(),
             Codes::Party => std::iter::once(Allowed { value: "*".to_owned(), label: "Hela regionen".to_owned() })
                 .chain(municipalities())
@@ -241,6 +250,19 @@ const PRICES: &[Column] = &[
     coded("source", "Källa", Shape::Choice, true, Codes::FigureSource, "Ett beslut, eller ett illustrativt pris."),
 ];
 
+const OUTLOOK: &[Column] = &[
+    column("published", "Publicerad", Shape::Date, true, "Publiceringens datum, som 2026-01-01."),
+    column("source", "Källa", Shape::Text, true, "Varifrån bedömningarna kommer; samma för hela publiceringen."),
+    column("illustrative", "Illustrativ", Shape::Boolean, true, "Om siffrorna är påhittade exempel."),
+    column("barometer_id", "Barometeryrkets id", Shape::Text, true, "Barometeryrkets begrepps-id i JobTech Taxonomy."),
+    column("barometer_label", "Barometeryrke", Shape::Text, true, "Barometeryrkets namn."),
+    column("occupations", "Yrken", Shape::List, true, "Begrepps-id för yrkena som barometeryrket omfattar."),
+    column("area", "Område", Shape::Text, true, "Länskoden, som 01, eller riket."),
+    coded("job_opportunities", "Möjligheter till arbete", Shape::Choice, true, Codes::JobOpportunities, ""),
+    coded("recruitment_situation", "Rekryteringssituation", Shape::Choice, true, Codes::RecruitmentSituation, ""),
+    coded("forecast", "Om fem år", Shape::Choice, true, Codes::OutlookForecast, "Hur efterfrågan väntas utvecklas."),
+];
+
 impl RegistryKind {
     /// This kind's columns, in the order an export writes them.
     pub fn describe(self) -> &'static [Column] {
@@ -249,6 +271,7 @@ impl RegistryKind {
             Self::ValidationOffers => VALIDATION_OFFERS,
             Self::GuidanceServices => GUIDANCE_SERVICES,
             Self::Prices => PRICES,
+            Self::Outlook => OUTLOOK,
         }
     }
 
@@ -270,6 +293,7 @@ mod tests {
             RegistryKind::ValidationOffers,
             RegistryKind::GuidanceServices,
             RegistryKind::Prices,
+            RegistryKind::Outlook,
         ] {
             for column in kind.describe() {
                 let values = column.values(&region);

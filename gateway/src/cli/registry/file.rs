@@ -17,6 +17,10 @@ use vuxnav_schema::{
     PriceScope, PriceUnit, Region, RegistryKey, SchoolForm, SeqfLevel, TargetGroup, Taxonomy, ValidationKind,
     ValidationOffer, Validity,
 };
+use vuxnav_schema::{
+    BarometerOccupation, JobOpportunities, OutlookArea, OutlookForecast, OutlookPublication, OutlookRow,
+    RecruitmentSituation,
+};
 use vuxnav_store::RegistryRows;
 
 /// The registries a file can hold.
@@ -26,6 +30,8 @@ pub enum RegistryKind {
     ValidationOffers,
     GuidanceServices,
     Prices,
+    /// Labour-market outlook publications (Yrkesbarometern), grouped by their `published` date.
+    Outlook,
 }
 
 /// The format of a file.
@@ -105,6 +111,10 @@ pub fn read(
                 problems.push(Problem { row: numbers[index], column: column_of(error.field), reason: error.reason });
             }
             RegistryRows::Prices(entries)
+        }
+        RegistryKind::Outlook => {
+            let rows = each(&rows, &mut problems, |c| outlook_row(c, context));
+            RegistryRows::Outlook(outlook_publications(rows, &mut problems))
         }
     };
     if problems.is_empty() { Ok(rows) } else { Err(problems) }
@@ -196,6 +206,24 @@ pub fn to_json(rows: &RegistryRows) -> serde_json::Value {
                 })
             })
             .collect(),
+        RegistryRows::Outlook(publications) => publications
+            .iter()
+            .flat_map(|p| p.rows().iter().map(move |r| (p, r)))
+            .map(|(p, r)| {
+                json!({
+                    "published": p.published.to_string(),
+                    "source": p.source,
+                    "illustrative": p.illustrative,
+                    "barometer_id": r.barometer.id,
+                    "barometer_label": r.barometer.label,
+                    "occupations": list(r.occupations.iter().map(|id| id.as_str())),
+                    "area": r.area.code(),
+                    "job_opportunities": r.job_opportunities.code(),
+                    "recruitment_situation": r.recruitment.code(),
+                    "forecast": r.forecast.code(),
+                })
+            })
+            .collect(),
     };
     Value::Array(values)
 }
@@ -207,6 +235,7 @@ pub fn kind_of(rows: &RegistryRows) -> RegistryKind {
         RegistryRows::ValidationOffers(_) => RegistryKind::ValidationOffers,
         RegistryRows::GuidanceServices(_) => RegistryKind::GuidanceServices,
         RegistryRows::Prices(_) => RegistryKind::Prices,
+        RegistryRows::Outlook(_) => RegistryKind::Outlook,
     }
 }
 
@@ -549,6 +578,98 @@ fn price(row: &mut Row<'_>, context: Context<'_>) -> Option<PriceListEntry> {
     };
     row.check(entry.validate(context.region))?;
     Some(entry)
+}
+
+/// One outlook row with the publication it names: (published, source, illustrative, row).
+type DatedOutlookRow = (NaiveDate, String, bool, OutlookRow);
+
+fn outlook_row(row: &mut Row<'_>, context: Context<'_>) -> Option<DatedOutlookRow> {
+    let published = row.required("published", date);
+    let source = row.text("source");
+    let illustrative = row.required("illustrative", boolean);
+    let barometer_id = row.text("barometer_id");
+    let barometer_label = row.text("barometer_label");
+    let occupations = row.list("occupations", |v| Ok(v.to_owned()));
+    let area = row.required("area", OutlookArea::parse);
+    let job_opportunities = row.required("job_opportunities", JobOpportunities::parse);
+    let recruitment = row.required("recruitment_situation", RecruitmentSituation::parse);
+    let forecast = row.required("forecast", OutlookForecast::parse);
+    let barometer = match BarometerOccupation::new(&barometer_id?, &barometer_label?) {
+        Ok(barometer) => barometer,
+        Err(error) => {
+            row.problem(&column_of(error.field), error.reason);
+            return None;
+        }
+    };
+    let occupations = match OutlookRow::occupations(context.taxonomy, occupations?.iter().map(String::as_str)) {
+        Ok(occupations) => occupations,
+        Err(error) => {
+            row.problem("occupations", error.reason);
+            return None;
+        }
+    };
+    let outlook = OutlookRow {
+        barometer,
+        occupations,
+        area: area?,
+        job_opportunities: job_opportunities?,
+        recruitment: recruitment?,
+        forecast: forecast?,
+    };
+    Some((published?, source?, illustrative?, outlook))
+}
+
+/// The rows of one publication in a file, with the row that first named it.
+struct FilePublication {
+    first: usize,
+    published: NaiveDate,
+    source: String,
+    illustrative: bool,
+    rows: Vec<(usize, OutlookRow)>,
+}
+
+/// Groups outlook rows into publications by date (in the order the dates first appear): every
+/// row of one date names the same source and illustrativeness, and assesses a barometer
+/// occupation in an area once.
+fn outlook_publications(rows: Vec<(usize, DatedOutlookRow)>, problems: &mut Vec<Problem>) -> Vec<OutlookPublication> {
+    let mut groups: Vec<FilePublication> = Vec::new();
+    for (number, (published, source, illustrative, row)) in rows {
+        let Some(group) = groups.iter_mut().find(|g| g.published == published) else {
+            groups.push(FilePublication { first: number, published, source, illustrative, rows: vec![(number, row)] });
+            continue;
+        };
+        let differs = if group.source != source {
+            Some("source")
+        } else if group.illustrative != illustrative {
+            Some("illustrative")
+        } else {
+            None
+        };
+        match differs {
+            Some(column) => problems.push(Problem {
+                row: number,
+                column: column.to_owned(),
+                reason: format!("differs from row {}'s for the publication of {published}", group.first),
+            }),
+            None => group.rows.push((number, row)),
+        }
+    }
+    let mut publications = Vec::with_capacity(groups.len());
+    for FilePublication { first, published, source, illustrative, rows } in groups {
+        let (numbers, rows): (Vec<usize>, Vec<OutlookRow>) = rows.into_iter().unzip();
+        match OutlookPublication::new(published, &source, illustrative, rows) {
+            Ok(publication) => publications.push(publication),
+            Err((pair, error)) => {
+                let number = |i: usize| numbers.get(i).copied().unwrap_or(first);
+                let (row, reason) = match pair {
+                    Some([one, two]) => (number(two), format!("{} (also row {})", error.reason, number(one))),
+                    None => (first, error.reason),
+                };
+                problems.push(Problem { row, column: column_of(error.field), reason });
+            }
+        }
+    }
+    publications
 }
 
 /// Checks a header against the kind's columns: unknown columns are problems.

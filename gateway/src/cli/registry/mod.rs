@@ -3,7 +3,8 @@
 //! every problem with its row and column, and writes the rows in one transaction only when
 //! there is none; a dry run checks everything, against the stored registry too, and writes
 //! nothing. `vuxnav registry export KIND [--format csv|json]` writes the stored registry as
-//! exactly the file the import reads, by key.
+//! exactly the file the import reads, by key (the outlook: every stored publication, the
+//! newest first).
 
 pub mod columns;
 pub mod file;
@@ -74,15 +75,16 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(args.config.config.as_deref())?;
     let taxonomy = Taxonomy::pinned().context("loading the pinned occupation taxonomy")?;
     let store = open_store(&config).await?;
-    let registries = store.registries(taxonomy).await;
-    store.close().await.ok();
-    let registries = registries.context("reading the registries")?;
     let rows = match args.kind {
-        RegistryKind::OccupationLinks => RegistryRows::OccupationLinks(registries.occupation_links),
-        RegistryKind::ValidationOffers => RegistryRows::ValidationOffers(registries.validation_offers),
-        RegistryKind::GuidanceServices => RegistryRows::GuidanceServices(registries.guidance_services),
-        RegistryKind::Prices => RegistryRows::Prices(registries.prices.entries().to_vec()),
+        // Every stored publication, not only the newest that the registries carry.
+        RegistryKind::Outlook => store.outlook_publications(taxonomy).await.map(|p| Some(RegistryRows::Outlook(p))),
+        kind => store
+            .registries(taxonomy)
+            .await
+            .map(|registries| RegistryRows::every(registries).into_iter().find(|rows| file::kind_of(rows) == kind)),
     };
+    store.close().await.ok();
+    let rows = rows.context("reading the registries")?.context("the registry is not among those read")?;
     let bytes = match args.format {
         ExportFormat::Csv => file::to_csv(&rows).context("writing CSV")?,
         ExportFormat::Json => {

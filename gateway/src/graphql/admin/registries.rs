@@ -359,6 +359,8 @@ fn one_entry(rows: RegistryRows) -> Option<RegistryEntry> {
         RegistryRows::ValidationOffers(rows) => rows.into_iter().next().map(RegistryEntry::ValidationOffer),
         RegistryRows::GuidanceServices(rows) => rows.into_iter().next().map(RegistryEntry::GuidanceService),
         RegistryRows::Prices(rows) => rows.into_iter().next().map(RegistryEntry::Price),
+        // The outlook is imported whole, never edited entry by entry.
+        RegistryRows::Outlook(_) => None,
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod municipality;
 mod offering;
+mod outlook;
 mod pages;
 mod registry;
 mod search;

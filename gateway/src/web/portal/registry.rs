@@ -2,7 +2,9 @@
 //! the read model's `pathway`, as the GraphQL `pathway` query answers), validering
 //! (`/validering`) and vägledning (`/vagledning`), each with its filters (municipality,
 //! language, and for vägledning the channel) and the registry snapshot's facet counts, through
-//! the same `ValidationFilter` and `GuidanceFilter` as `/graphql`.
+//! the same `ValidationFilter` and `GuidanceFilter` as `/graphql`. Occupations and pathways
+//! show the labour-market outlook of the home municipality's county (or the region's), see
+//! `outlook`.
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -12,6 +14,7 @@ use chrono::Weekday;
 use vuxnav_read_model::{Cost, GuidanceFilter, ValidationFilter};
 use vuxnav_schema::{Channel, FigureSource, GuidanceService, Language, MunicipalityCode, ValidationOffer};
 
+use super::outlook::{OutlookView, outlook_views};
 use super::{Choice, Group, Params, address_line, date_sv, language_name, map_link};
 use crate::web::{Frame, Web, not_found_page, render};
 
@@ -292,6 +295,8 @@ fn cost_sv(cost: &Cost<'_>) -> String {
 struct OccupationLink {
     href: String,
     label: String,
+    /// The job opportunities in the county, in a sentence, when an outlook is published.
+    outlook: Option<String>,
 }
 
 #[derive(Template)]
@@ -320,10 +325,18 @@ pub async fn occupations(State(web): State<Web>, RawQuery(raw): RawQuery) -> Res
         (false, n) => format!("{n} yrken matchar."),
     };
     let kommun = home.map(|code| format!("?kommun={}", code.as_str())).unwrap_or_default();
+    let county = outlook_county(&web, home);
     let occupations = found
         .into_iter()
         .take(MAX_OCCUPATIONS)
-        .map(|o| OccupationLink { href: format!("/yrken/{}{kommun}", o.id.as_str()), label: o.label.clone() })
+        .map(|o| OccupationLink {
+            href: format!("/yrken/{}{kommun}", o.id.as_str()),
+            label: o.label.clone(),
+            outlook: outlook_views(&registries, &o.id, county).into_iter().next().map(|view| {
+                let illustrative = if view.illustrative { " (illustrativa siffror)" } else { "" };
+                format!("{}{illustrative}", view.opportunities)
+            }),
+        })
         .collect();
     let page = OccupationsPage {
         frame: web
@@ -335,6 +348,12 @@ pub async fn occupations(State(web): State<Web>, RawQuery(raw): RawQuery) -> Res
         problems,
     };
     render(status_code(&page.problems), &page)
+}
+
+/// The county whose outlook to show: the home municipality's, or the region's when it lies
+/// in one county (else the national figures).
+fn outlook_county(web: &Web, home: Option<MunicipalityCode>) -> Option<vuxnav_schema::County> {
+    home.map(|code| code.municipality().county()).or_else(|| web.app.config.region.home_county())
 }
 
 struct RouteView {
@@ -367,6 +386,8 @@ struct PathwayPage<'a> {
     routes: Vec<RouteView>,
     validation: Vec<ValidationCard>,
     guidance: Vec<GuidanceCard>,
+    /// The labour-market outlook in the home municipality's county (or the region's).
+    outlook: Vec<OutlookView>,
     problems: Vec<String>,
 }
 
@@ -393,6 +414,7 @@ pub async fn pathway(State(web): State<Web>, Path(id): Path<String>, RawQuery(ra
         routes: Vec::new(),
         validation: Vec::new(),
         guidance: Vec::new(),
+        outlook: outlook_views(&registries, &occupation.id, outlook_county(&web, home)),
         problems,
     };
     if let Some(pathway) = home.and_then(|home| registries.pathway(&model, &occupation.id, home, today)) {
