@@ -7,9 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::errors::ApiError;
 use super::inputs::{OfferingOrderInput, page_size};
-use super::types::{
-    Course, Municipality, Offering, PaceBand, Provider, SchoolForm, StudyMode, TimeOfStudy, snapshot,
-};
+use super::types::{Course, Municipality, Offering, PaceBand, Provider, SchoolForm, StudyMode, TimeOfStudy, snapshot};
 use super::{internal, today};
 use vuxnav_read_model::{OfferingFilter, OfferingQuery, QueryError};
 

@@ -10,6 +10,7 @@ mod browsers;
 mod catalogue;
 mod docs_examples;
 mod errors;
+mod facets;
 mod graphiql;
 mod introspection;
 mod limits;

@@ -367,9 +367,11 @@ fn subject_choices(facets: &Facets, chosen: &str) -> Vec<Choice> {
         .collect();
     shown.sort_by_cached_key(|(subject, _)| swedish_key(subject));
     let mut choices = vec![Choice::new("amne", "", "Alla ämnen", None, chosen.is_empty())];
-    choices.extend(shown.into_iter().map(|(subject, count)| {
-        Choice::new("amne", subject, subject.as_str(), Some(*count), is_chosen(subject))
-    }));
+    choices.extend(
+        shown
+            .into_iter()
+            .map(|(subject, count)| Choice::new("amne", subject, subject.as_str(), Some(*count), is_chosen(subject))),
+    );
     if !chosen.is_empty() && !choices.iter().any(|choice| choice.chosen) {
         // No counts (the search failed): the choice is kept all the same.
         choices.push(Choice::new("amne", chosen, chosen, None, true));
