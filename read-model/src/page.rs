@@ -35,7 +35,10 @@ impl ReadModel {
             (order, _) => order,
         };
         let after = query.after.as_deref().map(|c| cursor::decode(c, query.order, query.descending)).transpose()?;
-        let day = query.today.map(|today| self.day_sets(today));
+        let filter = &query.filter;
+        let dated =
+            filter.start_from.is_some() || filter.start_to.is_some() || filter.open_for_application_on.is_some();
+        let day = query.today.filter(|_| query.facets || dated).map(|today| self.day_sets(today));
         let selection = self.select(&query.filter, text, query.facets, day.as_deref())?;
         let (matches, scores) = (&selection.matches, &selection.scores);
         let (docs, has_next_page) = match order {
