@@ -19,11 +19,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use futures::{StreamExt as _, TryStreamExt as _, stream};
-use vuxnav_export::{LocalFolder, Publisher, RecordStream, Records, ReleaseOptions, publish};
+use futures::future::BoxFuture;
+use futures::{FutureExt as _, StreamExt as _, TryStreamExt as _, stream};
+use vuxnav_export::{LocalFolder, Publisher, RecordStream, Records, RecordsError, ReleaseOptions, publish};
 use vuxnav_schema::{
     Course, Municipality, Offering, Provider, Region, RunCounts, Seen, SourceId, SourceReport, SourceState,
-    SourceStatus,
+    SourceStatus, StampedRegistries,
 };
 use vuxnav_store::{ReleaseReader, Store, testing};
 
@@ -128,6 +129,13 @@ impl Records for StoreRecords {
     fn offerings(&self) -> RecordStream<'_, Offering> {
         self.0.offerings().map_err(Into::into).boxed()
     }
+    fn registries(&self) -> BoxFuture<'_, Result<StampedRegistries, RecordsError>> {
+        async move {
+            let taxonomy = vuxnav_schema::Taxonomy::pinned()?;
+            Ok(self.0.registries(taxonomy).await?)
+        }
+        .boxed()
+    }
 }
 
 /// Records made on the fly from one source's sample catalogue, re-keyed so that ids ascend:
@@ -151,6 +159,10 @@ impl Generated {
 }
 
 impl Records for Generated {
+    /// The national scale is in the offerings; the registries are the region's few entries.
+    fn registries(&self) -> BoxFuture<'_, Result<StampedRegistries, RecordsError>> {
+        futures::future::ready(Ok(StampedRegistries::default())).boxed()
+    }
     fn sources(&self) -> RecordStream<'_, SourceReport> {
         let code = vuxnav_schema::MunicipalityCode::parse("0180").expect("a kommunkod");
         let report = SourceReport {

@@ -80,11 +80,13 @@ pub fn descriptor(release: &str, created: &str, base_url: &str, files: &[FileEnt
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": NAME,
         "id": format!("{base_url}releases/{release}/"),
-        "title": "Vuxenutbildning: kurstillfällen, kurser, anordnare och källor",
+        "title": "Vuxenutbildning: kurstillfällen, kurser, anordnare, källor och regionens register",
         "description": "The nightly open-data release of vuxnav: every course occasion of the region's adult \
                         education (komvux, SFI, anpassad utbildning, yrkesvux), the courses and providers they \
-                        name, Sweden's municipalities and the sources they were harvested from. Each table is \
-                        given as CSV (csv/), as CSV for spreadsheets (excel/) and as JSON Lines (jsonl/).",
+                        name, Sweden's municipalities and the sources they were harvested from, and the registries \
+                        the region keeps (occupations and the courses leading to them, validation offers, guidance \
+                        services and their opening hours, the price list for interkommunal ersättning). Each table \
+                        is given as CSV (csv/), as CSV for spreadsheets (excel/) and as JSON Lines (jsonl/).",
         "homepage": base_url,
         "created": created,
         "keywords": ["komvux", "vuxenutbildning", "sfi", "kurstillfällen", "open data"],

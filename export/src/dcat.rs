@@ -97,6 +97,7 @@ impl Group {
             Group::Offering => "utbildningsutbud",
             Group::Reference => "kommuner",
             Group::Quality => "kallor",
+            Group::Registry => "register",
         }
     }
 
@@ -108,6 +109,10 @@ impl Group {
             ),
             Group::Reference => ("Sveriges kommuner", "Sweden's municipalities"),
             Group::Quality => ("Källor och datakvalitet", "Sources and data quality"),
+            Group::Registry => (
+                "Regionens register: yrken, validering, vägledning och prislista",
+                "The region's registries: occupations, validation, guidance and prices",
+            ),
         }
     }
 
@@ -122,13 +127,20 @@ impl Group {
             Group::Quality => {
                 "Varje källa (en kommuns kurssystem) med status, senaste lyckade hämtning och andel avvisade poster."
             }
+            Group::Registry => {
+                "Det regionen själv för register över: yrken (en fastlåst version av JobTechs taxonomi) och vilka \
+                 kurser och yrkespaket som leder till dem, valideringserbjudanden, vägledningar och lärcentra med \
+                 öppettider, och prislistan för interkommunal ersättning."
+            }
         }
     }
 
     fn formats(self) -> &'static [FileFormat] {
         match self {
             Group::Offering => &[FileFormat::Csv, FileFormat::Excel, FileFormat::Jsonl, FileFormat::Jsonld],
-            Group::Reference | Group::Quality => &[FileFormat::Csv, FileFormat::Excel, FileFormat::Jsonl],
+            Group::Reference | Group::Quality | Group::Registry => {
+                &[FileFormat::Csv, FileFormat::Excel, FileFormat::Jsonl]
+            }
         }
     }
 }
@@ -207,14 +219,16 @@ pub fn catalogue(base_url: &str, publisher: &Publisher, release: &str, created: 
         &catalog,
         dcterms("description"),
         "Nattliga versioner av regionens kurstillfällen inom vuxenutbildningen, med kurser, \
-         utbildningsanordnare, kommuner och källornas datakvalitet.",
+         utbildningsanordnare, kommuner och källornas datakvalitet, och regionens register över yrken, \
+         validering, vägledning och prislistan för interkommunal ersättning.",
         "sv",
     );
     g.text(
         &catalog,
         dcterms("description"),
         "Nightly releases of the region's adult-education course occasions, with courses, providers, \
-         municipalities and the data quality of their sources.",
+         municipalities and the data quality of their sources, and the region's registries of \
+         occupations, validation, guidance and the price list for interkommunal ersättning.",
         "en",
     );
     g.add(&catalog, dcterms("publisher"), agent.clone());

@@ -30,7 +30,8 @@ pub fn tables() -> String {
         for column in table.columns {
             let mut meaning = column.description.replace('|', "\\|");
             if let Some(pattern) = column.pattern {
-                let _ = write!(meaning, " Pattern `{pattern}`.");
+                // A `|` would end the table's cell, even inside backticks.
+                let _ = write!(meaning, " Pattern `{}`.", pattern.replace('|', "\\|"));
             }
             let _ = writeln!(
                 out,

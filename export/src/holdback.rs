@@ -10,6 +10,10 @@
 //! `offerings` is expected to hold, a removed source from what `sources` is expected to hold,
 //! and since courses and providers follow their offerings, any such source explains a fall in
 //! `courses` and `providers`.
+//!
+//! The registries' tables (`v1::Group::Registry`) are never held back: the region's own
+//! admins remove entries one audited change at a time, so a fall there is a decision, not a
+//! bad night.
 
 use std::collections::BTreeMap;
 
@@ -77,6 +81,7 @@ pub fn judge(
             "offerings" => explanations.iter().map(|e| e.offerings).sum(),
             "sources" => explanations.iter().filter(|e| e.why == Why::Removed).count() as u64,
             "courses" | "providers" if !explanations.is_empty() => before,
+            _ if crate::v1::table(table).is_some_and(|t| t.group == crate::v1::Group::Registry) => before,
             _ => 0,
         };
         let expected = before.saturating_sub(explained);
@@ -141,6 +146,13 @@ mod tests {
         assert_eq!(falls.len(), 1);
         assert_eq!((falls[0].table.as_str(), falls[0].previous, falls[0].current), ("offerings", 1000, 790));
         assert!((falls[0].share - 0.21).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_registry_table_that_the_region_emptied_does_not_hold_the_release_back() {
+        let previous = counts(&[("guidance_services", 30), ("prices", 10), ("offerings", 1000)]);
+        let current = counts(&[("guidance_services", 3), ("prices", 0), ("offerings", 1000)]);
+        assert_eq!(judge(&previous, &current, 0.2, &[], false), Verdict::Publish);
     }
 
     #[test]

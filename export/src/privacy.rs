@@ -104,10 +104,13 @@ pub const STORE_COLUMNS: &[(&str, Class)] = &[
     ("harvest_run_rejections.upstream_id", Private("quotes an upstream record, which can name a person")),
     ("harvest_run_rejections.field", Private("quotes an upstream record, which can name a person")),
     ("harvest_run_rejections.reason", Private("quotes an upstream record, which can name a person")),
-    // The region's registries (m0005_registries): entered by the region for the public, so public;
-    // a contact is a service's address or number, never a person's (docs/registries.md).
+    // The region's registries (m0005_registries, stamped by m0007_registry_stamps): entered by the
+    // region for the public, so public; a contact, phone or booking link is a service's own address
+    // or number, never a person's (docs/registries.md), and no column is about a person.
     ("occupation_links.course_code", Public),
     ("occupation_links.occupation_id", Public),
+    ("occupation_links.first_seen", Public),
+    ("occupation_links.last_changed", Public),
     ("validation_offers.key", Public),
     ("validation_offers.kind", Public),
     ("validation_offers.title", Public),
@@ -124,6 +127,8 @@ pub const STORE_COLUMNS: &[(&str, Class)] = &[
     ("validation_offers.contact", Public),
     ("validation_offers.valid_from", Public),
     ("validation_offers.valid_to", Public),
+    ("validation_offers.first_seen", Public),
+    ("validation_offers.last_changed", Public),
     ("guidance_services.key", Public),
     ("guidance_services.kind", Public),
     ("guidance_services.name", Public),
@@ -142,6 +147,8 @@ pub const STORE_COLUMNS: &[(&str, Class)] = &[
     ("guidance_services.phone", Public),
     ("guidance_services.opening_hours", Public),
     ("guidance_services.draws_up_study_plan", Public),
+    ("guidance_services.first_seen", Public),
+    ("guidance_services.last_changed", Public),
     ("price_list_entries.key", Public),
     ("price_list_entries.payer", Public),
     ("price_list_entries.provider", Public),
@@ -153,6 +160,8 @@ pub const STORE_COLUMNS: &[(&str, Class)] = &[
     ("price_list_entries.valid_to", Public),
     ("price_list_entries.decision", Public),
     ("price_list_entries.source", Public),
+    ("price_list_entries.first_seen", Public),
+    ("price_list_entries.last_changed", Public),
 ];
 
 /// The class of a store column, `table.column`; `None` when it is not on the list.

@@ -25,14 +25,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use futures::StreamExt as _;
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
-use vuxnav_schema::Region;
+use vuxnav_schema::{Region, Taxonomy};
 
 use crate::dcat::{self, Publisher};
 use crate::holdback::{self, SourceCount, Verdict};
 use crate::manifest::{DeltaStatus, HoldBack, Latest, Manifest, NotPublished, SourceEntry, Status, state_txt};
 use crate::retention::{self, Held};
 use crate::storage::{Storage, StorageLock};
-use crate::v1::{self, CourseRow, MunicipalityRow, OfferingRow, ProviderRow, Record, SourceRow, rfc3339};
+use crate::v1::{
+    self, CourseRow, GuidanceServiceRow, MunicipalityRow, OccupationLinkRow, OccupationRow, OfferingRow,
+    OpeningHoursRow, PriceRow, ProviderRow, Record, SourceRow, ValidationOfferRow, rfc3339,
+};
 use crate::write::{Previous, Progress, Writers, Written, write_file};
 use crate::{ExportError, Records, ReleaseName, SCHEMA_VERSION, atom, datapackage};
 
@@ -250,19 +253,43 @@ async fn feed_all(
     region: &Region,
     sources: &mut Vec<SourceRow>,
 ) -> Result<(), ExportError> {
-    let municipalities = MunicipalityRow::all(region);
-    send(sender, Box::new(|w: &mut Writers| w.begin::<MunicipalityRow>())).await?;
-    for chunk in municipalities.chunks(BATCH) {
-        let chunk = chunk.to_vec();
-        send(sender, Box::new(move |w: &mut Writers| w.push(&chunk))).await?;
-    }
-    send(sender, Box::new(|w: &mut Writers| w.end())).await?;
-
+    feed_rows(sender, MunicipalityRow::all(region)).await?;
     feed::<_, SourceRow>(sender, records.sources(), |row| sources.push(row.clone())).await?;
     feed::<_, ProviderRow>(sender, records.providers(), |_| ()).await?;
     feed::<_, CourseRow>(sender, records.courses(), |_| ()).await?;
     feed::<_, OfferingRow>(sender, records.offerings(), |_| ()).await?;
+
+    let taxonomy = Taxonomy::pinned()
+        .map_err(|error| ExportError::Records { table: OccupationRow::TABLE.name, source: error.into() })?;
+    feed_rows(sender, OccupationRow::all(taxonomy)).await?;
+    let registries =
+        records.registries().await.map_err(|source| ExportError::Records { table: "registries", source })?;
+    feed_rows(sender, sorted::<_, OccupationLinkRow>(&registries.occupation_links)).await?;
+    feed_rows(sender, sorted::<_, ValidationOfferRow>(&registries.validation_offers)).await?;
+    feed_rows(sender, sorted::<_, GuidanceServiceRow>(&registries.guidance_services)).await?;
+    feed_rows(sender, OpeningHoursRow::all(&registries.guidance_services)).await?;
+    feed_rows(sender, sorted::<_, PriceRow>(&registries.prices)).await?;
     Ok(())
+}
+
+/// The rows of `records`, ordered by id as the writer needs them.
+fn sorted<T, R>(records: &[T]) -> Vec<R>
+where
+    R: Record + for<'a> From<&'a T>,
+{
+    let mut rows: Vec<R> = records.iter().map(R::from).collect();
+    rows.sort_by(|a, b| a.id().cmp(b.id()));
+    rows
+}
+
+/// Writes a table whose rows are all in memory (a code list, a registry), already ordered by id.
+async fn feed_rows<R: Record + Clone>(sender: &mpsc::Sender<Job>, rows: Vec<R>) -> Result<(), ExportError> {
+    send(sender, Box::new(|w: &mut Writers| w.begin::<R>())).await?;
+    for chunk in rows.chunks(BATCH) {
+        let chunk = chunk.to_vec();
+        send(sender, Box::new(move |w: &mut Writers| w.push(&chunk))).await?;
+    }
+    send(sender, Box::new(|w: &mut Writers| w.end())).await
 }
 
 async fn send(sender: &mpsc::Sender<Job>, job: Job) -> Result<(), ExportError> {

@@ -1,8 +1,9 @@
 //! What the export reads: the store's records as streams, through [`Records`], which the
 //! gateway implements over the store. The export never sees the store itself.
 
+use futures::future::BoxFuture;
 use futures::stream::BoxStream;
-use vuxnav_schema::{Course, Offering, Provider, Seen, SourceReport};
+use vuxnav_schema::{Course, Offering, Provider, Seen, SourceReport, StampedRegistries};
 
 use crate::RecordsError;
 
@@ -25,4 +26,7 @@ pub trait Records: Send + Sync {
     fn courses(&self) -> RecordStream<'_, Seen<Course>>;
     /// Every held (not withdrawn) offering.
     fn offerings(&self) -> RecordStream<'_, Offering>;
+    /// Every entry of the region's registries, read in the same consistent state, in any
+    /// order: they are small, so the release reads them at once and orders the rows itself.
+    fn registries(&self) -> BoxFuture<'_, Result<StampedRegistries, RecordsError>>;
 }

@@ -287,8 +287,8 @@ fn render(root: &Path, release: &str, paths: &[String]) -> String {
     let mut out = String::new();
     for path in paths {
         let mut text = read(root, &format!("releases/{release}/{path}"));
-        // Municipalities are 290 rows of a code list: the first three show the format.
-        if path.contains("municipalities") {
+        // Municipalities and occupations are code lists: the first three rows show the format.
+        if path.contains("municipalities") || path.contains("/occupations.") {
             text = text.split_inclusive('\n').take(4).collect();
         }
         let text = text.replace('\u{feff}', "<BOM>").replace("\r\n", "⏎\n");

@@ -40,6 +40,11 @@ impl Records for Pausing {
     fn courses(&self) -> RecordStream<'_, Seen<Course>> {
         self.0.courses()
     }
+    fn registries(
+        &self,
+    ) -> futures::future::BoxFuture<'_, Result<vuxnav_schema::StampedRegistries, vuxnav_export::RecordsError>> {
+        self.0.registries()
+    }
     fn offerings(&self) -> RecordStream<'_, Offering> {
         let first: Vec<_> = self.0.offerings.iter().take(40).cloned().map(Ok).collect();
         stream::iter(first)

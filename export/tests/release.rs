@@ -28,7 +28,7 @@ async fn a_first_release_has_every_file_checks_with_sha256sum_and_becomes_latest
     assert_eq!(offerings.rows, 120);
 
     let folder = root.join("releases/2026-11-20");
-    for table in ["municipalities", "sources", "providers", "courses", "offerings"] {
+    for table in vuxnav_export::v1::TABLES.iter().map(|t| t.name) {
         for path in [format!("csv/{table}.csv.gz"), format!("excel/{table}.csv"), format!("jsonl/{table}.jsonl.gz")] {
             assert!(folder.join(&path).is_file(), "{path}");
         }
@@ -46,7 +46,9 @@ async fn a_first_release_has_every_file_checks_with_sha256sum_and_becomes_latest
         .output()
         .unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
-    assert_eq!(String::from_utf8_lossy(&check.stdout).matches(": OK").count(), 17);
+    // Three files per table, the JSON-LD graph and datapackage.json.
+    let files = vuxnav_export::v1::TABLES.len() * 3 + 2;
+    assert_eq!(String::from_utf8_lossy(&check.stdout).matches(": OK").count(), files);
 
     let manifest = json(root, "releases/2026-11-20/manifest.json");
     assert_eq!(manifest["status"], "complete");

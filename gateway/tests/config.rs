@@ -499,3 +499,14 @@ fn a_brand_colour_below_aa_contrast_a_missing_logo_and_a_bad_address_are_each_re
     let primary = errors.for_key("portal.colours.primary").next().expect("a problem").message.clone();
     assert!(primary.contains("contrast of 1.") && primary.contains("4.5:1"), "{primary}");
 }
+
+#[test]
+fn admin_sessions_last_the_idle_minutes_within_the_session_hours_and_out_of_range_values_are_named() {
+    let config = load("[access.admin_pages]\nsession_hours = 4\nidle_minutes = 15\n", &[]).expect("valid");
+    assert_eq!(config.access.admin_pages.session, std::time::Duration::from_secs(4 * 3600));
+    assert_eq!(config.access.admin_pages.idle, std::time::Duration::from_secs(15 * 60));
+
+    let errors = problems("[access.admin_pages]\nsession_hours = 25\nidle_minutes = 1\n", &[]);
+    assert_eq!(keys(&errors), ["access.admin_pages.session_hours", "access.admin_pages.idle_minutes"]);
+    assert!(errors.to_string().contains("must be from 5 to 480 minutes, found 1"), "{errors}");
+}

@@ -10,9 +10,9 @@ use vuxnav_connectors::runner::ReportOutcome;
 use vuxnav_gateway::app::App;
 use vuxnav_gateway::config::{Config, ConfigErrors};
 use vuxnav_gateway::jobs::harvest;
-use vuxnav_schema::{RunOutcome, SourceId, SourceState};
-use vuxnav_store::Store;
+use vuxnav_schema::{CourseCode, OccupationLink, RunOutcome, SourceId, SourceState, Taxonomy};
 use vuxnav_store::testing::fresh_stores;
+use vuxnav_store::{AuditContext, RegistryRows, Store};
 
 const SOURCE: &str = "huddinge-csv";
 
@@ -407,6 +407,30 @@ async fn a_scheduled_refresh_rebuilds_only_after_a_harvest_succeeded_since_the_m
             app.refresher.refresh_if_changed().await.expect("a check"),
             "{backend}: a course's title may have changed"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_registry_snapshot_is_rebuilt_only_when_a_registry_write_committed_since_it_was_read() {
+    let setup = Setup::new("");
+    let config = setup.config();
+    let taxonomy = Taxonomy::pinned().expect("the shipped snapshot");
+    for store in fresh_stores().await {
+        let backend = store.backend;
+        let app = App::start(&config, store.store.clone(), None).await.expect("the app starts");
+        assert!(!app.refresher.refresh_registries().await.expect("a check"), "{backend}: nothing written yet");
+
+        // Imported from the command line, say: the app learns of it only from the store.
+        let link = OccupationLink {
+            course: CourseCode::parse("YVUSK").expect("a code"),
+            occupation: taxonomy.occupation_id("Y3QA_5pk_uXd").expect("undersköterska"),
+        };
+        let rows = RegistryRows::OccupationLinks(vec![link]);
+        store.store.import_registry(&rows, false, &AuditContext::cli(), "links.csv").await.expect("imported");
+
+        assert!(app.refresher.refresh_registries().await.expect("a check"), "{backend}: a link is new");
+        assert_eq!(app.refresher.registry_slot().load().registries().occupation_links.len(), 1, "{backend}");
+        assert!(!app.refresher.refresh_registries().await.expect("a check"), "{backend}: already in service");
     }
 }
 

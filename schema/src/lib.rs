@@ -36,7 +36,7 @@ pub use registry::{
     OccupationLink, OpeningHours, Party, Payer, PriceList, PriceListEntry, PriceScope, PriceUnit, Registries,
     RegistryKey, SeqfLevel, SsykCode, TargetGroup, Taxonomy, ValidationKind, ValidationOffer, Validity,
 };
-pub use release::{Seen, SourceReport};
+pub use release::{Seen, SourceReport, StampedRegistries};
 pub use secret::Secret;
 pub use source::{Catalogue, SourceState, SourceStatus};
 pub use source::{HarvestRun, RunCounts, RunEnd, RunHistory, RunId, RunOutcome, RunRejection};

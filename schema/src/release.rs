@@ -1,9 +1,20 @@
 //! What the store hands the open-data release beyond the records themselves: when a course or
-//! provider was first seen and last changed, and the quality figures of a source.
+//! provider was first seen and last changed, the quality figures of a source, and the
+//! region's registries with when each entry was first stored and last changed.
 
 use chrono::{DateTime, Utc};
 
-use crate::{RunCounts, SourceStatus};
+use crate::{GuidanceService, OccupationLink, PriceListEntry, RunCounts, SourceStatus, ValidationOffer};
+
+/// The region's registries, each entry with when the store first held it and last saw it
+/// change. Small (entries per municipality, not per offering), so read at once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StampedRegistries {
+    pub occupation_links: Vec<Seen<OccupationLink>>,
+    pub validation_offers: Vec<Seen<ValidationOffer>>,
+    pub guidance_services: Vec<Seen<GuidanceService>>,
+    pub prices: Vec<Seen<PriceListEntry>>,
+}
 
 /// A record with the times the store knows for it.
 #[derive(Debug, Clone, PartialEq)]

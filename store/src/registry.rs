@@ -3,20 +3,28 @@
 //!
 //! Two writes, each in one transaction: [`Store::change_registry`] creates, updates or deletes
 //! one entry for the admin API, with its audit row (before and after) in the same transaction,
-//! and [`Store::import_registry`] writes a whole file's rows at once (all or nothing).
+//! and [`Store::import_registry`] writes a whole file's rows at once (all or nothing). Both
+//! raise the registries' revision ([`Store::registry_revision`]) in that transaction, so a
+//! replica rebuilds its registry snapshot only when something changed.
+//!
+//! Every entry carries `first_seen` and `last_changed` (m0007_registry_stamps), which both
+//! writes set the same way ([`upsert`]): a new entry gets the write's time as both, a changed
+//! one keeps its `first_seen` and moves `last_changed`, and an entry written with the content it
+//! has is not written at all, so an import of unchanged rows changes nothing the open-data
+//! release would show.
 //!
 //! Values are validated by the schema before they get here; the store adds the one rule that
 //! needs what is stored: a price may not overlap a stored price of the same scope
 //! ([`StoreError::RegistryConflict`]). Rows read back go through the schema's constructors;
 //! one they reject is [`StoreError::Corrupt`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use chrono::{NaiveTime, Utc, Weekday};
-use sea_orm::sea_query::OnConflict;
+use chrono::{DateTime, NaiveTime, Utc, Weekday};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IdenStatic, Iterable, QueryFilter,
-    QueryOrder,
+    ActiveValue, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, IdenStatic, Iterable,
+    QueryFilter, QueryOrder,
 };
 use serde_json::Value as Json;
 use vuxnav_schema::{
@@ -26,7 +34,7 @@ use vuxnav_schema::{
     ValidationOffer, Validity,
 };
 
-use crate::entity::{guidance_service, occupation_link, price_list_entry, validation_offer};
+use crate::entity::{guidance_service, occupation_link, price_list_entry, registry_revision, validation_offer};
 use crate::harvest::rows_per_statement;
 use crate::{AuditContext, Store, StoreError};
 
@@ -49,6 +57,14 @@ pub struct ImportOutcome {
 }
 
 impl Store {
+    /// The registries' revision: raised by every committed write of a registry, in commit
+    /// order. Read it before [`Store::registries`]: a change committed between the two shows
+    /// as a newer revision at the next look. One primary-key lookup.
+    pub async fn registry_revision(&self) -> Result<i64, StoreError> {
+        let row = registry_revision::Entity::find_by_id(1_i16).one(&self.db).await?;
+        Ok(row.map_or(0, |row| row.revision))
+    }
+
     /// Everything the region keeps, in one consistent read, ordered by key. Occupation ids are
     /// checked against `taxonomy`.
     pub async fn registries(&self, taxonomy: &Taxonomy) -> Result<Registries, StoreError> {
@@ -93,21 +109,25 @@ impl Store {
         by: &AuditContext,
         from: &str,
     ) -> Result<ImportOutcome, StoreError> {
+        let at = Utc::now();
         let txn = self.begin_write().await?;
         let (outcome, target_type, count) = match rows {
-            RegistryRows::OccupationLinks(links) => (upsert_links(&txn, links).await?, "occupation_link", links.len()),
+            RegistryRows::OccupationLinks(links) => {
+                (upsert_links(&txn, links, at).await?, "occupation_link", links.len())
+            }
             RegistryRows::ValidationOffers(offers) => {
-                (upsert_offers(&txn, offers).await?, "validation_offer", offers.len())
+                (upsert_offers(&txn, offers, at).await?, "validation_offer", offers.len())
             }
             RegistryRows::GuidanceServices(services) => {
-                (upsert_services(&txn, services).await?, "guidance_service", services.len())
+                (upsert_services(&txn, services, at).await?, "guidance_service", services.len())
             }
-            RegistryRows::Prices(entries) => (upsert_prices(&txn, entries).await?, "price", entries.len()),
+            RegistryRows::Prices(entries) => (upsert_prices(&txn, entries, at).await?, "price", entries.len()),
         };
         if dry_run {
             txn.rollback().await?;
             return Ok(outcome);
         }
+        raise_revision(&txn).await?;
         let record = crate::AuditRecord {
             action: "registry.import".to_owned(),
             target_type: target_type.to_owned(),
@@ -117,7 +137,7 @@ impl Store {
             after: Some(serde_json::json!({ "rows": count, "new": outcome.new, "updated": outcome.updated })),
             outcome: crate::AuditOutcome::Ok,
         };
-        crate::access::write_audit(&txn, by, record, Utc::now()).await?;
+        crate::access::write_audit(&txn, by, record, at).await?;
         txn.commit().await?;
         Ok(outcome)
     }
@@ -129,54 +149,92 @@ fn outcome(written: usize, stored: usize) -> ImportOutcome {
     ImportOutcome { new: written.saturating_sub(stored), updated: stored }
 }
 
-/// How many of `keys` the table `E` holds already.
-async fn count_stored<E>(txn: &DatabaseTransaction, column: E::Column, keys: Vec<String>) -> Result<usize, StoreError>
-where
-    E: EntityTrait,
-{
-    let mut count = 0;
-    for chunk in keys.chunks(rows_per_statement(1)) {
-        count += E::find().filter(column.is_in(chunk.iter().cloned())).all(txn).await?.len();
-    }
-    Ok(count)
-}
-
-/// Inserts `rows`, replacing every column but the key on a key conflict, in chunks that stay
-/// under the bound-value limit.
+/// Stamps `rows` (each with its key) against the stored entries with the same keys and writes
+/// those that are new or changed: a new entry gets `at` as `first_seen` and `last_changed`, a
+/// changed one keeps its `first_seen` and gets `at` as `last_changed`, an unchanged one (every
+/// column but the stamps equal) is not written. Writes insert, replacing every column but the
+/// key on a key conflict, in chunks that stay under the bound-value limit. Returns how many of
+/// the keys were stored before.
 async fn upsert<A>(
     txn: &DatabaseTransaction,
     key: <A::Entity as EntityTrait>::Column,
-    rows: Vec<A>,
-) -> Result<(), StoreError>
+    (first_seen, last_changed): (<A::Entity as EntityTrait>::Column, <A::Entity as EntityTrait>::Column),
+    rows: Vec<(String, A)>,
+    at: DateTime<Utc>,
+) -> Result<usize, StoreError>
 where
     A: sea_orm::ActiveModelTrait + Send,
+    <A::Entity as EntityTrait>::Model: sea_orm::ModelTrait,
 {
     let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter().collect();
-    let updates: Vec<_> = columns.iter().copied().filter(|c| c.as_str() != key.as_str()).collect();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(rows_per_statement(columns.len())).collect();
-        let mut conflict = OnConflict::column(key);
-        if updates.is_empty() {
-            conflict.do_nothing();
-        } else {
-            conflict.update_columns(updates.iter().copied());
+    let content: Vec<_> = columns
+        .iter()
+        .copied()
+        .filter(|c| c.as_str() != first_seen.as_str() && c.as_str() != last_changed.as_str())
+        .collect();
+
+    let mut stored: HashMap<String, <A::Entity as EntityTrait>::Model> = HashMap::new();
+    let keys: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
+    for chunk in keys.chunks(rows_per_statement(1)) {
+        let found = <A::Entity as EntityTrait>::find().filter(key.is_in(chunk.iter().copied())).all(txn).await?;
+        for model in found {
+            let value = sea_orm::ModelTrait::get(&model, key);
+            if let Ok(text) = <String as sea_orm::sea_query::ValueType>::try_from(value) {
+                stored.insert(text, model);
+            }
         }
+    }
+    let before = keys.iter().filter(|k| stored.contains_key(**k)).count();
+
+    let mut written = Vec::with_capacity(rows.len());
+    for (row_key, mut row) in rows {
+        match stored.get(&row_key) {
+            Some(model) => {
+                let same = content
+                    .iter()
+                    .all(|c| row.get(*c).into_value().as_ref() == Some(&sea_orm::ModelTrait::get(model, *c)));
+                if same {
+                    continue;
+                }
+                row.set(first_seen, sea_orm::ModelTrait::get(model, first_seen));
+                row.set(last_changed, at.into());
+            }
+            None => {
+                row.set(first_seen, at.into());
+                row.set(last_changed, at.into());
+            }
+        }
+        written.push(row);
+    }
+
+    let updates: Vec<_> = columns.iter().copied().filter(|c| c.as_str() != key.as_str()).collect();
+    let mut written = written.into_iter().peekable();
+    while written.peek().is_some() {
+        let chunk: Vec<A> = written.by_ref().take(rows_per_statement(columns.len())).collect();
+        let mut conflict = OnConflict::column(key);
+        conflict.update_columns(updates.iter().copied());
         <A::Entity as EntityTrait>::insert_many(chunk).on_conflict(conflict).exec_without_returning(txn).await?;
     }
-    Ok(())
+    Ok(before)
 }
 
-async fn upsert_links(txn: &DatabaseTransaction, links: &[OccupationLink]) -> Result<ImportOutcome, StoreError> {
+/// Links are their own key: a new one is stamped `at`, a stored one is left as it is.
+async fn upsert_links(
+    txn: &DatabaseTransaction,
+    links: &[OccupationLink],
+    at: DateTime<Utc>,
+) -> Result<ImportOutcome, StoreError> {
     let held: BTreeSet<(String, String)> =
         occupation_link::Entity::find().all(txn).await?.into_iter().map(|r| (r.course_code, r.occupation_id)).collect();
     let stored =
         links.iter().filter(|l| held.contains(&(l.course.as_str().to_owned(), l.occupation.to_string()))).count();
     let unique: BTreeSet<&OccupationLink> = links.iter().collect();
-    for chunk in unique.into_iter().collect::<Vec<_>>().chunks(rows_per_statement(2)) {
+    for chunk in unique.into_iter().collect::<Vec<_>>().chunks(rows_per_statement(4)) {
         let rows = chunk.iter().map(|link| occupation_link::ActiveModel {
             course_code: ActiveValue::Set(link.course.as_str().to_owned()),
             occupation_id: ActiveValue::Set(link.occupation.to_string()),
+            first_seen: ActiveValue::Set(at),
+            last_changed: ActiveValue::Set(at),
         });
         occupation_link::Entity::insert_many(rows)
             .on_conflict(
@@ -190,31 +248,63 @@ async fn upsert_links(txn: &DatabaseTransaction, links: &[OccupationLink]) -> Re
     Ok(outcome(links.len(), stored))
 }
 
-async fn upsert_offers(txn: &DatabaseTransaction, offers: &[ValidationOffer]) -> Result<ImportOutcome, StoreError> {
-    let keys = offers.iter().map(|o| o.key.to_string()).collect();
-    let stored = count_stored::<validation_offer::Entity>(txn, validation_offer::Column::Key, keys).await?;
-    upsert(txn, validation_offer::Column::Key, offers.iter().map(offer_row).collect()).await?;
+async fn upsert_offers(
+    txn: &DatabaseTransaction,
+    offers: &[ValidationOffer],
+    at: DateTime<Utc>,
+) -> Result<ImportOutcome, StoreError> {
+    let rows = offers.iter().map(|o| (o.key.to_string(), offer_row(o))).collect();
+    let stored = upsert(
+        txn,
+        validation_offer::Column::Key,
+        (validation_offer::Column::FirstSeen, validation_offer::Column::LastChanged),
+        rows,
+        at,
+    )
+    .await?;
     Ok(outcome(offers.len(), stored))
 }
 
-async fn upsert_services(txn: &DatabaseTransaction, services: &[GuidanceService]) -> Result<ImportOutcome, StoreError> {
-    let keys = services.iter().map(|s| s.key.to_string()).collect();
-    let stored = count_stored::<guidance_service::Entity>(txn, guidance_service::Column::Key, keys).await?;
-    upsert(txn, guidance_service::Column::Key, services.iter().map(service_row).collect()).await?;
+async fn upsert_services(
+    txn: &DatabaseTransaction,
+    services: &[GuidanceService],
+    at: DateTime<Utc>,
+) -> Result<ImportOutcome, StoreError> {
+    let rows = services.iter().map(|s| (s.key.to_string(), service_row(s))).collect();
+    let stored = upsert(
+        txn,
+        guidance_service::Column::Key,
+        (guidance_service::Column::FirstSeen, guidance_service::Column::LastChanged),
+        rows,
+        at,
+    )
+    .await?;
     Ok(outcome(services.len(), stored))
 }
 
 /// Upserts prices after checking that the stored list with them in place is still a valid
 /// [`PriceList`]; it reads the whole list, which is small (rows per municipality pair, not
 /// per offering).
-async fn upsert_prices(txn: &DatabaseTransaction, entries: &[PriceListEntry]) -> Result<ImportOutcome, StoreError> {
+async fn upsert_prices(
+    txn: &DatabaseTransaction,
+    entries: &[PriceListEntry],
+    at: DateTime<Utc>,
+) -> Result<ImportOutcome, StoreError> {
     let keys: BTreeSet<&RegistryKey> = entries.iter().map(|e| &e.key).collect();
     let stored = stored_prices(txn).await?;
     let replaced = stored.iter().filter(|e| keys.contains(&e.key)).count();
     let mut merged: Vec<PriceListEntry> = stored.into_iter().filter(|e| !keys.contains(&e.key)).collect();
     merged.extend(entries.iter().cloned());
     PriceList::new(merged).map_err(StoreError::RegistryConflict)?;
-    upsert(txn, price_list_entry::Column::Key, entries.iter().map(price_row).collect()).await?;
+    let rows = entries.iter().map(|e| (e.key.to_string(), price_row(e))).collect();
+    upsert(
+        txn,
+        price_list_entry::Column::Key,
+        (price_list_entry::Column::FirstSeen, price_list_entry::Column::LastChanged),
+        rows,
+        at,
+    )
+    .await?;
     Ok(outcome(entries.len(), replaced))
 }
 
@@ -270,7 +360,7 @@ fn validity(
     Validity::new(from, to).map_err(|e| corrupt(table, "valid_to", row, e))
 }
 
-fn link_from_row(row: occupation_link::Model, taxonomy: &Taxonomy) -> Result<OccupationLink, StoreError> {
+pub(crate) fn link_from_row(row: occupation_link::Model, taxonomy: &Taxonomy) -> Result<OccupationLink, StoreError> {
     const TABLE: &str = "occupation_links";
     let name = format!("{}/{}", row.course_code, row.occupation_id);
     Ok(OccupationLink {
@@ -299,10 +389,12 @@ fn offer_row(offer: &ValidationOffer) -> validation_offer::ActiveModel {
         contact: ActiveValue::Set(offer.contact.clone()),
         valid_from: ActiveValue::Set(offer.validity.from()),
         valid_to: ActiveValue::Set(offer.validity.to()),
+        first_seen: ActiveValue::NotSet,
+        last_changed: ActiveValue::NotSet,
     }
 }
 
-fn offer_from_row(row: validation_offer::Model, taxonomy: &Taxonomy) -> Result<ValidationOffer, StoreError> {
+pub(crate) fn offer_from_row(row: validation_offer::Model, taxonomy: &Taxonomy) -> Result<ValidationOffer, StoreError> {
     const TABLE: &str = "validation_offers";
     let name = row.key.clone();
     let at = |column| (TABLE, column, name.as_str());
@@ -371,6 +463,8 @@ fn service_row(service: &GuidanceService) -> guidance_service::ActiveModel {
         phone: ActiveValue::Set(service.phone.clone()),
         opening_hours: ActiveValue::Set(Json::Array(hours)),
         draws_up_study_plan: ActiveValue::Set(service.draws_up_study_plan),
+        first_seen: ActiveValue::NotSet,
+        last_changed: ActiveValue::NotSet,
     }
 }
 
@@ -389,7 +483,7 @@ fn opening_hours(json: &Json) -> Result<Vec<OpeningHours>, ModelError> {
     OpeningHours::week(week)
 }
 
-fn service_from_row(row: guidance_service::Model) -> Result<GuidanceService, StoreError> {
+pub(crate) fn service_from_row(row: guidance_service::Model) -> Result<GuidanceService, StoreError> {
     const TABLE: &str = "guidance_services";
     let name = row.key.clone();
     let at = |column| (TABLE, column, name.as_str());
@@ -440,10 +534,12 @@ fn price_row(entry: &PriceListEntry) -> price_list_entry::ActiveModel {
         valid_to: ActiveValue::Set(entry.validity.to()),
         decision: ActiveValue::Set(entry.decision.clone()),
         source: ActiveValue::Set(entry.source.code().to_owned()),
+        first_seen: ActiveValue::NotSet,
+        last_changed: ActiveValue::NotSet,
     }
 }
 
-fn price_from_row(row: price_list_entry::Model) -> Result<PriceListEntry, StoreError> {
+pub(crate) fn price_from_row(row: price_list_entry::Model) -> Result<PriceListEntry, StoreError> {
     const TABLE: &str = "price_list_entries";
     let name = row.key.clone();
     let field = |column: &'static str| {
@@ -636,16 +732,19 @@ impl Store {
         match change {
             RegistryChange::Create(entry) | RegistryChange::Update(entry) => {
                 match entry {
-                    RegistryEntry::OccupationLink(link) => upsert_links(&txn, std::slice::from_ref(link)).await?,
-                    RegistryEntry::ValidationOffer(offer) => upsert_offers(&txn, std::slice::from_ref(offer)).await?,
-                    RegistryEntry::GuidanceService(service) => {
-                        upsert_services(&txn, std::slice::from_ref(service)).await?
+                    RegistryEntry::OccupationLink(link) => upsert_links(&txn, std::slice::from_ref(link), at).await?,
+                    RegistryEntry::ValidationOffer(offer) => {
+                        upsert_offers(&txn, std::slice::from_ref(offer), at).await?
                     }
-                    RegistryEntry::Price(entry) => upsert_prices(&txn, std::slice::from_ref(entry)).await?,
+                    RegistryEntry::GuidanceService(service) => {
+                        upsert_services(&txn, std::slice::from_ref(service), at).await?
+                    }
+                    RegistryEntry::Price(entry) => upsert_prices(&txn, std::slice::from_ref(entry), at).await?,
                 };
             }
             RegistryChange::Delete(id) => delete_entry(&txn, id).await?,
         }
+        raise_revision(&txn).await?;
         let record = crate::AuditRecord {
             action: action.to_owned(),
             target_type: id.target_type().to_owned(),
@@ -659,6 +758,17 @@ impl Store {
         txn.commit().await?;
         Ok(RegistryChanged::Done { before, after: change.after().cloned() })
     }
+}
+
+/// Raises the registries' revision in `txn`. The update locks the row until `txn` ends, so
+/// concurrent writers take their revisions in commit order.
+async fn raise_revision(txn: &DatabaseTransaction) -> Result<(), StoreError> {
+    registry_revision::Entity::update_many()
+        .col_expr(registry_revision::Column::Revision, Expr::col(registry_revision::Column::Revision).add(1))
+        .filter(registry_revision::Column::Id.eq(1_i16))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// The stored entry `id` names, read in `txn`.

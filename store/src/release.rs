@@ -3,7 +3,9 @@
 //! A [`ReleaseReader`] reads one consistent state of the store (one read transaction, as
 //! [`Store::catalogue`] does on PostgreSQL) table by table, each as a stream in ascending order
 //! of id, keyset-paged: a page of rows is read, handed on and dropped before the next, so
-//! memory stays flat however many offerings the store holds.
+//! memory stays flat however many offerings the store holds. The region's registries are
+//! small (entries per municipality, not per offering): [`ReleaseReader::registries`] reads them
+//! at once, in the same transaction.
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -16,12 +18,15 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
-use vuxnav_schema::{Course, Offering, Provider, RunCounts, RunOutcome, Seen, SourceReport};
+use vuxnav_schema::{
+    Course, Offering, Provider, RunCounts, RunOutcome, Seen, SourceReport, StampedRegistries, Taxonomy,
+};
 
 use crate::entity::{
     course, guidance_service, harvest_run, harvest_run_rejection, occupation_link, offering, price_list_entry,
     provider, source, validation_offer,
 };
+use crate::registry::{link_from_row, offer_from_row, price_from_row, service_from_row};
 use crate::sources::source_statuses;
 use crate::{Store, StoreError};
 
@@ -75,6 +80,43 @@ impl ReleaseReader {
     /// Ends the read transaction.
     pub async fn close(self) -> Result<(), StoreError> {
         Ok(self.txn.commit().await?)
+    }
+
+    /// Every registry entry with its stamps, each registry ordered by key (a link by course
+    /// code, then occupation id); occupation ids are checked against `taxonomy`.
+    pub async fn registries(&self, taxonomy: &Taxonomy) -> Result<StampedRegistries, StoreError> {
+        fn seen<T>(record: T, first_seen: DateTime<Utc>, last_changed: DateTime<Utc>) -> Seen<T> {
+            Seen { record, first_seen, last_changed }
+        }
+        let mut registries = StampedRegistries::default();
+        let links = occupation_link::Entity::find()
+            .order_by_asc(occupation_link::Column::CourseCode)
+            .order_by_asc(occupation_link::Column::OccupationId)
+            .all(&self.txn)
+            .await?;
+        for row in links {
+            let (first, last) = (row.first_seen, row.last_changed);
+            registries.occupation_links.push(seen(link_from_row(row, taxonomy)?, first, last));
+        }
+        let offers =
+            validation_offer::Entity::find().order_by_asc(validation_offer::Column::Key).all(&self.txn).await?;
+        for row in offers {
+            let (first, last) = (row.first_seen, row.last_changed);
+            registries.validation_offers.push(seen(offer_from_row(row, taxonomy)?, first, last));
+        }
+        let services =
+            guidance_service::Entity::find().order_by_asc(guidance_service::Column::Key).all(&self.txn).await?;
+        for row in services {
+            let (first, last) = (row.first_seen, row.last_changed);
+            registries.guidance_services.push(seen(service_from_row(row)?, first, last));
+        }
+        let prices =
+            price_list_entry::Entity::find().order_by_asc(price_list_entry::Column::Key).all(&self.txn).await?;
+        for row in prices {
+            let (first, last) = (row.first_seen, row.last_changed);
+            registries.prices.push(seen(price_from_row(row)?, first, last));
+        }
+        Ok(registries)
     }
 
     /// Every offering not withdrawn, by id.

@@ -260,6 +260,30 @@ async fn an_import_counts_new_and_updated_rows_is_audited_and_a_dry_run_writes_n
 }
 
 #[tokio::test]
+async fn every_registry_write_raises_the_revision_and_a_dry_run_refusal_or_failure_does_not() -> Result<(), StoreError>
+{
+    for db in fresh_stores().await {
+        let start = db.registry_revision().await?;
+        let rows = RegistryRows::GuidanceServices(vec![centre()]);
+        let huddinge_only = |touched: &[MunicipalityCode]| touched.iter().all(|m| m.as_str() == "0126");
+
+        db.import_registry(&rows, true, &AuditContext::cli(), "dry.csv").await?;
+        assert_eq!(db.registry_revision().await?, start, "{}: a dry run", db.backend);
+        db.import_registry(&rows, false, &AuditContext::cli(), "guidance.csv").await?;
+        assert_eq!(db.registry_revision().await?, start + 1, "{}: an import", db.backend);
+        let renamed = GuidanceService { name: "Vägledning Tumba".to_owned(), ..centre() };
+        change(&db, RegistryChange::Update(RegistryEntry::GuidanceService(renamed.clone())), &huddinge_only).await?;
+        assert_eq!(db.registry_revision().await?, start + 1, "{}: a refused change", db.backend);
+        let again = change(&db, RegistryChange::Create(RegistryEntry::GuidanceService(centre())), &anyone).await;
+        assert!(again.is_err(), "{}: the key is taken", db.backend);
+        assert_eq!(db.registry_revision().await?, start + 1, "{}: a failed change", db.backend);
+        change(&db, RegistryChange::Update(RegistryEntry::GuidanceService(renamed)), &anyone).await?;
+        assert_eq!(db.registry_revision().await?, start + 2, "{}: a change", db.backend);
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_price_import_with_one_overlap_writes_no_row() -> Result<(), StoreError> {
     for db in fresh_stores().await {
         let mut rows: Vec<PriceListEntry> = (0..3_000)

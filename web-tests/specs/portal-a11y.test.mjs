@@ -23,4 +23,5 @@ test('the validering page is accessible', () => expectAccessible('/validering?ko
 test('the vägledning page is accessible', () => expectAccessible('/vagledning?kommun=0180&sprak=ara', { name: 'vagledning' }));
 test('the about page is accessible', () => expectAccessible('/om-tjansten', { name: 'about' }));
 test('the accessibility statement is accessible', () => expectAccessible('/tillganglighet', { name: 'accessibility-statement' }));
+test('the page in English is accessible', () => expectAccessible('/en', { name: 'english' }));
 test('the 404 page is accessible', () => expectAccessible('/finns-inte', { name: 'not-found', status: 404 }));

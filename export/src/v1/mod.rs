@@ -10,12 +10,20 @@
 //!
 //! Every table has the primary key `id`, the record's stable public id, and ends with the same
 //! three columns: `first_seen`, `last_changed` and `content_hash` (see [`content_hash`]).
+//!
+//! A column of several values (a registry entry's municipalities, languages, channels) holds
+//! them space-separated, as `offerings.configured` does; a one-to-many relation with columns
+//! of its own (a guidance service's opening hours) is a child table with a foreign key.
 
 mod course;
+mod guidance;
 mod municipality;
+mod occupation;
 mod offering;
+mod price;
 mod provider;
 mod source;
+mod validation;
 
 use std::fmt::Write as _;
 
@@ -23,10 +31,14 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 
 pub use course::CourseRow;
+pub use guidance::{GuidanceServiceRow, OpeningHoursRow};
 pub use municipality::MunicipalityRow;
+pub use occupation::{OccupationLinkRow, OccupationRow};
 pub use offering::OfferingRow;
+pub use price::PriceRow;
 pub use provider::ProviderRow;
 pub use source::SourceRow;
+pub use validation::ValidationOfferRow;
 
 use crate::jsonld::Graph;
 
@@ -35,8 +47,19 @@ pub const SCHEMA_VERSION: &str = "1";
 
 /// Every table of the release, in the order they are written: a table comes after the tables
 /// its foreign keys name.
-pub const TABLES: [&Table; 5] =
-    [&municipality::TABLE, &source::TABLE, &provider::TABLE, &course::TABLE, &offering::TABLE];
+pub const TABLES: [&Table; 11] = [
+    &municipality::TABLE,
+    &source::TABLE,
+    &provider::TABLE,
+    &course::TABLE,
+    &offering::TABLE,
+    &occupation::OCCUPATIONS,
+    &occupation::LINKS,
+    &validation::TABLE,
+    &guidance::SERVICES,
+    &guidance::HOURS,
+    &price::TABLE,
+];
 
 /// The type of a column's values, as Frictionless names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +122,9 @@ pub enum Group {
     Reference,
     /// Sources and their quality.
     Quality,
+    /// The region's registries: occupations and the links to them, validation offers, guidance
+    /// services and the price list.
+    Registry,
 }
 
 /// One table of the release.
@@ -240,6 +266,12 @@ const UUID_PATTERN: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 /// A kommunkod: four digits with the leading zero.
 const KOMMUNKOD_PATTERN: &str = "^[0-9]{4}$";
 
+/// Kommunkoder, space-separated.
+const KOMMUNKOD_LIST_PATTERN: &str = "^[0-9]{4}( [0-9]{4})*$";
+
+/// A registry entry's key (`RegistryKey`).
+const REGISTRY_KEY_PATTERN: &str = "^[a-z0-9][a-z0-9._-]{0,63}$";
+
 /// A column with the most common settings: optional, no pattern.
 const fn column(name: &'static str, kind: Kind, from: &'static [&'static str], description: &'static str) -> Column {
     Column { name, kind, required: false, description, from, pattern: None }
@@ -253,6 +285,12 @@ const fn required(name: &'static str, kind: Kind, from: &'static [&'static str],
 /// An optional number that fits in `i64` (counts, kronor, seats).
 fn integer(value: Option<impl Into<i64>>) -> Value<'static> {
     value.map_or(Value::Null, |v| Value::Integer(v.into()))
+}
+
+/// Several values in one column, space-separated; `None` when there are none.
+fn spaced<'a>(values: impl Iterator<Item = &'a str>) -> Option<String> {
+    let joined = values.collect::<Vec<_>>().join(" ");
+    (!joined.is_empty()).then_some(joined)
 }
 
 fn text(value: Option<&str>) -> Value<'_> {

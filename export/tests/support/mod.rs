@@ -9,13 +9,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use futures::{StreamExt as _, TryStreamExt as _, stream};
+use futures::future::BoxFuture;
+use futures::{FutureExt as _, StreamExt as _, TryStreamExt as _, stream};
 use vuxnav_export::{
-    LocalFolder, Publisher, RecordStream, Records, ReleaseOptions, StagedFile, Storage, StorageError, StorageLock,
+    LocalFolder, Publisher, RecordStream, Records, RecordsError, ReleaseOptions, StagedFile, Storage, StorageError,
+    StorageLock,
 };
 use vuxnav_schema::{
     Catalogue, Course, MunicipalityCode, Offering, Provider, RunCounts, Seen, SourceId, SourceReport, SourceState,
-    SourceStatus,
+    SourceStatus, StampedRegistries, Taxonomy,
 };
 use vuxnav_store::{ReleaseReader, testing};
 
@@ -44,6 +46,7 @@ pub struct Memory {
     pub providers: Vec<Seen<Provider>>,
     pub courses: Vec<Seen<Course>>,
     pub offerings: Vec<Offering>,
+    pub registries: StampedRegistries,
     /// Fail the offerings after this many rows.
     pub fail_offerings_after: Option<usize>,
 }
@@ -141,6 +144,10 @@ impl Records for Memory {
         stream::iter(self.courses.clone().into_iter().map(Ok)).boxed()
     }
 
+    fn registries(&self) -> BoxFuture<'_, Result<StampedRegistries, RecordsError>> {
+        futures::future::ready(Ok(self.registries.clone())).boxed()
+    }
+
     fn offerings(&self) -> RecordStream<'_, Offering> {
         let fail_after = self.fail_offerings_after.unwrap_or(usize::MAX);
         stream::iter(
@@ -172,6 +179,14 @@ impl Records for StoreRecords {
 
     fn offerings(&self) -> RecordStream<'_, Offering> {
         self.0.offerings().map_err(Into::into).boxed()
+    }
+
+    fn registries(&self) -> BoxFuture<'_, Result<StampedRegistries, RecordsError>> {
+        async move {
+            let taxonomy = Taxonomy::pinned()?;
+            Ok(self.0.registries(taxonomy).await?)
+        }
+        .boxed()
     }
 }
 

@@ -19,6 +19,7 @@
 //!
 //! [access.admin_pages]                # the admin pages at /admin
 //! session_hours = 8                   # a sign-in lasts this long at most
+//! idle_minutes = 30                   # and ends this long after the last page the admin asked for
 //! secure_cookie = true                # send the session cookie over HTTPS only
 //! ```
 
@@ -52,6 +53,9 @@ pub struct AdminPages {
     /// How long a sign-in lasts (`session_hours`, 1 to 24, default 8): the session then ends,
     /// however busy it is.
     pub session: Duration,
+    /// How long a session lasts without a request (`idle_minutes`, 5 to 480, default 30): each
+    /// page the admin asks for moves the end this far ahead, never past `session_hours`.
+    pub idle: Duration,
     /// Whether the session cookie is `Secure` (`secure_cookie`, default `true`): sent over
     /// HTTPS only. Browsers also send a `Secure` cookie to `http://localhost` and
     /// `http://127.0.0.1`; set `false` only to serve the admin pages over plain HTTP elsewhere.
@@ -60,7 +64,7 @@ pub struct AdminPages {
 
 impl Default for AdminPages {
     fn default() -> Self {
-        Self { session: Duration::from_secs(8 * 3600), secure_cookie: true }
+        Self { session: Duration::from_secs(8 * 3600), idle: Duration::from_secs(30 * 60), secure_cookie: true }
     }
 }
 
@@ -189,17 +193,27 @@ fn read_manifest(path: &Path) -> Result<Manifest, String> {
 
 fn read_admin_pages(r: &mut Reader, table: &mut Table) -> AdminPages {
     let defaults = AdminPages::default();
-    let session = r
-        .parsed(table, "session_hours", |hours: u64| {
-            if (1..=24).contains(&hours) {
-                Ok(Duration::from_secs(hours * 3600))
-            } else {
-                Err(format!("must be from 1 to 24 hours, found {hours}"))
-            }
-        })
-        .unwrap_or(defaults.session);
+    let session = duration_in(r, table, "session_hours", ("hours", 3600), 1..=24).unwrap_or(defaults.session);
+    let idle = duration_in(r, table, "idle_minutes", ("minutes", 60), 5..=480).unwrap_or(defaults.idle);
     let secure_cookie = r.field(table, "secure_cookie").unwrap_or(defaults.secure_cookie);
-    AdminPages { session, secure_cookie }
+    AdminPages { session, idle, secure_cookie }
+}
+
+/// A whole number of `unit`s (named, and so many seconds each) within `range`.
+fn duration_in(
+    r: &mut Reader,
+    table: &mut Table,
+    key: &'static str,
+    (unit, seconds): (&str, u64),
+    range: std::ops::RangeInclusive<u64>,
+) -> Option<Duration> {
+    r.parsed(table, key, |count: u64| {
+        if range.contains(&count) {
+            Ok(Duration::from_secs(count * seconds))
+        } else {
+            Err(format!("must be from {} to {} {unit}, found {count}", range.start(), range.end()))
+        }
+    })
 }
 
 fn read_limits(r: &mut Reader, table: &mut Table) -> RateLimits {

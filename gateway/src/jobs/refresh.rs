@@ -23,9 +23,12 @@ use crate::jobs::{self, Stop};
 pub struct Refresher {
     store: Store,
     slot: ReadModelSlot,
-    /// The registry snapshot's slot: rebuilt on every refresh (it is small), and alone by
-    /// [`Refresher::refresh_registries`].
+    /// The registry snapshot's slot: rebuilt when the store's registry revision moved, and
+    /// after this process changed a registry ([`Refresher::refresh_registries`]).
     registry_slot: RegistrySlot,
+    /// Held for the whole of a registry rebuild: it holds the store's
+    /// [`Store::registry_revision`] as it was when the snapshot in service was read.
+    registry_revision: Arc<Mutex<i64>>,
     /// Held for the whole of a refresh: refreshes run one at a time. It holds the store's
     /// [`Store::last_change`] as it was when the model in service was read.
     refreshing: Arc<Mutex<Option<RunId>>>,
@@ -41,11 +44,13 @@ impl Refresher {
     pub async fn start(store: Store) -> anyhow::Result<Self> {
         let last_change = store.last_change().await.context("reading the store's last change")?;
         let model = build(&store).await?;
+        let revision = store.registry_revision().await.context("reading the registries' revision")?;
         let registries = build_registries(&store).await?;
         Ok(Self {
             store,
             slot: Arc::new(arc_swap::ArcSwap::from_pointee(model)),
             registry_slot: Arc::new(arc_swap::ArcSwap::from_pointee(registries)),
+            registry_revision: Arc::new(Mutex::new(revision)),
             refreshing: Arc::new(Mutex::new(last_change)),
             refreshed: Arc::new(watch::Sender::new(0)),
             version: Arc::new(AtomicI64::new(version_of(last_change))),
@@ -63,10 +68,19 @@ impl Refresher {
     }
 
     /// Rebuilds the registry snapshot from the store and swaps it in, leaving the read model
-    /// of the offerings alone; after an edit of a registry. On failure the one in service stays.
-    pub async fn refresh_registries(&self) -> anyhow::Result<()> {
+    /// of the offerings alone, when the store's registry revision is not the one the snapshot
+    /// in service was read at (after an edit of a registry here or elsewhere). Says whether it
+    /// rebuilt. Rebuilds run one at a time; on failure the one in service stays.
+    pub async fn refresh_registries(&self) -> anyhow::Result<bool> {
+        let mut in_service = self.registry_revision.lock().await;
+        // Read before the registries: a change committed during the read shows as newer later.
+        let revision = self.store.registry_revision().await.context("reading the registries' revision")?;
+        if revision == *in_service {
+            return Ok(false);
+        }
         self.registry_slot.store(Arc::new(build_registries(&self.store).await?));
-        Ok(())
+        *in_service = revision;
+        Ok(true)
     }
 
     /// Rebuilds the read model from the store and swaps it in. On failure the one in service
@@ -87,8 +101,8 @@ impl Refresher {
 
     /// [`refresh`](Self::refresh) when the store holds a change the model in service was not
     /// read with (a harvest by another process or replica, say); otherwise nothing. Says
-    /// whether it rebuilt. The registry snapshot is rebuilt either way: it is small, and a
-    /// registry import by another process leaves no harvest run to compare.
+    /// whether it rebuilt. The registry snapshot is looked at either way and rebuilt when its
+    /// revision moved: a registry import by another process leaves no harvest run to compare.
     pub async fn refresh_if_changed(&self) -> anyhow::Result<bool> {
         self.refresh_registries().await?;
         let in_service = *self.refreshing.lock().await;

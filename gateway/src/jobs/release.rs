@@ -9,10 +9,11 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use futures::{StreamExt as _, TryStreamExt as _};
+use futures::future::BoxFuture;
+use futures::{FutureExt as _, StreamExt as _, TryStreamExt as _};
 use vuxnav_connectors::schedule::Schedule;
-use vuxnav_export::{LocalFolder, Outcome, Progress, RecordStream, Records, ReleaseSummary, publish};
-use vuxnav_schema::{Course, Offering, Provider, Seen, SourceReport};
+use vuxnav_export::{LocalFolder, Outcome, Progress, RecordStream, Records, RecordsError, ReleaseSummary, publish};
+use vuxnav_schema::{Course, Offering, Provider, Seen, SourceReport, StampedRegistries, Taxonomy};
 use vuxnav_store::{ReleaseReader, Store};
 
 use crate::config::Config;
@@ -41,6 +42,14 @@ impl Records for StoreRecords {
 
     fn offerings(&self) -> RecordStream<'_, Offering> {
         self.0.offerings().map_err(Into::into).boxed()
+    }
+
+    fn registries(&self) -> BoxFuture<'_, Result<StampedRegistries, RecordsError>> {
+        async move {
+            let taxonomy = Taxonomy::pinned()?;
+            Ok(self.0.registries(taxonomy).await?)
+        }
+        .boxed()
     }
 }
 

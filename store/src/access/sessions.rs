@@ -1,6 +1,6 @@
 //! Sessions of the admin pages: created at sign-in (audited `session.create`), read on every
-//! request by the SHA-256 of the session id, ended at sign-out (audited `session.end`), when
-//! they expire, and with their key: revoking a key deletes its sessions in the same
+//! request by the SHA-256 of the session id, kept alive by use ([`Store::extend_admin_session`]),
+//! ended at sign-out (audited `session.end`), when they expire, and with their key: revoking a key deletes its sessions in the same
 //! transaction.
 
 use chrono::{DateTime, Utc};
@@ -58,6 +58,19 @@ impl Store {
             created_at: row.created_at,
             expires_at: row.expires_at,
         }))
+    }
+
+    /// Moves the end of the session whose id has this hash to `expires_at`, when that is later
+    /// than its stored end: an admin at work stays signed in. A session that is gone stays gone.
+    pub async fn extend_admin_session(&self, id: &TokenHash, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
+        let expires_at = stored(expires_at);
+        admin_session::Entity::update_many()
+            .col_expr(admin_session::Column::ExpiresAt, expires_at.into())
+            .filter(admin_session::Column::IdHash.eq(id.hex()))
+            .filter(admin_session::Column::ExpiresAt.lt(expires_at))
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 
     /// Ends the session whose id has this hash (signing out), auditing `session.end` when

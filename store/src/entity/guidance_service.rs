@@ -26,6 +26,10 @@ pub struct Model {
     /// A JSON array of `{"weekday": "Mon", "opens": "08:00", "closes": "16:00"}`.
     pub opening_hours: Json,
     pub draws_up_study_plan: bool,
+    /// When the entry was first stored (m0007_registry_stamps).
+    pub first_seen: DateTimeUtc,
+    /// When its content last changed; an unchanged write leaves it.
+    pub last_changed: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

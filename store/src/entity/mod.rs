@@ -12,6 +12,7 @@ pub(crate) mod occupation_link;
 pub(crate) mod offering;
 pub(crate) mod price_list_entry;
 pub(crate) mod provider;
+pub(crate) mod registry_revision;
 pub(crate) mod source;
 pub(crate) mod source_config;
 pub(crate) mod source_config_revision;

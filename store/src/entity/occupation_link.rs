@@ -10,6 +10,10 @@ pub struct Model {
     /// A concept id of the pinned taxonomy snapshot.
     #[sea_orm(primary_key, auto_increment = false)]
     pub occupation_id: String,
+    /// When the entry was first stored (m0007_registry_stamps).
+    pub first_seen: DateTimeUtc,
+    /// When its content last changed; an unchanged write leaves it.
+    pub last_changed: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

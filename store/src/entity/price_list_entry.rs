@@ -19,6 +19,10 @@ pub struct Model {
     pub valid_to: Option<Date>,
     pub decision: Option<String>,
     pub source: String,
+    /// When the entry was first stored (m0007_registry_stamps).
+    pub first_seen: DateTimeUtc,
+    /// When its content last changed; an unchanged write leaves it.
+    pub last_changed: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,10 @@ pub struct Model {
     pub contact: String,
     pub valid_from: Date,
     pub valid_to: Option<Date>,
+    /// When the entry was first stored (m0007_registry_stamps).
+    pub first_seen: DateTimeUtc,
+    /// When its content last changed; an unchanged write leaves it.
+    pub last_changed: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,8 @@ mod m0003_fidelity;
 mod m0004_access;
 mod m0005_registries;
 mod m0006_admin_sessions;
+mod m0007_registry_stamps;
+mod m0009_registry_revision;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_access::Migration),
             Box::new(m0005_registries::Migration),
             Box::new(m0006_admin_sessions::Migration),
+            Box::new(m0007_registry_stamps::Migration),
+            Box::new(m0009_registry_revision::Migration),
         ]
     }
 }

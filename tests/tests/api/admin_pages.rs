@@ -12,26 +12,26 @@ use vuxnav_tests::{StatusCode, TestApp, Value, fresh_databases, json, regional_o
 
 /// A browser without JavaScript: it follows no redirects (the tests look at them), keeps the
 /// session cookie it is given, and posts forms as `application/x-www-form-urlencoded`.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
-    client: reqwest::Client,
+    pub(crate) client: reqwest::Client,
     cookie: Option<String>,
 }
 
 /// An answer, with the body as text.
-struct Page {
-    status: StatusCode,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
     headers: reqwest::header::HeaderMap,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Page {
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default()
     }
 
     /// The CSRF token of the page's forms.
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         let start = self.body.find("name=\"csrf\" value=\"").map(|at| at + "name=\"csrf\" value=\"".len());
         let token = start.and_then(|start| self.body[start..].split('"').next());
         token.unwrap_or_else(|| panic!("the page has no CSRF token: {}", self.body)).to_owned()
@@ -53,7 +53,7 @@ fn encode(fields: &[(&str, &str)]) -> String {
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         let client = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
@@ -62,7 +62,7 @@ impl<'a> Browser<'a> {
         Self { app, client, cookie: None }
     }
 
-    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+    pub(crate) async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
         let request = match &self.cookie {
             Some(cookie) => request.header("cookie", format!("vuxnav_admin={cookie}")),
             None => request,
@@ -78,13 +78,13 @@ impl<'a> Browser<'a> {
         Page { status, headers, body }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let url = format!("http://{}{path}", self.app.address);
         let request = self.client.get(url);
         self.send(request).await
     }
 
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let url = format!("http://{}{path}", self.app.address);
         let request =
             self.client.post(url).header("content-type", "application/x-www-form-urlencoded").body(encode(fields));
@@ -92,7 +92,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Signs in with `token` and answers the overview.
-    async fn sign_in(&mut self, token: &str) -> Page {
+    pub(crate) async fn sign_in(&mut self, token: &str) -> Page {
         let signed = self.post("/admin/logga-in", &[("nyckel", token)]).await;
         assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}: {}", self.app.backend, signed.body);
         self.get("/admin").await
@@ -289,6 +289,49 @@ async fn a_post_with_an_expired_or_ended_session_is_refused_and_saves_nothing() 
             browser.post("/admin/kallor/ny?typ=csv", &csv_form(&csrf, "huddinge-kurser", "0126", url, "save")).await;
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{backend}: {}", refused.body);
         assert_eq!(saved_sources(&app).await, json!([]), "{backend}: nothing saved");
+    }
+}
+
+/// A session ends `idle_minutes` (30 by default) after the last page asked for, and
+/// `session_hours` (8) after sign-in however busy: each page moves the end, within that.
+#[tokio::test]
+async fn a_session_in_use_stays_alive_for_the_idle_time_but_never_past_the_session_hours() {
+    for db in fresh_databases().await {
+        let app = TestApp::builder().spawn(&db).await;
+        let backend = app.backend;
+        app.key("municipal_admin", &["0126"]).await;
+        let key = app.store.api_keys(None).await.expect("the keys").remove(0);
+        let now = chrono::Utc::now();
+        let cases = [
+            ("signed-in-an-hour-ago", now - chrono::Duration::hours(1), now + chrono::Duration::minutes(30)),
+            (
+                "signed-in-almost-8-hours-ago",
+                now - chrono::Duration::minutes(8 * 60 - 5),
+                now + chrono::Duration::minutes(5),
+            ),
+        ];
+        for (id, created_at, ends_about) in cases {
+            // A session with a minute left, as the store holds it.
+            let session = AdminSession {
+                key: key.id,
+                csrf_secret: format!("{id}-csrf"),
+                created_at,
+                expires_at: now + chrono::Duration::minutes(1),
+            };
+            let hash = TokenHash::from_bytes(Sha256::digest(id.as_bytes()).into());
+            app.store
+                .create_admin_session(&hash, &key, &session, &vuxnav_store::AuditContext::cli())
+                .await
+                .expect("the session is stored");
+            let mut browser = Browser::new(&app);
+            browser.cookie = Some(id.to_owned());
+
+            assert_eq!(browser.get("/admin").await.status, StatusCode::OK, "{backend}: {id}");
+
+            let kept = app.store.admin_session(&hash, now).await.expect("read").expect("alive");
+            let off = (kept.expires_at - ends_about).num_seconds().abs();
+            assert!(off <= 60, "{backend}: {id} ends at {} instead of about {ends_about}", kept.expires_at);
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod access;
 mod admin_pages;
+mod admin_registry_pages;
 mod authorization;
 mod browsers;
 mod catalogue;

@@ -6,7 +6,7 @@
 use vuxnav_tests::{StatusCode, TestApp, fresh_databases};
 
 /// A page of each template of the portal, and a path nothing answers.
-const PAGES: [(&str, StatusCode); 12] = [
+const PAGES: [(&str, StatusCode); 13] = [
     ("/", StatusCode::OK),
     ("/sok?q=svenska", StatusCode::OK),
     ("/sok?q=svenska&sida=999", StatusCode::NOT_FOUND),
@@ -17,6 +17,7 @@ const PAGES: [(&str, StatusCode); 12] = [
     ("/vagledning?kommun=0127", StatusCode::OK),
     ("/om-tjansten", StatusCode::OK),
     ("/tillganglighet", StatusCode::OK),
+    ("/en", StatusCode::OK),
     ("/utbildning/00000000-0000-0000-0000-000000000000", StatusCode::NOT_FOUND),
     ("/finns-inte", StatusCode::NOT_FOUND),
 ];
@@ -266,6 +267,7 @@ async fn the_sitemap_lists_the_fixed_pages_the_municipalities_and_the_offerings(
         assert_eq!(sitemap.status, StatusCode::OK, "{}", app.backend);
         assert_eq!(sitemap.header("content-type"), "application/xml; charset=utf-8", "{}", app.backend);
         assert!(sitemap.body.contains("/tillganglighet</loc>"), "{}", app.backend);
+        assert!(sitemap.body.contains("/en</loc>"), "{}", app.backend);
         assert_eq!(sitemap.body.matches("/kommun/").count(), 26, "{}", app.backend);
         assert!(sitemap.body.matches("/utbildning/").count() > 1_000, "{}", app.backend);
     }
@@ -351,5 +353,33 @@ async fn subject_pace_start_and_admission_show_counts_that_the_chosen_search_fin
         assert_eq!(old.status, StatusCode::OK, "{backend}: an old URL with a subject code");
         let code = options(&old.body, "amne").into_iter().find(|(_, selected)| *selected);
         assert_eq!(code.map(|(label, _)| label), Some(format!("MAT ({})", found(&old.body))), "{backend}");
+    }
+}
+
+/// The page in English is marked as English for screen readers, links from every page's
+/// footer, and leads somewhere real: every link on it answers, and its search links and its
+/// guidance in English find something in the demo.
+#[tokio::test]
+async fn the_page_in_english_is_marked_english_and_every_link_on_it_finds_something() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let backend = app.backend;
+        let page = app.get("/en", &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{backend}");
+        assert!(page.body.contains("<div lang=\"en\">\n<h1>In English</h1>"), "{backend}");
+        assert!(app.get("/sok", &[]).await.body.contains("<a href=\"/en\" lang=\"en\" hreflang=\"en\">"), "{backend}");
+        let main = page.body.split("<main").nth(1).and_then(|main| main.split("</main>").next()).unwrap_or_default();
+        let links: Vec<&str> = main.split("<a href=\"").skip(1).filter_map(|part| part.split('"').next()).collect();
+        assert!(links.len() >= 8, "{backend}: {links:?}");
+        for link in links {
+            let linked = app.get(&link.replace("&amp;", "&"), &[("accept", "text/html")]).await;
+            assert_eq!(linked.status, StatusCode::OK, "{backend}: {link}");
+            if link.starts_with("/sok?") || link.starts_with("/vagledning?") {
+                assert!(
+                    linked.body.contains("<ul class=\"results\">") || linked.body.contains("<ol class=\"results\">"),
+                    "{backend}: {link} finds nothing"
+                );
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Registry files: one registry's rows as CSV (a header line, then one row per line) or JSON
-//! (an array of objects with the CSV's column names as keys). The columns of each kind are in
-//! [`RegistryKind::columns`]; docs/registries.md describes them.
+//! (an array of objects with the CSV's column names as keys). The columns of each kind are
+//! described in `columns.rs` ([`RegistryKind::describe`]); docs/registries.md lists them.
 //!
 //! Reading is all or nothing: every row is parsed and validated (the schema's constructors,
 //! the region, the pinned taxonomy), every problem is collected with its row and column, and
@@ -26,66 +26,6 @@ pub enum RegistryKind {
     ValidationOffers,
     GuidanceServices,
     Prices,
-}
-
-impl RegistryKind {
-    /// The columns of this kind's files, in the order an export writes them.
-    pub fn columns(self) -> &'static [&'static str] {
-        match self {
-            Self::OccupationLinks => &["course_code", "occupation_id"],
-            Self::ValidationOffers => &[
-                "key",
-                "kind",
-                "title",
-                "course_codes",
-                "occupations",
-                "industry_model",
-                "industry_model_owner",
-                "seqf_level",
-                "provider",
-                "municipalities",
-                "languages",
-                "cost_sek",
-                "paid_by",
-                "contact",
-                "valid_from",
-                "valid_to",
-            ],
-            Self::GuidanceServices => &[
-                "key",
-                "kind",
-                "name",
-                "organiser",
-                "municipalities",
-                "channels",
-                "languages",
-                "target_groups",
-                "location_name",
-                "street_address",
-                "postal_code",
-                "town",
-                "latitude",
-                "longitude",
-                "booking_url",
-                "phone",
-                "opening_hours",
-                "draws_up_study_plan",
-            ],
-            Self::Prices => &[
-                "key",
-                "payer",
-                "provider",
-                "school_form",
-                "course_code",
-                "unit",
-                "amount_sek",
-                "valid_from",
-                "valid_to",
-                "decision",
-                "source",
-            ],
-        }
-    }
 }
 
 /// The format of a file.
@@ -277,7 +217,7 @@ pub fn to_csv(rows: &RegistryRows) -> Result<Vec<u8>, csv::Error> {
     use serde_json::Value;
     let columns = kind_of(rows).columns();
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(columns)?;
+    writer.write_record(&columns)?;
     let json = to_json(rows);
     for row in json.as_array().into_iter().flatten() {
         let cell = |column: &str| match row.get(column) {

@@ -5,6 +5,7 @@
 //! nothing. `vuxnav registry export KIND [--format csv|json]` writes the stored registry as
 //! exactly the file the import reads, by key.
 
+pub mod columns;
 pub mod file;
 
 use std::path::PathBuf;

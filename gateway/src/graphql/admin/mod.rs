@@ -11,7 +11,8 @@
 //!   harvest now) and their runs.
 //! - `keys.rs`: `me`, keys (create, list, revoke) and the audit log.
 //! - `kinds.rs`: `sourceKinds`, the JSON Schema of a source of each connector kind.
-//! - `registries.rs`: the region's registries (create, update, delete one entry).
+//! - `registries.rs`: the region's registries (the entries the caller may change, the
+//!   description of their columns; create, update, delete one entry).
 
 mod keys;
 mod kinds;
@@ -37,7 +38,7 @@ use crate::jobs::refresh::Refresher;
 pub const ENDPOINT: &str = "/admin/graphql";
 
 #[derive(MergedObject, Default)]
-pub struct AdminQuery(keys::KeyQuery, sources::SourceQuery, kinds::KindQuery);
+pub struct AdminQuery(keys::KeyQuery, sources::SourceQuery, kinds::KindQuery, registries::RegistryQuery);
 
 #[derive(MergedObject, Default)]
 pub struct AdminMutation(keys::KeyMutation, sources::SourceMutation, registries::RegistryMutation);

@@ -1,5 +1,8 @@
 //! The region's registries through the admin API: create, update and delete one entry of the
-//! occupation links, validation offers, guidance services or prices.
+//! occupation links, validation offers, guidance services or prices; read the entries the
+//! caller may change (`registryEntries`) and the description of a registry's columns
+//! (`registryColumns`, from `cli::registry::columns`, the one description the import file, this
+//! API and the admin pages' form share).
 //!
 //! An entry is the JSON object an import file's row is (the columns of
 //! `cli::registry::file`, docs/registries.md), read by the import's own code, so the same
@@ -21,6 +24,7 @@ use vuxnav_store::{
 
 use super::{Target, audit_context, caller, deny, forbidden, services};
 use crate::auth::{Operation, Reach};
+use crate::cli::registry::columns::{self, Shape};
 use crate::cli::registry::file::{self, Format, RegistryKind};
 use crate::graphql::codes::Code;
 use crate::graphql::errors::ApiError;
@@ -46,6 +50,141 @@ impl Registry {
             Self::GuidanceServices => RegistryKind::GuidanceServices,
             Self::Prices => RegistryKind::Prices,
         }
+    }
+}
+
+/// How a column's value is written.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ColumnShape {
+    Text,
+    /// A whole number.
+    Integer,
+    /// A decimal number with a point, such as `48.50`.
+    Decimal,
+    /// A date such as `2026-08-17`.
+    Date,
+    /// `true` or `false`.
+    Boolean,
+    /// One of the column's `values`.
+    Choice,
+    /// A list of any number of the column's `values`.
+    Choices,
+    /// A list of free texts.
+    List,
+    /// A list of openings such as `Mon 08:00-16:00`, several a day allowed.
+    OpeningHours,
+}
+
+impl From<Shape> for ColumnShape {
+    fn from(shape: Shape) -> Self {
+        match shape {
+            Shape::Text => Self::Text,
+            Shape::Integer => Self::Integer,
+            Shape::Decimal => Self::Decimal,
+            Shape::Date => Self::Date,
+            Shape::Boolean => Self::Boolean,
+            Shape::Choice => Self::Choice,
+            Shape::Choices => Self::Choices,
+            Shape::List => Self::List,
+            Shape::OpeningHours => Self::OpeningHours,
+        }
+    }
+}
+
+/// A value a column allows.
+#[derive(SimpleObject)]
+pub struct AllowedValue {
+    /// As written in the entry.
+    value: String,
+    /// In Swedish.
+    label: String,
+}
+
+/// One column of a registry's entries: a key of an entry's JSON object and a column of its
+/// import file.
+#[derive(SimpleObject)]
+pub struct RegistryColumn {
+    name: String,
+    /// The Swedish label.
+    label: String,
+    shape: ColumnShape,
+    required: bool,
+    /// The values allowed, for `CHOICE` and `CHOICES`; empty when any value of the shape is.
+    values: Vec<AllowedValue>,
+    /// How to fill it in, in Swedish; empty when the label says it all.
+    help: String,
+}
+
+/// An entry the caller may change.
+#[derive(SimpleObject)]
+pub struct RegistryRow {
+    /// The entry's key; a link's is `course_code/occupation_id`.
+    key: String,
+    /// The entry as a row of an import file in JSON, as `updateRegistryEntry` takes it.
+    entry: Json<Value>,
+}
+
+#[derive(Default)]
+pub struct RegistryQuery;
+
+#[Object]
+impl RegistryQuery {
+    /// The columns of `registry`'s entries, in the order its import file has them.
+    /// `FORBIDDEN` (audited) for a caller who may add none.
+    async fn registry_columns(
+        &self,
+        ctx: &Context<'_>,
+        registry: Registry,
+    ) -> async_graphql::Result<Vec<RegistryColumn>> {
+        allowed_operation(ctx, registry, Verb::Create).await?;
+        let region = &ctx.data_unchecked::<crate::graphql::Settings>().region;
+        Ok(registry
+            .kind()
+            .describe()
+            .iter()
+            .map(|column| RegistryColumn {
+                name: column.name.to_owned(),
+                label: column.label.to_owned(),
+                shape: column.shape.into(),
+                required: column.required,
+                values: column
+                    .values(region)
+                    .into_iter()
+                    .map(|columns::Allowed { value, label }| AllowedValue { value, label })
+                    .collect(),
+                help: column.help.to_owned(),
+            })
+            .collect())
+    }
+
+    /// The entries of `registry` the caller may change (update, or for a link delete), by key:
+    /// for a municipal admin the validation offers and guidance services serving only their
+    /// municipalities. `FORBIDDEN` (audited) for a caller who may change none.
+    async fn registry_entries(&self, ctx: &Context<'_>, registry: Registry) -> async_graphql::Result<Vec<RegistryRow>> {
+        let verb = if registry == Registry::OccupationLinks { Verb::Delete } else { Verb::Update };
+        let op = allowed_operation(ctx, registry, verb).await?;
+        let caller = caller(ctx);
+        let registries = services(ctx).store.registries(taxonomy()?).await.map_err(internal)?;
+        let entries: Vec<RegistryEntry> = match registry {
+            Registry::OccupationLinks => {
+                registries.occupation_links.into_iter().map(RegistryEntry::OccupationLink).collect()
+            }
+            Registry::ValidationOffers => {
+                registries.validation_offers.into_iter().map(RegistryEntry::ValidationOffer).collect()
+            }
+            Registry::GuidanceServices => {
+                registries.guidance_services.into_iter().map(RegistryEntry::GuidanceService).collect()
+            }
+            Registry::Prices => registries.prices.entries().iter().cloned().map(RegistryEntry::Price).collect(),
+        };
+        Ok(entries
+            .into_iter()
+            .filter(|entry| match entry.municipalities() {
+                [] => caller.reach(op) == Reach::Any,
+                touched => caller.may_all(op, touched),
+            })
+            .map(|entry| RegistryRow { key: entry.id().key(), entry: Json(describe(&entry)) })
+            .collect())
     }
 }
 
@@ -87,11 +226,45 @@ pub struct RegistryEntryChange {
     after: Option<Json<Value>>,
 }
 
+/// A problem of an entry.
+#[derive(SimpleObject)]
+pub struct EntryProblem {
+    /// The column, such as `opening_hours`; empty for the entry as a whole.
+    field: String,
+    message: String,
+}
+
+/// What `validateRegistryEntry` found.
+#[derive(SimpleObject)]
+pub struct EntryCheck {
+    valid: bool,
+    problems: Vec<EntryProblem>,
+}
+
 #[derive(Default)]
 pub struct RegistryMutation;
 
 #[Object]
 impl RegistryMutation {
+    /// Checks `entry` as `createRegistryEntry` reads it, saving nothing: every problem at once,
+    /// each with its column. Whether the key is free, and whom the entry may serve, are
+    /// checked only when it is saved.
+    async fn validate_registry_entry(
+        &self,
+        ctx: &Context<'_>,
+        registry: Registry,
+        entry: Json<Value>,
+    ) -> async_graphql::Result<EntryCheck> {
+        allowed_operation(ctx, registry, Verb::Create).await?;
+        Ok(match read_rows(ctx, registry, entry.0)? {
+            Ok(_) => EntryCheck { valid: true, problems: Vec::new() },
+            Err(problems) => EntryCheck {
+                valid: false,
+                problems: problems.into_iter().map(|p| EntryProblem { field: p.column, message: p.reason }).collect(),
+            },
+        })
+    }
+
     /// Adds an entry whose key is not taken. `entry` is one row of the registry's import file
     /// as a JSON object (docs/registries.md); every problem is named by its column.
     async fn create_registry_entry(
@@ -162,13 +335,22 @@ fn target_type(registry: Registry) -> &'static str {
 /// Reads one entry with the import's code; problems are one `BAD_USER_INPUT` naming each as
 /// `entry.<column>`, also listed in `extensions.problems`.
 fn read_entry(ctx: &Context<'_>, registry: Registry, entry: Value) -> async_graphql::Result<RegistryEntry> {
-    let region = &ctx.data_unchecked::<crate::graphql::Settings>().region;
-    let bytes = serde_json::to_vec(&Value::Array(vec![entry])).map_err(internal)?;
-    let context = file::Context { region, taxonomy: taxonomy()? };
-    match file::read(registry.kind(), Format::Json, &bytes, context) {
+    match read_rows(ctx, registry, entry)? {
         Ok(rows) => one_entry(rows).ok_or_else(|| ApiError::bad_input("entry", "holds no entry").extend()),
         Err(problems) => Err(problems_error(&problems)),
     }
+}
+
+/// Reads one entry as a one-row JSON import file: its row, or every problem with its column.
+fn read_rows(
+    ctx: &Context<'_>,
+    registry: Registry,
+    entry: Value,
+) -> async_graphql::Result<Result<RegistryRows, Vec<file::Problem>>> {
+    let region = &ctx.data_unchecked::<crate::graphql::Settings>().region;
+    let bytes = serde_json::to_vec(&Value::Array(vec![entry])).map_err(internal)?;
+    let context = file::Context { region, taxonomy: taxonomy()? };
+    Ok(file::read(registry.kind(), Format::Json, &bytes, context))
 }
 
 fn one_entry(rows: RegistryRows) -> Option<RegistryEntry> {

@@ -20,11 +20,13 @@ pub struct Refusal {
     pub message: String,
     /// A draft's problems (`extensions.problems`): (field, message).
     pub problems: Vec<(String, String)>,
+    /// The argument a `BAD_USER_INPUT` names (`extensions.argument`), such as `entry.key`.
+    pub argument: Option<String>,
 }
 
 impl Refusal {
     fn internal(message: impl Into<String>) -> Self {
-        Self { code: "INTERNAL".to_owned(), message: message.into(), problems: Vec::new() }
+        Self { code: "INTERNAL".to_owned(), message: message.into(), problems: Vec::new(), argument: None }
     }
 
     /// What the refusal means to an admin, in Swedish.
@@ -73,7 +75,12 @@ pub async fn ask<T: DeserializeOwned>(
             .into_iter()
             .map(|problem| (problem.field, problem.message))
             .collect();
-        return Err(Refusal { code, message: error.message.clone(), problems });
+        let argument =
+            extensions.and_then(|extensions| extensions.get("argument")).and_then(|argument| match argument {
+                async_graphql::Value::String(argument) => Some(argument.clone()),
+                _ => None,
+            });
+        return Err(Refusal { code, message: error.message.clone(), problems, argument });
     }
     let data = response.data.into_json().map_err(|error| Refusal::internal(error.to_string()))?;
     serde_json::from_value(data).map_err(|error| {

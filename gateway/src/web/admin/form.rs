@@ -34,6 +34,9 @@ pub enum Control {
     Select,
     /// A list of texts, one per line.
     Lines,
+    /// Any number of a few values: a check box each, posted as `<name>.<value>` (the registry
+    /// form's municipalities, channels).
+    Choices,
     /// A table of texts, `key = value` per line.
     Pairs,
     /// Anything else, as JSON.
@@ -104,6 +107,15 @@ impl Input {
         self.control == Control::Select
     }
 
+    pub fn is_choices(&self) -> bool {
+        self.control == Control::Choices
+    }
+
+    /// Whether `value` is among those a [`Control::Choices`] holds (one per line).
+    pub fn is_chosen(&self, value: &str) -> bool {
+        self.value.lines().any(|chosen| chosen == value)
+    }
+
     pub fn is_fixed(&self) -> bool {
         self.control == Control::Fixed
     }
@@ -143,6 +155,15 @@ pub struct Section {
     pub legend: String,
     pub help: Option<String>,
     pub inputs: Vec<Input>,
+    /// Problems of the table as a whole (a registry entry's opening hours across days).
+    pub problems: Vec<Message>,
+}
+
+impl Section {
+    /// The fieldset's element id: `s-` and the path with `-` for `.` and `_`.
+    pub fn id(&self) -> String {
+        format!("s-{}", self.path.replace(['.', '_'], "-"))
+    }
 }
 
 /// The form of a source of one kind, with its values and problems.
@@ -180,7 +201,27 @@ impl SourceForm {
 
     /// Whether any input or the entry has a problem.
     pub fn has_problems(&self) -> bool {
-        !self.problems.is_empty() || self.inputs().any(|input| !input.problems.is_empty())
+        !self.problems.is_empty()
+            || self.sections.iter().any(|section| !section.problems.is_empty())
+            || self.inputs().any(|input| !input.problems.is_empty())
+    }
+
+    /// Every problem, for the summary at the top: (the element's id, its label, the problem);
+    /// the entry's own are labelled `whole` and link nowhere.
+    pub fn summary(&self, whole: &str) -> Vec<(String, String, Message)> {
+        let mut all: Vec<(String, String, Message)> =
+            self.problems.iter().map(|problem| (String::new(), whole.to_owned(), problem.clone())).collect();
+        for section in &self.sections {
+            for problem in &section.problems {
+                all.push((section.id(), section.legend.clone(), problem.clone()));
+            }
+            for input in &section.inputs {
+                for problem in &input.problems {
+                    all.push((input.id.clone(), input.label.clone(), problem.clone()));
+                }
+            }
+        }
+        all
     }
 
     /// Reads a posted form (field name → text) into a draft entry, keeping what was typed in
@@ -192,6 +233,13 @@ impl SourceForm {
             input.value = match input.control {
                 Control::Checkbox => if posted.contains_key(&input.name) { "true" } else { "false" }.to_owned(),
                 Control::Fixed => input.value.clone(),
+                Control::Choices => input
+                    .choices
+                    .iter()
+                    .filter(|choice| posted.contains_key(&format!("{}.{}", input.name, choice.value)))
+                    .map(|choice| choice.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 _ => typed.to_owned(),
             };
             match parse(input) {
@@ -205,14 +253,19 @@ impl SourceForm {
 
     /// Shows the API's problems (`field` is a path inside the entry, `message` what is wrong)
     /// at the inputs they name: the input whose path is the longest that the field starts
-    /// with; a problem of no input's field is the entry's.
+    /// with, else the section whose path it is; a problem of no input's field is the entry's.
     pub fn place(&mut self, problems: impl IntoIterator<Item = (String, String)>) {
         for (field, message) in problems {
             let field = field.replace('[', ".[");
-            let target = self
-                .inputs_mut()
-                .filter(|input| field == input.name || field.starts_with(&format!("{}.", input.name)))
-                .max_by_key(|input| input.name.len());
+            let names_input = |input: &Input| field == input.name || field.starts_with(&format!("{}.", input.name));
+            if !self.inputs().any(names_input)
+                && let Some(section) =
+                    self.sections.iter_mut().find(|section| !section.path.is_empty() && section.path == field)
+            {
+                section.problems.push(Message::english(message));
+                continue;
+            }
+            let target = self.inputs_mut().filter(|input| names_input(input)).max_by_key(|input| input.name.len());
             match target {
                 Some(input) => input.problems.push(Message::english(message)),
                 None if field.is_empty() => self.problems.push(Message::english(message)),
@@ -253,7 +306,13 @@ impl<'s> Walker<'s> {
         let (node, _) = self.resolve(node);
         let required: Vec<&str> =
             node.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-        let mut section = Section { path: path.to_owned(), legend: legend.to_owned(), help, inputs: Vec::new() };
+        let mut section = Section {
+            path: path.to_owned(),
+            legend: legend.to_owned(),
+            help,
+            inputs: Vec::new(),
+            problems: Vec::new(),
+        };
         let mut tables = Vec::new();
         let properties = node.get("properties").and_then(Value::as_object).into_iter().flatten();
         // Required fields first, then the others, each in the schema's (alphabetical) order.
@@ -305,7 +364,7 @@ impl<'s> Walker<'s> {
                 self.input(value, &join(path, &key), label, description, false)
             })
             .collect();
-        sections.push(Section { path: path.to_owned(), legend: legend.to_owned(), help, inputs });
+        sections.push(Section { path: path.to_owned(), legend: legend.to_owned(), help, inputs, problems: Vec::new() });
     }
 
     /// The values of an enumeration: `enum`, or `oneOf` constants with their titles.
@@ -433,12 +492,12 @@ fn insert(draft: &mut Value, path: &str, value: Value) {
 }
 
 /// A value as its input shows it.
-fn shown(value: &Value, control: Control) -> String {
+pub fn shown(value: &Value, control: Control) -> String {
     match (value, control) {
         (Value::String(text), _) => text.clone(),
         (Value::Bool(yes), _) => yes.to_string(),
         (Value::Number(number), _) => number.to_string(),
-        (Value::Array(items), Control::Lines) => items
+        (Value::Array(items), Control::Lines | Control::Choices) => items
             .iter()
             .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned))
             .collect::<Vec<_>>()
@@ -487,7 +546,7 @@ fn parse(input: &Input) -> Result<Option<Value>, String> {
             Some(1) if input.value.chars().count() == 1 => Ok(Some(Value::from(input.value.clone()))),
             _ => Ok(Some(Value::from(typed))),
         },
-        Control::Lines => Ok(Some(Value::Array(
+        Control::Lines | Control::Choices => Ok(Some(Value::Array(
             typed.lines().map(str::trim).filter(|line| !line.is_empty()).map(Value::from).collect(),
         ))),
         Control::Pairs => {
@@ -630,5 +689,56 @@ mod tests {
         assert_eq!(problems("connector.values.school_form"), Some(vec![Message::english("not a school form")]));
         assert_eq!(problems("connector.date_formats"), Some(vec![Message::english("not a format")]));
         assert_eq!(form.problems, vec![Message::english("colour: unknown field")]);
+    }
+
+    fn text_input(name: &str, control: Control, choices: &[&str]) -> Input {
+        Input {
+            name: name.to_owned(),
+            id: format!("f-{}", name.replace(['.', '_'], "-")),
+            label: name.to_owned(),
+            help: None,
+            control,
+            choices: choices.iter().map(|c| Choice { value: (*c).to_owned(), label: (*c).to_owned() }).collect(),
+            required: false,
+            max_length: None,
+            minimum: None,
+            maximum: None,
+            value: String::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_list_of_choices_reads_its_ticked_boxes_and_a_tables_own_problem_is_shown_at_its_section() {
+        let section = |path: &str, inputs: Vec<Input>| Section {
+            path: path.to_owned(),
+            legend: path.to_owned(),
+            help: None,
+            inputs,
+            problems: Vec::new(),
+        };
+        let mut form = SourceForm {
+            sections: vec![
+                section("", vec![text_input("channels", Control::Choices, &["plats", "video", "chatt"])]),
+                section("opening_hours", vec![text_input("opening_hours.Mon", Control::Text, &[])]),
+            ],
+            problems: Vec::new(),
+        };
+        let posted: HashMap<String, String> =
+            [("channels.chatt", "true"), ("channels.plats", "true"), ("channels.fax", "true")]
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect();
+        let draft = form.read(&posted);
+        assert_eq!(draft, json!({ "channels": ["plats", "chatt"] }), "in the choices' order, unknown ones ignored");
+        let channels = form.inputs().next().expect("the channels");
+        assert!(channels.is_chosen("chatt") && !channels.is_chosen("video"));
+
+        form.place([("opening_hours".to_owned(), "row 2 (Mon): overlaps row 1".to_owned())]);
+        assert_eq!(form.sections[1].problems, vec![Message::english("row 2 (Mon): overlaps row 1")]);
+        assert!(form.problems.is_empty());
+        let summary = form.summary("Posten");
+        assert_eq!(summary.len(), 1);
+        assert_eq!(summary[0].0, "s-opening-hours", "the summary links to the section");
     }
 }

@@ -2,7 +2,8 @@
 //! key ([`session`]), the sources of the admin's municipalities with their status, runs and
 //! rejections, adding and editing a source with a form generated from its kind's JSON Schema
 //! ([`form`]), dry run, harvest now, accepting a held run, enabling, disabling and deleting
-//! ([`sources`]), and keys and the audit log ([`keys`]).
+//! ([`sources`]), the region's registries with a form generated from their column description
+//! ([`registries`]), and keys and the audit log ([`keys`]).
 //!
 //! Every page asks the admin API in this process ([`api::ask`]) with the session's caller, so
 //! it goes through the same authorization, validation and audit as `/admin/graphql`: nothing
@@ -13,6 +14,7 @@
 pub mod api;
 pub mod form;
 mod keys;
+mod registries;
 pub mod session;
 mod sources;
 
@@ -37,6 +39,7 @@ use session::{Signed, Visit};
 pub const NAV: &[NavLink] = &[
     NavLink { href: "/admin", label: "Källor" },
     NavLink { href: "/admin/kallor/ny", label: "Ny källa" },
+    NavLink { href: "/admin/register", label: "Register" },
     NavLink { href: "/admin/nycklar", label: "Nycklar" },
     NavLink { href: "/admin/logg", label: "Logg" },
 ];
@@ -59,6 +62,11 @@ pub fn router(limits: &RateLimits) -> Router<Web> {
         .route("/admin/kallor/{id}/godkann", post(sources::accept_held_run))
         .route("/admin/kallor/{id}/aktivera", post(sources::set_enabled))
         .route("/admin/kallor/{id}/ta-bort", get(sources::confirm_delete).post(sources::delete))
+        .route("/admin/register", get(registries::index))
+        .route("/admin/register/{registry}", get(registries::list))
+        .route("/admin/register/{registry}/ny", get(registries::new_entry).post(registries::post_new_entry))
+        .route("/admin/register/{registry}/andra", get(registries::edit_entry).post(registries::post_edit_entry))
+        .route("/admin/register/{registry}/ta-bort", get(registries::confirm_delete).post(registries::delete))
         .route("/admin/nycklar", get(keys::keys_page).post(keys::create_key))
         .route("/admin/nycklar/{id}/aterkalla", post(keys::revoke_key))
         .route("/admin/logg", get(keys::audit_page))

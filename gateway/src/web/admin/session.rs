@@ -7,8 +7,9 @@
 //! `SameSite=Strict`, `Path=/admin`, `Secure` unless `[access.admin_pages] secure_cookie =
 //! false`, and `Max-Age` of the session's lifetime. The store keeps the session (its id only
 //! as a SHA-256, the key it stands for, its CSRF secret, when it was made and when it ends),
-//! so every replica knows it. Every request reads the key again: an expired or revoked key
-//! ends its sessions. The API key itself never travels in a cookie.
+//! so every replica knows it. A session ends `idle_minutes` after the last page the admin asked
+//! for, and `session_hours` after sign-in however busy it is. Every request reads the key
+//! again: an expired or revoked key ends its sessions. The API key itself never travels in a cookie.
 //!
 //! Every form carries the session's synchronizer token ([`CSRF_FIELD`]), compared in constant
 //! time (`subtle`); a post without it, with a wrong one, or without a live session is refused
@@ -18,13 +19,14 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
@@ -129,6 +131,12 @@ impl Visit {
             store.end_admin_session(&id, None, now, &self.context).await?;
             return Ok(None);
         };
+        let settings = web.app.config.access.admin_pages;
+        let end = idle_end(&session, now, settings.session, settings.idle);
+        // Written at most once a minute per session, not on every request.
+        if end - session.expires_at >= chrono::Duration::minutes(1) {
+            store.extend_admin_session(&id, end).await?;
+        }
         let caller = Caller::with_key(Arc::new(key), web.app.config.access.settings);
         let context = AuditContext { actor: caller.actor(), ..self.context.clone() };
         Ok(Some(Signed { caller, context, csrf: session.csrf_secret, id }))
@@ -140,15 +148,20 @@ impl Visit {
     }
 }
 
+/// When a session used at `now` ends: `idle` later, but never past `lifetime` after sign-in.
+fn idle_end(session: &AdminSession, now: DateTime<Utc>, lifetime: Duration, idle: Duration) -> DateTime<Utc> {
+    let span = |duration: Duration| chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::zero());
+    (now + span(idle)).min(session.created_at + span(lifetime))
+}
+
 /// A new session for `key` (signed in with just now): stored, and the `Set-Cookie` value that
 /// hands its id to the browser.
 pub async fn begin(web: &Web, key: &ApiKey, visit: &Visit) -> Result<HeaderValue, StoreError> {
     let id = random_token();
     let now = Utc::now();
     let settings = web.app.config.access.admin_pages;
-    let lifetime = chrono::Duration::from_std(settings.session).unwrap_or(chrono::Duration::hours(8));
-    let session =
-        AdminSession { key: key.id, csrf_secret: random_token(), created_at: now, expires_at: now + lifetime };
+    let mut session = AdminSession { key: key.id, csrf_secret: random_token(), created_at: now, expires_at: now };
+    session.expires_at = idle_end(&session, now, settings.session, settings.idle);
     let context = AuditContext { actor: Actor::key(key), ..visit.context.clone() };
     web.app.store.create_admin_session(&hash(&id), key, &session, &context).await?;
     Ok(cookie_header(&id, settings.session.as_secs(), settings.secure_cookie))

@@ -404,14 +404,7 @@ struct FormPage<'a> {
 impl FormPage<'_> {
     /// Every problem, for the summary at the top: (the input's id, its label, the problem).
     pub fn summary(&self) -> Vec<(String, String, Message)> {
-        let mut all: Vec<(String, String, Message)> =
-            self.form.problems.iter().map(|problem| (String::new(), "Källan".to_owned(), problem.clone())).collect();
-        for input in self.form.inputs() {
-            for problem in &input.problems {
-                all.push((input.id.clone(), input.label.clone(), problem.clone()));
-            }
-        }
-        all
+        self.form.summary("Källan")
     }
 }
 
@@ -731,9 +724,13 @@ pub async fn set_enabled(
 struct ConfirmDelete<'a> {
     frame: Frame<'a>,
     bar: Option<Bar>,
-    id: String,
-    revision: u32,
-    offerings: u64,
+    heading: String,
+    text: String,
+    action: String,
+    revision: Option<u32>,
+    confirm: String,
+    back: String,
+    back_text: String,
 }
 
 pub async fn confirm_delete(State(web): State<Web>, signed: Signed, Path(id): Path<String>) -> Response {
@@ -742,12 +739,19 @@ pub async fn confirm_delete(State(web): State<Web>, signed: Signed, Path(id): Pa
         Err(response) => return response,
     };
     let offerings = statuses(&web).await.get(&source.id).map_or(0, |s| s.offering_count);
+    let id = source.id;
     let page = ConfirmDelete {
-        frame: frame(&web, format!("Ta bort {}", source.id), ""),
+        frame: frame(&web, format!("Ta bort {id}"), ""),
         bar: Some(Bar::of(&signed)),
-        revision: source.revision.unwrap_or_default(),
-        id: source.id,
-        offerings,
+        heading: format!("Ta bort källan {id}?"),
+        text: format!(
+            "Källans {offerings} erbjudanden dras tillbaka ur katalogen. Körningarna finns kvar i historiken och ändringen skrivs i loggen. Det går inte att ångra."
+        ),
+        action: format!("/admin/kallor/{id}/ta-bort"),
+        revision: Some(source.revision.unwrap_or_default()),
+        confirm: format!("Ja, ta bort {id}"),
+        back: format!("/admin/kallor/{id}"),
+        back_text: "Nej, tillbaka till källan".to_owned(),
     };
     render(StatusCode::OK, &page)
 }

@@ -36,6 +36,7 @@ pub fn router() -> Router<Web> {
         .route("/", get(pages::home))
         .route("/om-tjansten", get(pages::about))
         .route("/tillganglighet", get(pages::accessibility))
+        .route("/en", get(pages::english))
         .route("/sok", get(search::search))
         .route("/utbildning/{id}", get(offering::offering))
         .route("/kommun/{code}", get(municipality::municipality))

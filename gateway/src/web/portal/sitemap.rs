@@ -13,7 +13,7 @@ use crate::web::Web;
 /// The most URLs one sitemap file may hold (sitemaps.org).
 const MAX_URLS: usize = 50_000;
 
-const FIXED: [&str; 7] = ["", "sok", "yrken", "validering", "vagledning", "om-tjansten", "tillganglighet"];
+const FIXED: [&str; 8] = ["", "sok", "yrken", "validering", "vagledning", "om-tjansten", "tillganglighet", "en"];
 
 pub async fn sitemap(State(web): State<Web>) -> Response {
     let base = web.app.config.release.base_url.trim_end_matches('/').to_owned();
