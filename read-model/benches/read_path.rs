@@ -9,8 +9,11 @@
 //!   of the process once it is built;
 //! - percentiles of 10,000 timed runs of the search-page query (free text + municipality +
 //!   school form + facets, `first: 20`) through the read model;
-//! - criterion's statistics for that query and four others: no filter with facets (the most
-//!   work for facets), a common word by relevance, a deep page in title order, and a typo.
+//! - criterion's statistics for that query and five others: no filter with facets (the most
+//!   work for facets), a common word by relevance, a deep page in title order, a typo, and
+//!   every portal filter set with facets (every facet over a set of its own).
+//!
+//! Facets are counted as of the bench's `today`, as the portal and the API count them.
 //!
 //! Under `cargo test --benches` criterion runs each benchmark once and the percentiles are
 //! skipped; so they are with `--profile-time` (for `perf record` on one benchmark).
@@ -21,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use criterion::Criterion;
-use vuxnav_read_model::{OfferingFilter, OfferingOrder, OfferingQuery, ReadModel};
-use vuxnav_schema::MunicipalityCode;
+use vuxnav_read_model::{OfferingFilter, OfferingOrder, OfferingQuery, PaceBand, ReadModel};
+use vuxnav_schema::{MunicipalityCode, SchoolForm};
 use vuxnav_simulator::Scale;
 use vuxnav_simulator::workload::{self, SEARCH_PAGE};
 
@@ -78,6 +81,7 @@ fn build_fixture() -> Fixture {
             text: Some(text.to_owned()),
             first: PAGE,
             facets: true,
+            today: Some(today()),
             ..OfferingQuery::default()
         })
         .collect();
@@ -102,6 +106,31 @@ fn build_fixture() -> Fixture {
     Fixture { model, search_page, title_cursor }
 }
 
+/// A portal search with every filter the portal has set (municipality, school form, subject,
+/// pace, a start window, continuous intake, open now), so that every facet is counted over a
+/// set of its own: the most work for facets under filters.
+fn every_portal_filter() -> OfferingQuery {
+    let (min, max) = PaceBand::FullTime.bounds();
+    OfferingQuery {
+        filter: OfferingFilter {
+            municipalities: vec![MunicipalityCode::parse("1480").expect("a kommunkod")],
+            school_forms: vec![SchoolForm::VuxGy],
+            subjects: vec!["Svenska".to_owned()],
+            pace_min: Some(min),
+            pace_max: Some(max),
+            start_from: Some(today()),
+            start_to: today().checked_add_days(chrono::Days::new(90)),
+            open_for_application_on: Some(today()),
+            continuous_intake: Some(true),
+            ..OfferingFilter::default()
+        },
+        first: PAGE,
+        facets: true,
+        today: Some(today()),
+        ..OfferingQuery::default()
+    }
+}
+
 fn print_percentiles(fixture: &Fixture) {
     println!("\npercentiles (targets: p50 <= 2 ms, p99 <= 10 ms)");
     workload::percentiles("read model, search page", &fixture.search_page, PERCENTILE_RUNS, |query| {
@@ -124,7 +153,13 @@ fn benchmarks(c: &mut Criterion) {
 
     group.bench_function("b_no_filter_facets_first_20", |b| {
         let fixture = fixture();
-        let query = OfferingQuery { first: PAGE, facets: true, ..OfferingQuery::default() };
+        let query = OfferingQuery { first: PAGE, facets: true, today: Some(today()), ..OfferingQuery::default() };
+        b.iter(|| black_box(fixture.model.search(&query).expect("runs")));
+    });
+
+    group.bench_function("f_every_portal_filter_set_facets_first_20", |b| {
+        let fixture = fixture();
+        let query = every_portal_filter();
         b.iter(|| black_box(fixture.model.search(&query).expect("runs")));
     });
 

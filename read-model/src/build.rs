@@ -12,12 +12,13 @@ use vuxnav_schema::{
 };
 
 use crate::collation::Swedish;
+use crate::day::DayCache;
 use crate::dimension::Dimension;
 use crate::filter::WordCache;
 use crate::keywords::Keywords;
 use crate::quality;
 use crate::text::{EntityKind, TextIndex};
-use crate::{BuildError, ReadModel, Sorted, municipality_rank_of};
+use crate::{BuildError, PaceBand, ReadModel, Sorted, municipality_rank_of};
 
 /// The start key of continuous intake: the earliest start.
 pub(crate) const CONTINUOUS_START: i64 = i64::MIN;
@@ -65,6 +66,7 @@ impl ReadModel {
         );
         let course_of = |doc: u32| &courses[*course.value_of(doc) as usize];
         let flags = Flags::of(&offerings, course_of);
+        let (subject, subject_names) = subjects(&courses, &course, offerings.len(), &swedish);
         let keywords = Keywords::build(&offerings, course_of);
         let title = Dimension::build(offerings.iter().map(|o| o.title.clone().unwrap_or_default()));
         let text = Self::text_index(&courses, &providers, &municipality, &place, &title)?;
@@ -87,6 +89,9 @@ impl ReadModel {
             time_of_study: Dimension::build(offerings.iter().map(|o| o.time_of_study)),
             language: Dimension::build(offerings.iter().map(|o| o.language)),
             pace: Dimension::build(offerings.iter().map(|o| o.pace)),
+            pace_band: Dimension::build(offerings.iter().map(|o| PaceBand::of(o.pace))),
+            subject,
+            subject_names,
             start: Dimension::build(offerings.iter().map(|o| o.schedule.start())),
             application: Dimension::build(offerings.iter().map(|o| {
                 let application = &o.application;
@@ -103,6 +108,7 @@ impl ReadModel {
             sorted,
             text,
             words: WordCache::new(),
+            days: DayCache::new(),
             swedish,
             offering_index,
             also_listed,
@@ -223,7 +229,7 @@ impl Flags {
             let doc = doc as u32;
             let course = course_of(doc);
             if let Some(subject) = &course.subject {
-                flags.subjects.entry(subject.to_lowercase()).or_default().insert(doc);
+                flags.subjects.entry(subject.trim().to_lowercase()).or_default().insert(doc);
             }
             if let Some(code) = &course.code
                 && matches!(course.school_form, SchoolForm::VuxGy | SchoolForm::VuxGyan)
@@ -239,6 +245,31 @@ impl Flags {
         }
         flags
     }
+}
+
+/// Each offering's subject as an index into the subject names, and the names: one spelling
+/// per name ignoring case (that of the first course by title), in Swedish collation.
+fn subjects(
+    courses: &[Course],
+    course: &Dimension<u32>,
+    offerings: usize,
+    swedish: &Swedish,
+) -> (Dimension<Option<u32>>, Vec<String>) {
+    let mut names: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for name in courses.iter().filter_map(|c| c.subject.as_deref()).map(str::trim).filter(|s| !s.is_empty()) {
+        if seen.insert(name.to_lowercase()) {
+            names.push(name.to_owned());
+        }
+    }
+    names.sort_by(|a, b| swedish.compare(a, b));
+    let index: HashMap<String, u32> = (0..).zip(&names).map(|(i, name)| (name.to_lowercase(), i)).collect();
+    let of_course: Vec<Option<u32>> = courses
+        .iter()
+        .map(|c| c.subject.as_deref().and_then(|s| index.get(&s.trim().to_lowercase()).copied()))
+        .collect();
+    let subject = Dimension::build((0..offerings as u32).map(|doc| of_course[*course.value_of(doc) as usize]));
+    (subject, names)
 }
 
 /// A place of study as searched: its name and town.

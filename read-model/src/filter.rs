@@ -4,7 +4,9 @@
 //!
 //! Facets are disjunctive: when they are asked for, the offerings under every filter but one
 //! facet's own are selected too, for each facet whose own filter is set, so that its count
-//! shows the alternatives to what is chosen.
+//! shows the alternatives to what is chosen. Every filter field is a facet's own but the
+//! course, course code and provider (which restrict every facet) and cancelled offerings
+//! (left out of every facet unless asked for).
 //!
 //! What a word matches over every offering (its entities and the union of their offerings) is
 //! kept in a small cache per read model ([`WordCache`]): the same words come back, and then a
@@ -16,8 +18,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use lru::LruCache;
 use roaring::{MultiOps, RoaringBitmap};
-use vuxnav_schema::Application;
 
+use crate::day::DaySets;
 use crate::dimension::{Entities, OnePerOffering};
 use crate::query::MAX_TEXT_CHARS;
 use crate::text::{self, EntityKind, Hit};
@@ -31,9 +33,14 @@ pub(crate) enum Facet {
     Mode = 2,
     TimeOfStudy = 3,
     Language = 4,
+    Subject = 5,
+    Pace = 6,
+    Start = 7,
+    OpenNow = 8,
+    ContinuousIntake = 9,
 }
 
-const FACETS: usize = 5;
+const FACETS: usize = 10;
 
 /// What a filter and text select.
 pub(crate) struct Selection {
@@ -91,26 +98,16 @@ impl WordCache {
     }
 }
 
-/// Whether one can apply on `date`: within the application window (`Application::is_open_on`),
-/// or, for an offering with continuous intake whose application states no window, on any day:
-/// one applies whenever one wants to start.
-fn open_for_application(
-    (opens, closes, continuous, continuous_intake): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, bool, bool),
-    date: chrono::NaiveDate,
-) -> bool {
-    let no_window = opens.is_none() && closes.is_none();
-    (continuous_intake && no_window)
-        || Application::new(opens, closes, continuous, None).is_ok_and(|application| application.is_open_on(date))
-}
-
 impl ReadModel {
     /// The offerings a filter and text select, with the text scores of matched entities and,
-    /// when `facets` is asked for, what each facet is counted over.
+    /// when `facets` is asked for, what each facet is counted over. `day` holds the sets of a
+    /// date (today's): a filter on that date uses them instead of making its own.
     pub(crate) fn select(
         &self,
         filter: &OfferingFilter,
         text: Option<&str>,
         facets: bool,
+        day: Option<&DaySets>,
     ) -> Result<Selection, QueryError> {
         // The restrictions of every filter field that is not a facet's own.
         let mut restrictions: Vec<Cow<'_, RoaringBitmap>> = Vec::new();
@@ -132,54 +129,48 @@ impl ReadModel {
                 filter.providers.iter().filter_map(|id| self.provider_index.get(id).copied()).collect();
             restrict(self.provider.any_of(&ords));
         }
-        if !filter.subjects.is_empty() {
-            restrict(
-                filter
-                    .subjects
-                    .iter()
-                    .filter_map(|s| self.subjects.get(&s.trim().to_lowercase()))
-                    .fold(RoaringBitmap::new(), |acc, b| acc | b),
-            );
-        }
-        if filter.pace_min.is_some() || filter.pace_max.is_some() {
-            let (min, max) = (filter.pace_min, filter.pace_max);
-            restrict(self.pace.matching(|p| min.is_none_or(|m| *p >= m) && max.is_none_or(|m| *p <= m)));
-        }
-        if filter.start_from.is_some() || filter.start_to.is_some() {
-            let (from, to) = (filter.start_from, filter.start_to);
-            let dated = self
-                .start
-                .matching(|start| start.is_some_and(|s| from.is_none_or(|f| s >= f) && to.is_none_or(|t| s <= t)));
-            restrict(dated | &self.continuous);
-        }
-        if let Some(date) = filter.open_for_application_on {
-            restrict(self.application.matching(|key| open_for_application(*key, date)));
-        }
-        let mut excluded: Vec<&RoaringBitmap> = Vec::new();
-        match filter.continuous_intake {
-            Some(true) => restrictions.push(Cow::Borrowed(&self.continuous)),
-            Some(false) => excluded.push(&self.continuous),
-            None => {}
-        }
-        if !filter.include_cancelled {
-            excluded.push(&self.cancelled);
-        }
-        let own: [Option<RoaringBitmap>; FACETS] = [
-            (!filter.municipalities.is_empty()).then(|| self.municipality.any_of(&filter.municipalities)),
-            (!filter.school_forms.is_empty()).then(|| self.school_form.any_of(&filter.school_forms)),
-            (!filter.modes.is_empty()).then(|| self.mode.any_of(&known(&filter.modes))),
-            (!filter.times_of_study.is_empty()).then(|| self.time_of_study.any_of(&known(&filter.times_of_study))),
-            (!filter.languages.is_empty()).then(|| self.language.any_of(&known(&filter.languages))),
+        let excluded: Vec<&RoaringBitmap> = if filter.include_cancelled { Vec::new() } else { vec![&self.cancelled] };
+        let start = (filter.start_from.is_some() || filter.start_to.is_some()).then(|| {
+            match day.and_then(|day| day.window(filter.start_from, filter.start_to)) {
+                Some(window) => Cow::Borrowed(window),
+                None => Cow::Owned(self.starting_between(filter.start_from, filter.start_to)),
+            }
+        });
+        let open = filter.open_for_application_on.map(|date| match day {
+            Some(day) if day.date == date => Cow::Borrowed(&day.open),
+            _ => Cow::Owned(self.open_on(date)),
+        });
+        let continuous = filter.continuous_intake.map(|continuous| match continuous {
+            true => Cow::Borrowed(&self.continuous),
+            false => Cow::Owned(&self.all - &self.continuous),
+        });
+        let own: [Option<Cow<'_, RoaringBitmap>>; FACETS] = [
+            (!filter.municipalities.is_empty()).then(|| Cow::Owned(self.municipality.any_of(&filter.municipalities))),
+            (!filter.school_forms.is_empty()).then(|| Cow::Owned(self.school_form.any_of(&filter.school_forms))),
+            (!filter.modes.is_empty()).then(|| Cow::Owned(self.mode.any_of(&known(&filter.modes)))),
+            (!filter.times_of_study.is_empty())
+                .then(|| Cow::Owned(self.time_of_study.any_of(&known(&filter.times_of_study)))),
+            (!filter.languages.is_empty()).then(|| Cow::Owned(self.language.any_of(&known(&filter.languages)))),
+            (!filter.subjects.is_empty()).then(|| Cow::Owned(self.subject_offerings(&filter.subjects))),
+            (filter.pace_min.is_some() || filter.pace_max.is_some()).then(|| {
+                let (min, max) = (filter.pace_min, filter.pace_max);
+                Cow::Owned(self.pace.matching(|p| min.is_none_or(|m| *p >= m) && max.is_none_or(|m| *p <= m)))
+            }),
+            start,
+            open,
+            continuous,
         ];
+        let own: [Option<&RoaringBitmap>; FACETS] = own.each_ref().map(|own| own.as_deref());
         let restrictions: Vec<&RoaringBitmap> = restrictions.iter().map(AsRef::as_ref).collect();
         let mut relaxed: [Option<RoaringBitmap>; FACETS] = Default::default();
         if facets {
             for (facet, slot) in relaxed.iter_mut().enumerate().filter(|(facet, _)| own[*facet].is_some()) {
-                let others = own.iter().enumerate().filter(|(other, _)| *other != facet).flat_map(|(_, b)| b);
+                let others = own.iter().enumerate().filter(|(other, _)| *other != facet).filter_map(|(_, b)| *b);
                 *slot = Some(self.intersection(restrictions.iter().copied().chain(others), &excluded));
             }
         }
-        let mut matches = self.intersection(restrictions.iter().copied().chain(own.iter().flatten()), &excluded);
+        let mut matches =
+            self.intersection(restrictions.iter().copied().chain(own.iter().flatten().copied()), &excluded);
 
         let mut scores = Scores::default();
         if let Some(text) = text {
@@ -188,6 +179,11 @@ impl ReadModel {
             self.match_text(text, &mut sets, &mut scores)?;
         }
         Ok(Selection { matches, scores, relaxed })
+    }
+
+    /// The offerings of any of `subjects` (names or codes, ignoring case).
+    pub(crate) fn subject_offerings(&self, subjects: &[String]) -> RoaringBitmap {
+        subjects.iter().filter_map(|s| self.subjects.get(&s.trim().to_lowercase())).union()
     }
 
     /// The offerings in every one of `bitmaps` (every offering when there is none) and in none

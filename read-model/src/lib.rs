@@ -3,7 +3,8 @@
 //! without scanning the store.
 //!
 //! It is immutable once built, but for a bounded cache of what the words searched last matched
-//! (`filter::WordCache`). When data changes, a new one is built from the store and swapped in
+//! (`filter::WordCache`) and the sets of the date searched last (`day::DayCache`: who can
+//! apply that day, what starts within each window of it). When data changes, a new one is built from the store and swapped in
 //! atomically (see `app::Catalog`); readers holding the old one finish on it.
 //!
 //! How it answers without scanning: each filterable value has a bitmap of the offerings that
@@ -20,6 +21,7 @@
 mod build;
 mod collation;
 mod cursor;
+mod day;
 mod dimension;
 mod filter;
 mod keywords;
@@ -41,11 +43,14 @@ use vuxnav_schema::{
 };
 
 use collation::Swedish;
+use day::DayCache;
 use dimension::Dimension;
 use filter::WordCache;
 use keywords::Keywords;
 pub use quality::{OfferingQuality, SourceQuality, rejection_rate};
-pub use query::{BuildError, Facets, OfferingFilter, OfferingOrder, OfferingPage, OfferingQuery, QueryError};
+pub use query::{
+    BuildError, Facets, OfferingFilter, OfferingOrder, OfferingPage, OfferingQuery, PaceBand, QueryError, START_WINDOWS,
+};
 pub use registry::{
     Cost, GuidanceFacets, GuidanceFilter, Near, Nearby, Outlook, Pathway, PathwayOffering, RegistryModel, Route,
     ValidationFacets, ValidationFilter,
@@ -83,6 +88,7 @@ pub struct ReadModel {
     time_of_study: Dimension<Option<TimeOfStudy>>,
     language: Dimension<Option<Language>>,
     pace: Dimension<Pace>,
+    pace_band: Dimension<PaceBand>,
     course: Dimension<u32>,
     provider: Dimension<u32>,
     place: Dimension<String>,
@@ -93,8 +99,13 @@ pub struct ReadModel {
     application: Dimension<(Option<NaiveDate>, Option<NaiveDate>, bool, bool)>,
     /// Offerings per kind a resident names in words (`komvux`, `distans`, `kväll`, …).
     keywords: Keywords,
-    /// Offerings per subject name and subject code, lowercase.
+    /// Offerings per subject name and subject code, lowercase: what the filter matches.
     subjects: HashMap<String, RoaringBitmap>,
+    /// Each offering's subject, as an index into `subject_names`; `None` when its course
+    /// states none. The subject facet counts it.
+    subject: Dimension<Option<u32>>,
+    /// The subjects' names, one spelling per name ignoring case, in Swedish collation.
+    subject_names: Vec<String>,
 
     /// Per offering: continuous intake first, then by start date, unknown last.
     start_key: Vec<i64>,
@@ -108,6 +119,8 @@ pub struct ReadModel {
     text: TextIndex,
     /// What the words searched last match.
     words: WordCache,
+    /// The date-dependent sets of the date searched last.
+    days: DayCache,
     swedish: Swedish,
 }
 

@@ -12,8 +12,12 @@ use roaring::RoaringBitmap;
 
 use crate::build::{CONTINUOUS_START, UNKNOWN_START};
 use crate::cursor::{self, SortKey};
+use crate::day::DaySets;
 use crate::filter::{Facet, Scores, Selection};
-use crate::{Facets, OfferingOrder, OfferingPage, OfferingQuery, QueryError, ReadModel, municipality_rank_of};
+use crate::{
+    Facets, OfferingFilter, OfferingOrder, OfferingPage, OfferingQuery, PaceBand, QueryError, ReadModel, START_WINDOWS,
+    municipality_rank_of,
+};
 
 pub(crate) fn fixed_order_slot(order: OfferingOrder) -> usize {
     match order {
@@ -31,7 +35,11 @@ impl ReadModel {
             (order, _) => order,
         };
         let after = query.after.as_deref().map(|c| cursor::decode(c, query.order, query.descending)).transpose()?;
-        let selection = self.select(&query.filter, text, query.facets)?;
+        let filter = &query.filter;
+        let dated =
+            filter.start_from.is_some() || filter.start_to.is_some() || filter.open_for_application_on.is_some();
+        let day = query.today.filter(|_| query.facets || dated).map(|today| self.day_sets(today));
+        let selection = self.select(&query.filter, text, query.facets, day.as_deref())?;
         let (matches, scores) = (&selection.matches, &selection.scores);
         let (docs, has_next_page) = match order {
             OfferingOrder::Relevance => self.page_by_relevance(matches, scores, query, after.as_ref()),
@@ -49,7 +57,7 @@ impl ReadModel {
             total_count: matches.len(),
             has_next_page,
             has_previous_page: after.is_some(),
-            facets: query.facets.then(|| self.facets(&selection)),
+            facets: query.facets.then(|| self.facets(&selection, &query.filter, day.as_deref())),
         })
     }
 
@@ -161,15 +169,51 @@ impl ReadModel {
         (candidates.into_iter().take(wanted).map(|(_, doc)| doc).collect(), has_next)
     }
 
-    /// Each facet counted under every filter but its own.
-    fn facets(&self, selection: &Selection) -> Facets {
+    /// Each facet counted under every filter but its own; the start windows and open now as
+    /// of `day`'s date.
+    fn facets(&self, selection: &Selection, filter: &OfferingFilter, day: Option<&DaySets>) -> Facets {
+        let pace = self.pace_band.counts(selection.facet_base(Facet::Pace));
+        let start = selection.facet_base(Facet::Start);
         Facets {
             municipality: self.municipality.counts(selection.facet_base(Facet::Municipality)),
             school_form: self.school_form.counts(selection.facet_base(Facet::SchoolForm)),
             mode: self.mode.counts(selection.facet_base(Facet::Mode)),
             time_of_study: self.time_of_study.counts(selection.facet_base(Facet::TimeOfStudy)),
             language: self.language.counts(selection.facet_base(Facet::Language)),
+            subject: self.subject_counts(selection.facet_base(Facet::Subject), &filter.subjects),
+            pace: PaceBand::ALL
+                .iter()
+                .map(|band| (*band, pace.iter().find(|(b, _)| b == band).map_or(0, |(_, count)| *count)))
+                .collect(),
+            start_within: day.map_or_else(Vec::new, |day| {
+                START_WINDOWS
+                    .iter()
+                    .zip(&day.windows)
+                    .map(|(days, window)| (*days, start.intersection_len(window)))
+                    .collect()
+            }),
+            continuous_intake: selection.facet_base(Facet::ContinuousIntake).intersection_len(&self.continuous),
+            open_now: day.map(|day| selection.facet_base(Facet::OpenNow).intersection_len(&day.open)),
         }
+    }
+
+    /// Offerings per subject name over `base`, largest first, and each of `chosen` that is
+    /// not among them as written, with its count.
+    fn subject_counts(&self, base: &RoaringBitmap, chosen: &[String]) -> Vec<(String, u64)> {
+        let mut counts: Vec<(String, u64)> = self
+            .subject
+            .counts(base)
+            .into_iter()
+            .filter_map(|(index, count)| Some((self.subject_names.get(index? as usize)?.clone(), count)))
+            .collect();
+        for subject in chosen {
+            let subject = subject.trim();
+            if !counts.iter().any(|(name, _)| name.to_lowercase() == subject.to_lowercase()) {
+                let offerings = self.subject_offerings(std::slice::from_ref(&subject.to_owned()));
+                counts.push((subject.to_owned(), base.intersection_len(&offerings)));
+            }
+        }
+        counts
     }
 }
 

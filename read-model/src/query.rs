@@ -63,6 +63,9 @@ pub struct OfferingQuery {
     pub after: Option<String>,
     /// Whether to count facets (it costs a little, so only when asked).
     pub facets: bool,
+    /// The date the start-window and open-now facets count from (the caller's today); without
+    /// it they are not counted.
+    pub today: Option<NaiveDate>,
 }
 
 /// Counts per value of each facet under the current filter, largest first.
@@ -74,6 +77,60 @@ pub struct Facets {
     pub mode: Vec<(Option<StudyMode>, u64)>,
     pub time_of_study: Vec<(Option<TimeOfStudy>, u64)>,
     pub language: Vec<(Option<Language>, u64)>,
+    /// Offerings per subject, by the subject's name as the courses spell it (one spelling per
+    /// name, ignoring case), largest count first; offerings whose course states no subject
+    /// are not counted. A subject `filter.subjects` chose that is not among them (a subject
+    /// code such as `MAT`, or a name no offering has) is added as written, with its count.
+    pub subject: Vec<(String, u64)>,
+    /// Offerings per pace band, every band in [`PaceBand::ALL`] order, zeros included.
+    pub pace: Vec<(PaceBand, u64)>,
+    /// Per window of [`START_WINDOWS`] (in days), cumulatively: the offerings that start from
+    /// `today` to that many days later, or have continuous intake, as the filter
+    /// `start_from: today, start_to: today + days` selects. Empty without `today`.
+    pub start_within: Vec<(u16, u64)>,
+    /// Offerings with continuous intake: what `continuous_intake: Some(true)` selects.
+    pub continuous_intake: u64,
+    /// Offerings one can apply to on `today`: what `open_for_application_on: today` selects.
+    /// `None` without `today`.
+    pub open_now: Option<u64>,
+}
+
+/// The start windows the `start_within` facet counts, in days from today.
+pub const START_WINDOWS: [u16; 3] = [30, 90, 180];
+
+/// A band of pace, as a resident chooses it: full time, part time (half or more), under half.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PaceBand {
+    /// 100 %.
+    FullTime,
+    /// 50–99 %.
+    PartTime,
+    /// 1–49 %.
+    UnderHalf,
+}
+
+impl PaceBand {
+    pub const ALL: [PaceBand; 3] = [PaceBand::FullTime, PaceBand::PartTime, PaceBand::UnderHalf];
+
+    /// The band an offering's pace falls in.
+    pub fn of(pace: Pace) -> Self {
+        match pace.percent() {
+            100.. => PaceBand::FullTime,
+            50..=99 => PaceBand::PartTime,
+            _ => PaceBand::UnderHalf,
+        }
+    }
+
+    /// The lowest and highest pace in the band: the filter's `pace_min` and `pace_max` that
+    /// select it.
+    pub fn bounds(self) -> (Pace, Pace) {
+        let (min, max) = match self {
+            PaceBand::FullTime => (100, 100),
+            PaceBand::PartTime => (50, 99),
+            PaceBand::UnderHalf => (1, 49),
+        };
+        (Pace::new(min).unwrap_or(Pace::FULL_TIME), Pace::new(max).unwrap_or(Pace::FULL_TIME))
+    }
 }
 
 /// A page of offerings with the cursor of each.

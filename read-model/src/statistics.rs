@@ -109,7 +109,7 @@ impl ReadModel {
         group_by: &[StatisticsDimension],
         registries: &'a RegistryModel,
     ) -> Result<Statistics<'a>, QueryError> {
-        let matches = self.select(filter, None, false)?.matches;
+        let matches = self.select(filter, None, false, None)?.matches;
         let by = |dimension| group_by.contains(&dimension);
         let seats_of = |doc: u32| self.seats[doc as usize];
         if group_by.is_empty() {

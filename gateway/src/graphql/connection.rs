@@ -7,8 +7,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::errors::ApiError;
 use super::inputs::{OfferingOrderInput, page_size};
-use super::internal;
-use super::types::{Course, Municipality, Offering, Provider, SchoolForm, StudyMode, TimeOfStudy, snapshot};
+use super::types::{Course, Municipality, Offering, PaceBand, Provider, SchoolForm, StudyMode, TimeOfStudy, snapshot};
+use super::{internal, today};
 use vuxnav_read_model::{OfferingFilter, OfferingQuery, QueryError};
 
 #[derive(SimpleObject)]
@@ -42,11 +42,16 @@ pub struct OfferingConnection {
 /// Counts per value. Facets are disjunctive: each is counted under the search and every filter
 /// except its own (`municipality` without `filter.municipalities`, `schoolForm` without
 /// `filter.schoolForms`, `mode` without `filter.modes`, `timeOfStudy` without
-/// `filter.timesOfStudy`, `language` without `filter.languages`), so a facet whose field is
-/// filtered still shows the alternatives to the chosen values. Within one facet the counts add
-/// up to the `totalCount` of the same query without that facet's own filter: to `totalCount`
-/// itself when that filter is not set. Each facet lists its values with the most offerings
-/// first.
+/// `filter.timesOfStudy`, `language` without `filter.languages`, `subject` without
+/// `filter.subjects`, `pace` without `filter.paceMin` and `filter.paceMax`, `startWithin`
+/// without `filter.startFrom` and `filter.startTo`, `continuousIntake` without
+/// `filter.continuousIntake`, `openNow` without `filter.openForApplicationOn` and
+/// `filter.openForApplicationNow`), so a facet whose field is filtered still shows the
+/// alternatives to the chosen values. Each count is what the same query finds with that value
+/// chosen instead. Within `municipality`, `schoolForm`, `mode`, `timeOfStudy`, `language` and
+/// `pace` the counts add up to the `totalCount` of the same query without that facet's own
+/// filter: to `totalCount` itself when that filter is not set. Those facets list their values
+/// with the most offerings first (`pace` in band order).
 #[derive(SimpleObject, Default)]
 #[graphql(complex)]
 pub struct Facets {
@@ -59,6 +64,22 @@ pub struct Facets {
     mode: Vec<ModeCount>,
     time_of_study: Vec<TimeOfStudyCount>,
     language: Vec<LanguageCount>,
+    #[graphql(skip)]
+    subject: Vec<SubjectCount>,
+    /// The subjects `filter.subjects` chose, lowercase: kept by `subject(first:)`.
+    #[graphql(skip)]
+    chosen_subjects: Vec<String>,
+    /// Offerings per pace band, every band in order (full time, part time, under half), zeros
+    /// included: what `paceMin` and `paceMax` at the band's bounds select.
+    pace: Vec<PaceCount>,
+    /// Offerings that start from today (Europe/Stockholm) to within 30, 90 and 180 days, or
+    /// have continuous intake: what `startFrom: today, startTo: today + days` selects. The
+    /// windows are cumulative (the 90 days count the 30 days' offerings too), zeros included.
+    start_within: Vec<StartWindowCount>,
+    /// Offerings with continuous intake: what `continuousIntake: true` selects.
+    continuous_intake: u64,
+    /// Offerings one can apply to today: what `openForApplicationNow: true` selects.
+    open_now: u64,
 }
 
 #[ComplexObject]
@@ -80,6 +101,45 @@ impl Facets {
             .map(|(_, entry)| entry)
             .collect())
     }
+
+    /// Offerings per subject (ämne), by name as the courses spell it, the most first;
+    /// offerings whose course states no subject are not counted, so the counts need not add
+    /// up. A subject `filter.subjects` chose that no course is named (a subject code such as
+    /// `MAT`) is listed as written, with its count, possibly 0. With `first`, that many and
+    /// every subject `filter.subjects` chose besides.
+    async fn subject(&self, first: Option<i32>) -> async_graphql::Result<Vec<&SubjectCount>> {
+        let Some(first) = first else {
+            return Ok(self.subject.iter().collect());
+        };
+        let first = usize::try_from(first).map_err(|_| ApiError::bad_input("first", "must not be negative"))?;
+        Ok(self
+            .subject
+            .iter()
+            .enumerate()
+            .filter(|(rank, entry)| *rank < first || self.chosen_subjects.contains(&entry.subject.to_lowercase()))
+            .map(|(_, entry)| entry)
+            .collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct SubjectCount {
+    /// The subject's name (`Matematik`), or a chosen code as written.
+    subject: String,
+    count: u64,
+}
+
+#[derive(SimpleObject)]
+pub struct PaceCount {
+    value: PaceBand,
+    count: u64,
+}
+
+#[derive(SimpleObject)]
+pub struct StartWindowCount {
+    /// The window, in days from today.
+    days: u16,
+    count: u64,
 }
 
 #[derive(SimpleObject)]
@@ -126,6 +186,7 @@ pub(crate) fn offerings_connection(
 ) -> async_graphql::Result<OfferingConnection> {
     let (order, descending) = OfferingOrderInput::to_model(order_by);
     let chosen_municipalities = filter.municipalities.clone();
+    let chosen_subjects = filter.subjects.iter().map(|s| s.trim().to_lowercase()).collect();
     let query = OfferingQuery {
         filter,
         text: search,
@@ -134,6 +195,7 @@ pub(crate) fn offerings_connection(
         first: page_size(ctx, first)?,
         after,
         facets: ctx.look_ahead().field("facets").exists(),
+        today: Some(today(ctx)),
     };
     let model = snapshot(ctx);
     let page = model.search(&query).map_err(|error| -> async_graphql::Error {
@@ -169,6 +231,12 @@ pub(crate) fn offerings_connection(
             .into_iter()
             .map(|(v, count)| LanguageCount { value: v.map(|l| l.to_string()), count })
             .collect(),
+        subject: f.subject.into_iter().map(|(subject, count)| SubjectCount { subject, count }).collect(),
+        chosen_subjects,
+        pace: f.pace.into_iter().map(|(v, count)| PaceCount { value: v.into(), count }).collect(),
+        start_within: f.start_within.into_iter().map(|(days, count)| StartWindowCount { days, count }).collect(),
+        continuous_intake: f.continuous_intake,
+        open_now: f.open_now.unwrap_or_default(),
     });
     Ok(OfferingConnection {
         page_info: PageInfo {

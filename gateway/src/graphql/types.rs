@@ -89,6 +89,18 @@ remote_enum! {
 }
 
 remote_enum! {
+    /// A band of study pace, as a resident chooses it.
+    PaceBand => "vuxnav_read_model::PaceBand" {
+        /// 100 %: `paceMin: 100`.
+        FullTime,
+        /// 50–99 %: `paceMin: 50, paceMax: 99`.
+        PartTime,
+        /// 1–49 %: `paceMax: 49`.
+        UnderHalf,
+    }
+}
+
+remote_enum! {
     /// Who may apply.
     Eligibility => "vuxnav_schema::Eligibility" {
         /// Residents of the municipality that offers it.

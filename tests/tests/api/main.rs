@@ -11,6 +11,7 @@ mod browsers;
 mod catalogue;
 mod docs_examples;
 mod errors;
+mod facets;
 mod graphiql;
 mod introspection;
 mod limits;

@@ -288,6 +288,74 @@ async fn the_pathway_page_says_what_each_offering_costs_the_home_municipality() 
     }
 }
 
+/// The options of the `<select>` named `name`: each one's text, and whether it is selected.
+fn options(html: &str, name: &str) -> Vec<(String, bool)> {
+    let select = html.split(&format!("<select id=\"{name}\" name=\"{name}\">")).nth(1).unwrap_or_default();
+    let select = select.split("</select>").next().unwrap_or_default();
+    select
+        .split("<option ")
+        .skip(1)
+        .map(|option| {
+            let selected = option.split('>').next().unwrap_or_default().ends_with(" selected");
+            let label = option.split('>').nth(1).and_then(|rest| rest.split('<').next()).unwrap_or_default();
+            (label.to_owned(), selected)
+        })
+        .collect()
+}
+
+/// The number in parentheses at the end of `label`: `Heltid, 100 % (12)` is 12.
+fn count_in(label: &str) -> Option<u64> {
+    label.strip_suffix(')')?.rsplit_once('(')?.1.parse().ok()
+}
+
+/// The number of offerings the status says the search found.
+fn found(html: &str) -> u64 {
+    let status = html.split("role=\"status\">").nth(1).and_then(|rest| rest.split('<').next()).unwrap_or_default();
+    status.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn subject_pace_start_and_admission_show_counts_that_the_chosen_search_finds() {
+    for db in fresh_databases().await {
+        let app = TestApp::spawn(&db).await;
+        let backend = app.backend;
+        let page = app.get("/sok?kommun=0126", &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{backend}");
+        for name in ["amne", "takt", "start"] {
+            let counted: Vec<(String, bool)> = options(&page.body, name).into_iter().skip(1).collect();
+            assert!(counted.len() >= 3, "{backend}: {name}: {counted:?}");
+            assert!(counted.iter().all(|(label, _)| count_in(label).is_some()), "{backend}: {name}: {counted:?}");
+        }
+        for (id, label) in [("lopande", "Löpande antagning"), ("oppen", "Går att söka nu")] {
+            let shown = format!("<label for=\"{id}\">{label} <span class=\"count\">(");
+            assert!(page.body.contains(&shown), "{backend}: {id} has its count");
+        }
+
+        let subjects = options(&page.body, "amne");
+        let subject = subjects.iter().skip(1).max_by_key(|(label, _)| count_in(label)).expect("a subject");
+        let (name, _) = subject.0.rsplit_once(" (").expect("a count");
+        let encoded: String = name
+            .bytes()
+            .map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") })
+            .collect();
+        let chosen = app.get(&format!("/sok?kommun=0126&amne={encoded}&takt=heltid&start=180&lopande=ja"), &[]).await;
+        assert_eq!(chosen.status, StatusCode::OK, "{backend}");
+        let total = found(&chosen.body);
+        assert!(total > 0, "{backend}: the test chooses what some offerings are");
+        for name in ["amne", "takt", "start"] {
+            let selected = options(&chosen.body, name).into_iter().find(|(_, selected)| *selected);
+            let count = selected.as_ref().and_then(|(label, _)| count_in(label));
+            assert_eq!(count, Some(total), "{backend}: the chosen {name} counts what is found: {selected:?}");
+        }
+        assert!(chosen.body.contains(&format!("Löpande antagning <span class=\"count\">({total}<")), "{backend}");
+
+        let old = app.get("/sok?amne=MAT&takt=deltid", &[]).await;
+        assert_eq!(old.status, StatusCode::OK, "{backend}: an old URL with a subject code");
+        let code = options(&old.body, "amne").into_iter().find(|(_, selected)| *selected);
+        assert_eq!(code.map(|(label, _)| label), Some(format!("MAT ({})", found(&old.body))), "{backend}");
+    }
+}
+
 /// The page in English is marked as English for screen readers, links from every page's
 /// footer, and leads somewhere real: every link on it answers, and its search links and its
 /// guidance in English find something in the demo.

@@ -1,6 +1,9 @@
 //! `/sok`: the search. A `GET` form, so every search is a shareable URL; the filters are the
-//! read model's (`OfferingFilter`), with the read model's facet counts beside the values it
-//! counts (municipality, school form, study form, time of study, language). Pages are numbered
+//! read model's (`OfferingFilter`), with the read model's facet count beside every choice:
+//! municipality, school form, study form, time of study, language, subject (the
+//! [`SUBJECTS_SHOWN`] with the most offerings, and the one chosen), pace, start window and the
+//! two admission boxes. A count is what the search finds with that choice made instead (or the
+//! box ticked). Pages are numbered
 //! (`sida`), 20 offerings each, at most [`MAX_PAGES`]; the result count is in a
 //! `role="status"` region.
 //!
@@ -9,7 +12,7 @@
 //! | `q` | free text, Swedish stemming and typo tolerance |
 //! | `kommun` | kommunkod; none: the whole region |
 //! | `skolform` | `VUXGR`, `VUXGY`, `VUXSFI`, `VUXGRAN`, `VUXGYAN`, … (repeatable) |
-//! | `amne` | a subject's name or code (`Matematik`, `MAT`) |
+//! | `amne` | a subject's name or code (`Matematik`, `MAT`); the form offers names |
 //! | `studieform` | `plats`, `distans`, `hybrid` (repeatable) |
 //! | `studietid` | `dag`, `kvall`, `helg`, `blandat` (repeatable) |
 //! | `sprak` | ISO 639-2 (repeatable) |
@@ -28,16 +31,19 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Duration;
-use vuxnav_read_model::{Facets, OfferingFilter, OfferingOrder, OfferingQuery, QueryError};
-use vuxnav_schema::{Language, Offering, Pace, SchoolForm, StudyMode, TimeOfStudy};
+use vuxnav_read_model::{Facets, OfferingFilter, OfferingOrder, OfferingQuery, PaceBand, QueryError};
+use vuxnav_schema::{Language, Offering, SchoolForm, StudyMode, TimeOfStudy};
 
-use super::{Choice, Group, Params, date_sv, language_name};
+use super::{Choice, Group, Params, date_sv, language_name, swedish_key};
 use crate::web::{Frame, Web, render};
 
 /// Offerings per page.
 pub const PAGE_SIZE: usize = 20;
 /// The last page a search shows: past it, the resident is asked to narrow the search.
 pub const MAX_PAGES: usize = 50;
+/// The subjects the form offers: those with the most offerings under the other filters (and
+/// the one chosen), in Swedish order. Free text finds the rest.
+pub const SUBJECTS_SHOWN: usize = 40;
 
 /// One offering in the list.
 struct Card {
@@ -64,7 +70,7 @@ struct PageLink {
 struct SearchPage<'a> {
     frame: Frame<'a>,
     q: String,
-    subject: String,
+    subjects: Vec<Choice>,
     problems: Vec<String>,
     status: String,
     cards: Vec<Card>,
@@ -74,15 +80,24 @@ struct SearchPage<'a> {
     starts: Vec<Choice>,
     orders: Vec<Choice>,
     continuous: bool,
+    /// Offerings with continuous intake under the other filters.
+    continuous_count: u64,
     open_now: bool,
+    /// Offerings open for application today under the other filters.
+    open_now_count: u64,
     pages: Vec<PageLink>,
     previous: Option<String>,
     next: Option<String>,
 }
 
-const PACES: [(&str, &str); 3] =
-    [("heltid", "Heltid (100 %)"), ("deltid", "Deltid (50–99 %)"), ("under-halvfart", "Under halvfart (under 50 %)")];
-const STARTS: [(&str, &str); 3] = [("30", "Inom en månad"), ("90", "Inom tre månader"), ("180", "Inom ett halvår")];
+const PACES: [(&str, &str, PaceBand); 3] = [
+    ("heltid", "Heltid, 100 %", PaceBand::FullTime),
+    ("deltid", "Deltid, 50–99 %", PaceBand::PartTime),
+    ("under-halvfart", "Under halvfart, under 50 %", PaceBand::UnderHalf),
+];
+/// The start windows: the read model counts each (`START_WINDOWS`), cumulatively.
+const STARTS: [(&str, &str, u16); 3] =
+    [("30", "Inom en månad", 30), ("90", "Inom tre månader", 90), ("180", "Inom ett halvår", 180)];
 const ORDERS: [(&str, &str, OfferingOrder); 4] = [
     ("relevans", "Bäst matchning", OfferingOrder::Relevance),
     ("start", "Tidigast start", OfferingOrder::StartDate),
@@ -111,21 +126,21 @@ pub async fn search(State(web): State<Web>, RawQuery(raw): RawQuery) -> Response
         filter.subjects.push(subject.clone());
     }
     let pace = params.one("takt");
-    match pace {
+    match pace.map(|pace| PACES.iter().find(|(value, _, _)| *value == pace)) {
         None => {}
-        Some("heltid") => filter.pace_min = Some(Pace::FULL_TIME),
-        Some("deltid") => (filter.pace_min, filter.pace_max) = (Pace::new(50).ok(), Pace::new(99).ok()),
-        Some("under-halvfart") => filter.pace_max = Pace::new(49).ok(),
-        Some(other) => problems.push(format!("”{other}” är ingen studietakt vi känner till.")),
+        Some(Some((_, _, band))) => {
+            let (min, max) = band.bounds();
+            (filter.pace_min, filter.pace_max) = (Some(min), Some(max));
+        }
+        Some(None) => problems.push(format!("”{}” är ingen studietakt vi känner till.", pace.unwrap_or_default())),
     }
     let start = params.one("start");
-    match start.and_then(|days| days.parse::<i64>().ok().filter(|_| STARTS.iter().any(|(v, _)| Some(*v) == start))) {
-        Some(days) => (filter.start_from, filter.start_to) = (Some(today), Some(today + Duration::days(days))),
-        None => {
-            if let Some(other) = start {
-                problems.push(format!("”{other}” är inget startintervall vi känner till."));
-            }
+    match start.map(|start| STARTS.iter().find(|(value, _, _)| *value == start)) {
+        None => {}
+        Some(Some((_, _, days))) => {
+            (filter.start_from, filter.start_to) = (Some(today), Some(today + Duration::days((*days).into())));
         }
+        Some(None) => problems.push(format!("”{}” är inget startintervall vi känner till.", start.unwrap_or_default())),
     }
     let continuous = params.one("lopande") == Some("ja");
     if continuous {
@@ -162,6 +177,7 @@ pub async fn search(State(web): State<Web>, RawQuery(raw): RawQuery) -> Response
         first: page_number.min(MAX_PAGES) * PAGE_SIZE,
         after: None,
         facets: true,
+        today: Some(today),
     };
     let (status_code, status, cards, facets, total) = match model.search(&query) {
         Ok(page) => {
@@ -224,16 +240,30 @@ pub async fn search(State(web): State<Web>, RawQuery(raw): RawQuery) -> Response
         frame: web.portal_frame(if q.is_empty() { "Sök utbildning".to_owned() } else { format!("Sök: {q}") }, "/sok"),
         municipalities: municipality_choices(&web, &facets, &filter),
         groups: groups(&facets, &filter),
-        paces: PACES.iter().map(|(v, l)| Choice::new("takt", v, *l, None, pace == Some(*v))).collect(),
-        starts: STARTS.iter().map(|(v, l)| Choice::new("start", v, *l, None, start == Some(*v))).collect(),
+        subjects: subject_choices(&facets, &subject),
+        paces: PACES
+            .iter()
+            .map(|(v, l, band)| {
+                let count = facets.pace.iter().find(|(b, _)| b == band).map_or(0, |(_, n)| *n);
+                Choice::new("takt", v, *l, Some(count), pace == Some(*v))
+            })
+            .collect(),
+        starts: STARTS
+            .iter()
+            .map(|(v, l, days)| {
+                let count = facets.start_within.iter().find(|(d, _)| d == days).map_or(0, |(_, n)| *n);
+                Choice::new("start", v, *l, Some(count), start == Some(*v))
+            })
+            .collect(),
         orders: ORDERS.iter().map(|(v, l, _)| Choice::new("ordning", v, *l, None, *v == order_value)).collect(),
+        continuous,
+        continuous_count: facets.continuous_intake,
+        open_now,
+        open_now_count: facets.open_now.unwrap_or_default(),
         q,
-        subject,
         problems,
         status,
         cards,
-        continuous,
-        open_now,
         pages,
         previous,
         next,
@@ -321,6 +351,31 @@ fn municipality_choices(web: &Web, facets: &Facets, filter: &OfferingFilter) -> 
         let count = counts.get(&m.code).copied().unwrap_or(0);
         Choice::new("kommun", m.code.as_str(), m.name, Some(count), filter.municipalities.contains(&m.code))
     }));
+    choices
+}
+
+/// The subjects to choose from: the [`SUBJECTS_SHOWN`] with the most offerings and the chosen
+/// one (matched ignoring case, kept with its count even when it is 0), in Swedish order.
+fn subject_choices(facets: &Facets, chosen: &str) -> Vec<Choice> {
+    let is_chosen = |subject: &str| !chosen.is_empty() && subject.to_lowercase() == chosen.to_lowercase();
+    let mut shown: Vec<&(String, u64)> = facets
+        .subject
+        .iter()
+        .enumerate()
+        .filter(|(rank, (subject, count))| (*rank < SUBJECTS_SHOWN && *count > 0) || is_chosen(subject))
+        .map(|(_, entry)| entry)
+        .collect();
+    shown.sort_by_cached_key(|(subject, _)| swedish_key(subject));
+    let mut choices = vec![Choice::new("amne", "", "Alla ämnen", None, chosen.is_empty())];
+    choices.extend(
+        shown
+            .into_iter()
+            .map(|(subject, count)| Choice::new("amne", subject, subject.as_str(), Some(*count), is_chosen(subject))),
+    );
+    if !chosen.is_empty() && !choices.iter().any(|choice| choice.chosen) {
+        // No counts (the search failed): the choice is kept all the same.
+        choices.push(Choice::new("amne", chosen, chosen, None, true));
+    }
     choices
 }
 
