@@ -94,3 +94,19 @@ struct Problem {
     field: String,
     message: String,
 }
+
+/// The problems, as (field, message), that a `validate…` mutation finds in a draft: `document`
+/// asks one such mutation for `problems { field message }`.
+pub async fn problems(
+    app: &App,
+    signed: &Signed,
+    document: &str,
+    variables: Value,
+) -> Result<Vec<(String, String)>, Refusal> {
+    #[derive(serde::Deserialize)]
+    struct Checked {
+        problems: Vec<Problem>,
+    }
+    let data = ask::<std::collections::HashMap<String, Checked>>(app, signed, document, variables).await?;
+    Ok(data.into_values().flat_map(|checked| checked.problems).map(|p| (p.field, p.message)).collect())
+}

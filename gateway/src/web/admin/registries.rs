@@ -26,7 +26,7 @@ use chrono::NaiveTime;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::api::{Refusal, ask};
+use super::api::{self, Refusal, ask};
 use super::form::{Choice, Control, Input, Message, Section, SourceForm, shown};
 use super::session::{CSRF_FIELD, Signed, Visit};
 use super::{Bar, checked, frame, refused};
@@ -576,18 +576,9 @@ async fn submit(
         // Values the form could not read are left out; the API names every other problem.
         let check = "mutation Check($r: Registry!, $e: JSON!) {
             validateRegistryEntry(registry: $r, entry: $e) { problems { field message } } }";
-        #[derive(Deserialize)]
-        struct Check {
-            #[serde(rename = "validateRegistryEntry")]
-            check: Problems,
-        }
-        #[derive(Deserialize)]
-        struct Problems {
-            problems: Vec<ProblemData>,
-        }
-        return match ask::<Check>(&web.app, &signed, check, variables).await {
-            Ok(check) => {
-                form.place(check.check.problems.into_iter().map(|p| (p.field, p.message)));
+        return match api::problems(&web.app, &signed, check, variables).await {
+            Ok(problems) => {
+                form.place(problems);
                 show(form, StatusCode::UNPROCESSABLE_ENTITY)
             }
             Err(refusal) => answer_refusal(web, &signed, form, refusal, show),
@@ -611,12 +602,6 @@ async fn submit(
 #[derive(Deserialize)]
 struct Saved {
     key: String,
-}
-
-#[derive(Deserialize)]
-struct ProblemData {
-    field: String,
-    message: String,
 }
 
 /// The API's refusal of a form: its problems at their columns' inputs (a taken key at the

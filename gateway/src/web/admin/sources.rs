@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use vuxnav_connectors::config::ConnectorKind;
 use vuxnav_connectors::describe::source_schema;
 
-use super::api::{Refusal, ask};
+use super::api::{self, Refusal, ask};
 use super::form::{Message, SourceForm};
 use super::session::{CSRF_FIELD, Signed, Visit};
 use super::{Bar, checked, frame, local, refused};
@@ -545,17 +545,8 @@ async fn submit(web: &Web, visit: &Visit, edit: Option<String>, posted: HashMap<
     if form.has_problems() {
         // Values the form could not read are left out; the API names every other problem.
         let check = "mutation Check($config: JSON!) { validateSource(config: $config) { problems { field message } } }";
-        #[derive(Deserialize)]
-        struct Check {
-            #[serde(rename = "validateSource")]
-            check: Problems,
-        }
-        #[derive(Deserialize)]
-        struct Problems {
-            problems: Vec<ProblemData>,
-        }
-        match ask::<Check>(&web.app, &signed, check, json!({ "config": draft })).await {
-            Ok(check) => form.place(check.check.problems.into_iter().map(|p| (p.field, p.message))),
+        match api::problems(&web.app, &signed, check, json!({ "config": draft })).await {
+            Ok(problems) => form.place(problems),
             Err(refusal) => return answer_refusal(web, &signed, form, refusal, show),
         }
         return show(form, StatusCode::UNPROCESSABLE_ENTITY, None);
@@ -607,12 +598,6 @@ async fn submit(web: &Web, visit: &Visit, edit: Option<String>, posted: HashMap<
         Ok(saved) => Redirect::to(&format!("/admin/kallor/{}?sparad={}", saved.id, saved.revision)).into_response(),
         Err(refusal) => answer_refusal(web, &signed, form, refusal, show),
     }
-}
-
-#[derive(Deserialize)]
-struct ProblemData {
-    field: String,
-    message: String,
 }
 
 /// The API's refusal of a form: its problems at their fields (a permission among them too,
