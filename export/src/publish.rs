@@ -34,7 +34,7 @@ use crate::retention::{self, Held};
 use crate::storage::{Storage, StorageLock};
 use crate::v1::{
     self, CourseRow, GuidanceServiceRow, MunicipalityRow, OccupationLinkRow, OccupationRow, OfferingRow,
-    OpeningHoursRow, PriceRow, ProviderRow, Record, SourceRow, ValidationOfferRow, rfc3339,
+    OpeningHoursRow, OutlookRow, PriceRow, ProviderRow, Record, SourceRow, ValidationOfferRow, rfc3339,
 };
 use crate::write::{Previous, Progress, Writers, Written, write_file};
 use crate::{ExportError, Records, ReleaseName, SCHEMA_VERSION, atom, datapackage};
@@ -269,6 +269,7 @@ async fn feed_all(
     feed_rows(sender, sorted::<_, GuidanceServiceRow>(&registries.guidance_services)).await?;
     feed_rows(sender, OpeningHoursRow::all(&registries.guidance_services)).await?;
     feed_rows(sender, sorted::<_, PriceRow>(&registries.prices)).await?;
+    feed_rows(sender, OutlookRow::all(registries.outlook.as_ref())).await?;
     Ok(())
 }
 

@@ -12,13 +12,14 @@ use serde_json::Value as Json;
 use support::{Memory, StoreRecords, jsonl_tables, night, options, read};
 use vuxnav_export::manifest::DeltaStatus;
 use vuxnav_export::v1::{
-    self, GuidanceServiceRow, Kind, OccupationLinkRow, OccupationRow, OpeningHoursRow, PriceRow, Record,
+    self, GuidanceServiceRow, Kind, OccupationLinkRow, OccupationRow, OpeningHoursRow, OutlookRow, PriceRow, Record,
     ValidationOfferRow, Value,
 };
 use vuxnav_export::{LocalFolder, ReleaseSummary, publish};
 use vuxnav_schema::{
-    AmountSek, Channel, Coordinates, CourseCode, FigureSource, GuidanceKind, GuidanceService, IndustryModel, Language,
-    Location, MunicipalityCode, OccupationLink, OpeningHours, Party, Payer, PriceListEntry, PriceScope, PriceUnit,
+    AmountSek, BarometerOccupation, Channel, Coordinates, CourseCode, FigureSource, GuidanceKind, GuidanceService,
+    IndustryModel, JobOpportunities, Language, Location, MunicipalityCode, OccupationLink, OpeningHours, OutlookArea,
+    OutlookForecast, OutlookPublication, Party, Payer, PriceListEntry, PriceScope, PriceUnit, RecruitmentSituation,
     RegistryKey, SchoolForm, Seen, SeqfLevel, StampedRegistries, TargetGroup, Taxonomy, ValidationKind,
     ValidationOffer, Validity,
 };
@@ -115,6 +116,20 @@ fn seen<T>(record: T, at: DateTime<Utc>) -> Seen<T> {
     Seen { record, first_seen: at, last_changed: at }
 }
 
+/// An illustrative outlook publication: undersköterskor in Stockholms län and in the whole country.
+fn outlook() -> OutlookPublication {
+    let row = |area: &str, job_opportunities| vuxnav_schema::OutlookRow {
+        barometer: BarometerOccupation::new("demo-5321", "Undersköterskor").expect("a barometer occupation"),
+        occupations: vec![taxonomy().occupation_id("Y3QA_5pk_uXd").expect("undersköterska")],
+        area: OutlookArea::parse(area).expect("an area"),
+        job_opportunities,
+        recruitment: RecruitmentSituation::Shortage,
+        forecast: OutlookForecast::Increase,
+    };
+    let rows = vec![row("riket", JobOpportunities::Medium), row("01", JobOpportunities::Large)];
+    OutlookPublication::new(day(2026, 1, 1), "Exempel", true, rows).expect("a publication")
+}
+
 /// One entry of every registry, given out of key order as a store may.
 fn registries(at: DateTime<Utc>) -> StampedRegistries {
     StampedRegistries {
@@ -125,6 +140,7 @@ fn registries(at: DateTime<Utc>) -> StampedRegistries {
             seen(price("usk-region", Party::WholeRegion), at),
             seen(price("usk-huddinge", Party::Municipality(kommun("0126"))), at),
         ],
+        outlook: Some(outlook()),
     }
 }
 
@@ -160,6 +176,7 @@ fn every_registry_row_has_one_value_of_its_columns_kind_per_column() {
     registries.guidance_services.iter().map(GuidanceServiceRow::from).for_each(|r| agrees(&r));
     OpeningHoursRow::all(&registries.guidance_services).iter().for_each(agrees);
     registries.prices.iter().map(PriceRow::from).for_each(|r| agrees(&r));
+    OutlookRow::all(registries.outlook.as_ref()).iter().for_each(agrees);
     // The optional columns that may be empty, empty.
     let mut bare = branschvalidering();
     (bare.industry_model, bare.seqf_level, bare.cost_sek, bare.occupations) = (None, None, None, vec![]);
@@ -222,6 +239,14 @@ async fn a_release_holds_every_registry_with_its_rows_and_keys() {
     assert_eq!(region["amount_sek"], 52.5);
     assert_eq!(region["source"], "illustrative");
     assert_eq!(row(&tables, "prices", "usk-huddinge")["provider_municipality_code"], "0126");
+
+    let ids: Vec<&String> = tables["outlook_assessments"].keys().collect();
+    assert_eq!(ids, ["2026-01-01/demo-5321/01", "2026-01-01/demo-5321/riket"], "ordered by id");
+    let county = row(&tables, "outlook_assessments", "2026-01-01/demo-5321/01");
+    assert_eq!(county["job_opportunities"], "stora");
+    assert_eq!((&county["recruitment_situation"], &county["forecast"]), (&"brist".into(), &"oka".into()));
+    assert_eq!((&county["illustrative"], &county["published"]), (&true.into(), &"2026-01-01".into()));
+    assert_eq!(county["occupation_ids"], "Y3QA_5pk_uXd");
 
     // The keys are declared where consumers' tools read them.
     let package: Json =

@@ -1,10 +1,13 @@
 //! What the store hands the open-data release beyond the records themselves: when a course or
 //! provider was first seen and last changed, the quality figures of a source, and the
-//! region's registries with when each entry was first stored and last changed.
+//! region's registries with when each entry was first stored and last changed (the outlook
+//! with its publication date).
 
 use chrono::{DateTime, Utc};
 
-use crate::{GuidanceService, OccupationLink, PriceListEntry, RunCounts, SourceStatus, ValidationOffer};
+use crate::{
+    GuidanceService, OccupationLink, OutlookPublication, PriceListEntry, RunCounts, SourceStatus, ValidationOffer,
+};
 
 /// The region's registries, each entry with when the store first held it and last saw it
 /// change. Small (entries per municipality, not per offering), so read at once.
@@ -14,6 +17,9 @@ pub struct StampedRegistries {
     pub validation_offers: Vec<Seen<ValidationOffer>>,
     pub guidance_services: Vec<Seen<GuidanceService>>,
     pub prices: Vec<Seen<PriceListEntry>>,
+    /// The labour-market outlook in service: the newest publication. A publication is
+    /// replaced whole, so it carries its date and no stamps.
+    pub outlook: Option<OutlookPublication>,
 }
 
 /// A record with the times the store knows for it.

@@ -118,6 +118,7 @@ impl ReleaseReader {
             let (first, last) = (row.first_seen, row.last_changed);
             registries.prices.push(seen(price_from_row(row)?, first, last));
         }
+        registries.outlook = crate::outlook::newest_publication(&self.txn, taxonomy).await?;
         Ok(registries)
     }
 

@@ -20,6 +20,7 @@ mod guidance;
 mod municipality;
 mod occupation;
 mod offering;
+mod outlook;
 mod price;
 mod provider;
 mod source;
@@ -35,6 +36,7 @@ pub use guidance::{GuidanceServiceRow, OpeningHoursRow};
 pub use municipality::MunicipalityRow;
 pub use occupation::{OccupationLinkRow, OccupationRow};
 pub use offering::OfferingRow;
+pub use outlook::OutlookRow;
 pub use price::PriceRow;
 pub use provider::ProviderRow;
 pub use source::SourceRow;
@@ -47,7 +49,7 @@ pub const SCHEMA_VERSION: &str = "1";
 
 /// Every table of the release, in the order they are written: a table comes after the tables
 /// its foreign keys name.
-pub const TABLES: [&Table; 11] = [
+pub const TABLES: [&Table; 12] = [
     &municipality::TABLE,
     &source::TABLE,
     &provider::TABLE,
@@ -59,6 +61,7 @@ pub const TABLES: [&Table; 11] = [
     &guidance::SERVICES,
     &guidance::HOURS,
     &price::TABLE,
+    &outlook::TABLE,
 ];
 
 /// The type of a column's values, as Frictionless names it.
@@ -123,7 +126,7 @@ pub enum Group {
     /// Sources and their quality.
     Quality,
     /// The region's registries: occupations and the links to them, validation offers, guidance
-    /// services and the price list.
+    /// services, the price list and the labour-market outlook.
     Registry,
 }
 
