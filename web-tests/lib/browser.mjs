@@ -62,6 +62,21 @@ export function describeViolation(violation) {
   return `${violation.id} (${violation.impact}): ${violation.help} at ${where}`;
 }
 
+/** axe-core's WCAG 2.1 AA violations on `page` as it is, one line each, `label` first. */
+export async function violations(page, label) {
+  const { violations: found } = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
+  return found.map((violation) => `${label}: ${describeViolation(violation)}`);
+}
+
+/** Signs in to the admin pages on `page` with `token` by keyboard: Tab to the key field, type, Enter. */
+export async function signIn(page, token) {
+  await page.goto(url('/admin/logga-in'));
+  await tabTo(page, 'the key field', (f) => f.id === 'nyckel');
+  await page.keyboard.type(token);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(url('/admin'));
+}
+
 /**
  * Opens `pathAndQuery` at a phone's and a desktop's width, runs axe-core's WCAG 2.1 AA rules,
  * saves a screenshot of each (named `name`, default from the path), and fails listing every

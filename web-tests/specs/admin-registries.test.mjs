@@ -7,9 +7,8 @@
 // Huddinge's admin key is made by the region admin (VUXNAV_ADMIN_TOKEN) through the admin API.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { AxeBuilder } from '@axe-core/playwright';
 import {
-  VIEWPORTS, WCAG_21_AA, describeViolation, newPage, screenshot, tabTo, url,
+  VIEWPORTS, newPage, screenshot, signIn, tabTo, url, violations,
 } from '../lib/browser.mjs';
 
 const TOKEN = process.env.VUXNAV_ADMIN_TOKEN;
@@ -31,21 +30,6 @@ before(async () => {
   huddinge = body.data?.createKey?.token;
   assert.ok(huddinge?.startsWith('vx_'), `a Huddinge admin's key: ${JSON.stringify(body)}`);
 });
-
-/** Signs in on `page` with `token` by keyboard: Tab to the key field, type, Enter. */
-async function signIn(page, token) {
-  await page.goto(url('/admin/logga-in'));
-  await tabTo(page, 'the key field', (f) => f.id === 'nyckel');
-  await page.keyboard.type(token);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(url('/admin'));
-}
-
-/** axe-core's WCAG 2.1 AA violations on the page as it is, one line each. */
-async function violations(page, label) {
-  const { violations: found } = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-  return found.map((violation) => `${label}: ${describeViolation(violation)}`);
-}
 
 /** Tabs to the form field named `name` and types `text` into it (replacing what it held). */
 async function typeInto(page, name, text) {

@@ -9,9 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { AxeBuilder } from '@axe-core/playwright';
 import {
-  VIEWPORTS, WCAG_21_AA, describeViolation, expectAccessible, newPage, screenshot, tabTo, url,
+  VIEWPORTS, expectAccessible, newPage, screenshot, signIn, tabTo, url, violations,
 } from '../lib/browser.mjs';
 
 const TOKEN = process.env.VUXNAV_ADMIN_TOKEN;
@@ -30,28 +29,13 @@ before(async () => {
 });
 after(() => server?.close());
 
-/** Signs in on `page` by keyboard: Tab to the key field, type, Enter. */
-async function signIn(page) {
-  await page.goto(url('/admin/logga-in'));
-  await tabTo(page, 'the key field', (f) => f.id === 'nyckel');
-  await page.keyboard.type(TOKEN);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(url('/admin'));
-}
-
-/** axe-core's WCAG 2.1 AA violations on the page as it is, one line each. */
-async function violations(page, label) {
-  const { violations: found } = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-  return found.map((violation) => `${label}: ${describeViolation(violation)}`);
-}
-
 /** Signed in, opens `path` at both widths, and fails on any violation. */
 async function expectSignedInAccessible(path, name, status = 200) {
   const found = [];
   for (const viewport of VIEWPORTS) {
     const page = await newPage(viewport);
     try {
-      await signIn(page);
+      await signIn(page, TOKEN);
       const response = await page.goto(url(path));
       assert.equal(response?.status(), status, `${path} answered ${response?.status()}`);
       found.push(...await violations(page, `${viewport.name} ${path}`));
@@ -76,7 +60,7 @@ test('a region admin adds a CSV source by keyboard alone: a mistake at its field
   const page = await newPage(VIEWPORTS[1]);
   const found = [];
   try {
-    await signIn(page);
+    await signIn(page, TOKEN);
     await tabTo(page, 'the link to add a source', (f) => f.href === '/admin/kallor/ny');
     await page.keyboard.press('Enter');
     await page.waitForURL(url('/admin/kallor/ny'));
@@ -137,7 +121,7 @@ test('every admin page template is accessible at a phone and a desktop width', a
   const overview = await newPage(VIEWPORTS[1]);
   let source;
   try {
-    await signIn(overview);
+    await signIn(overview, TOKEN);
     source = await overview.locator('tbody th a').first().getAttribute('href');
   } finally {
     await overview.context().close();
@@ -159,7 +143,7 @@ test('every admin page template is accessible at a phone and a desktop width', a
 test('a form with every required field missing is accessible at a phone width', async () => {
   const page = await newPage(VIEWPORTS[0]);
   try {
-    await signIn(page);
+    await signIn(page, TOKEN);
     await page.goto(url('/admin/kallor/ny?typ=csv'));
     await page.locator('#f-id').fill('');
     await page.locator('#f-schedule').fill('');
@@ -178,7 +162,7 @@ test('a key created on the keys page is shown once, on a page that is accessible
   for (const viewport of VIEWPORTS) {
     const page = await newPage(viewport);
     try {
-      await signIn(page);
+      await signIn(page, TOKEN);
       await page.goto(url('/admin/nycklar'));
       await page.locator('#namn').fill(`webbtest-${viewport.name}`);
       await page.locator('#roll').selectOption('PARTNER');

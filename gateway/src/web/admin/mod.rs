@@ -99,6 +99,22 @@ impl Bar {
     }
 }
 
+/// The page that asks before a source or a registry entry is deleted: its form posts to
+/// `action` with the CSRF token (and a source's `revision`), or the admin goes `back`.
+#[derive(Template)]
+#[template(path = "admin/confirm_delete.html")]
+pub struct ConfirmDelete<'a> {
+    pub frame: Frame<'a>,
+    pub bar: Option<Bar>,
+    pub heading: String,
+    pub text: String,
+    pub action: String,
+    pub revision: Option<u32>,
+    pub confirm: String,
+    pub back: String,
+    pub back_text: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin/message.html")]
 struct MessagePage<'a> {

@@ -29,7 +29,7 @@ use serde_json::{Map, Value, json};
 use super::api::{self, Refusal, ask};
 use super::form::{Choice, Control, Input, Message, Section, SourceForm, shown};
 use super::session::{CSRF_FIELD, Signed, Visit};
-use super::{Bar, checked, frame, refused};
+use super::{Bar, ConfirmDelete, checked, frame, refused};
 use crate::web::{Frame, Web, render};
 
 /// The registries the pages edit, in the order the pages list them.
@@ -635,20 +635,6 @@ fn answer_refusal(
         }
         _ => refused(web, signed, &refusal),
     }
-}
-
-#[derive(Template)]
-#[template(path = "admin/confirm_delete.html")]
-struct ConfirmDelete<'a> {
-    frame: Frame<'a>,
-    bar: Option<Bar>,
-    heading: String,
-    text: String,
-    action: String,
-    revision: Option<u32>,
-    confirm: String,
-    back: String,
-    back_text: String,
 }
 
 pub async fn confirm_delete(

@@ -20,7 +20,7 @@ use vuxnav_connectors::describe::source_schema;
 use super::api::{self, Refusal, ask};
 use super::form::{Message, SourceForm};
 use super::session::{CSRF_FIELD, Signed, Visit};
-use super::{Bar, checked, frame, local, refused};
+use super::{Bar, ConfirmDelete, checked, frame, local, refused};
 use crate::web::{Frame, Web, render};
 
 /// A source as the admin API lists it.
@@ -702,20 +702,6 @@ pub async fn set_enabled(
         Ok(data) => Redirect::to(&format!("/admin/kallor/{id}?sparad={}", data.saved.revision)).into_response(),
         Err(refusal) => refused(&web, &signed, &refusal),
     }
-}
-
-#[derive(Template)]
-#[template(path = "admin/confirm_delete.html")]
-struct ConfirmDelete<'a> {
-    frame: Frame<'a>,
-    bar: Option<Bar>,
-    heading: String,
-    text: String,
-    action: String,
-    revision: Option<u32>,
-    confirm: String,
-    back: String,
-    back_text: String,
 }
 
 pub async fn confirm_delete(State(web): State<Web>, signed: Signed, Path(id): Path<String>) -> Response {
