@@ -172,6 +172,9 @@ pub struct SourceForm {
     pub sections: Vec<Section>,
     /// Problems of the whole entry, or of a field no input shows.
     pub problems: Vec<Message>,
+    /// The language of the help texts: `en` for a source (its config types' docs), `sv` for a
+    /// registry entry.
+    pub help_lang: &'static str,
 }
 
 impl SourceForm {
@@ -181,7 +184,7 @@ impl SourceForm {
         let mut sections = Vec::new();
         let walker = Walker { defs: schema.get("$defs") };
         walker.object(schema, "", "Källa", None, &mut sections);
-        let mut form = Self { sections, problems: Vec::new() };
+        let mut form = Self { sections, problems: Vec::new(), help_lang: "en" };
         for input in form.inputs_mut() {
             if let Some(value) = pointer(values, &input.name) {
                 input.value = shown(value, input.control);
@@ -723,6 +726,7 @@ mod tests {
                 section("opening_hours", vec![text_input("opening_hours.Mon", Control::Text, &[])]),
             ],
             problems: Vec::new(),
+            help_lang: "sv",
         };
         let posted: HashMap<String, String> =
             [("channels.chatt", "true"), ("channels.plats", "true"), ("channels.fax", "true")]

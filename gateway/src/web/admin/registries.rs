@@ -370,7 +370,7 @@ fn entry_form(registry: Registry, columns: &[ColumnData], entry: &Value, key: Op
         });
     }
     sections.insert(0, main);
-    SourceForm { sections, problems: Vec::new() }
+    SourceForm { sections, problems: Vec::new(), help_lang: "sv" }
 }
 
 /// The opening hours as a section of one input per weekday, showing `saved` (the import's
